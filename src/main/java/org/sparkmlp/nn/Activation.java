@@ -1,0 +1,85 @@
+package org.sparkmlp.nn;
+
+import java.util.Locale;
+
+/**
+ * Hidden-layer activation functions. Each constant applies itself in place and multiplies a delta by its
+ * derivative written in terms of the activation's <em>output</em> a = f(z), so the backward pass needs no
+ * copy of the pre-activations.
+ */
+public enum Activation {
+    /** tanh, with f'(z) = 1 - a^2. */
+    TANH {
+        @Override
+        void apply(double[] z, int from, int to) {
+            for (int i = from; i < to; i++) {
+                z[i] = Math.tanh(z[i]);
+            }
+        }
+
+        @Override
+        void multiplyByDerivative(double[] a, double[] delta, int length) {
+            for (int i = 0; i < length; i++) {
+                delta[i] *= 1.0 - a[i] * a[i];
+            }
+        }
+    },
+    /** max(0, z), with f'(z) = 1 for z &gt; 0 and 0 otherwise (including z = 0). */
+    RELU {
+        @Override
+        void apply(double[] z, int from, int to) {
+            for (int i = from; i < to; i++) {
+                // z < 0 is false for NaN, so a diverged run stays visible instead of turning into zeros.
+                if (z[i] < 0.0) {
+                    z[i] = 0.0;
+                }
+            }
+        }
+
+        @Override
+        void multiplyByDerivative(double[] a, double[] delta, int length) {
+            for (int i = 0; i < length; i++) {
+                if (!(a[i] > 0.0)) {
+                    delta[i] = 0.0;
+                }
+            }
+        }
+    },
+    /** The logistic function 1 / (1 + e^-z), with f'(z) = a (1 - a). */
+    SIGMOID {
+        @Override
+        void apply(double[] z, int from, int to) {
+            for (int i = from; i < to; i++) {
+                z[i] = 1.0 / (1.0 + Math.exp(-z[i]));
+            }
+        }
+
+        @Override
+        void multiplyByDerivative(double[] a, double[] delta, int length) {
+            for (int i = 0; i < length; i++) {
+                delta[i] *= a[i] * (1.0 - a[i]);
+            }
+        }
+    };
+
+    /** Replaces z[from..to) by f(z). */
+    abstract void apply(double[] z, int from, int to);
+
+    /** delta[i] *= f'(z_i) for i &lt; length, where a[i] = f(z_i). */
+    abstract void multiplyByDerivative(double[] a, double[] delta, int length);
+
+    /** The name used on the command line and in model files. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses "tanh", "relu" or "sigmoid"; the message lists the choices. */
+    public static Activation fromId(String id) {
+        for (Activation a : values()) {
+            if (a.id().equals(id)) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException("unknown activation '" + id + "' (expected tanh, relu or sigmoid)");
+    }
+}

@@ -1,0 +1,31 @@
+package org.sparkmlp.nn;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A trained network with everything needed to use it on raw inputs: architecture, the loss it was trained
+ * with, the flat parameters, the input scaling, the class labels (index i of the softmax is
+ * {@code classes.get(i)}), and provenance (configuration, seed, data, version) for the reader.
+ */
+public record Model(Architecture architecture, Loss loss, double[] parameters, Scaling scaling,
+                    List<String> classes, Map<String, Object> provenance) {
+
+    public Model {
+        if (parameters.length != architecture.parameterCount()) {
+            throw new IllegalArgumentException("network " + architecture + " has " + architecture.parameterCount()
+                    + " parameters, got " + parameters.length);
+        }
+        if (scaling.features() != architecture.inputs()) {
+            throw new IllegalArgumentException("scaling covers " + scaling.features() + " features but the network takes "
+                    + architecture.inputs() + " inputs");
+        }
+        if (classes.size() != architecture.classes()) {
+            throw new IllegalArgumentException("network has " + architecture.classes() + " outputs but "
+                    + classes.size() + " class labels are given");
+        }
+        classes = List.copyOf(classes);
+        provenance = provenance == null ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(provenance));
+    }
+}
