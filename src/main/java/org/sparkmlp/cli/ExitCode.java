@@ -1,0 +1,29 @@
+package org.sparkmlp.cli;
+
+/** The process's exit codes: each kind of failure its own, so that schedulers can tell them apart. */
+public enum ExitCode {
+    OK(0, "success"),
+    INTERNAL(1, "unexpected internal error (a bug: please report it with the stack trace)"),
+    USAGE(2, "bad command line: unknown option, bad value, or missing argument"),
+    DATA(3, "bad input data: a file is missing, unreadable or malformed (the message names file and record)"),
+    MODEL(4, "bad model file: not a spark-mlp model, or inconsistent"),
+    DIVERGED(5, "training diverged: the loss became NaN or infinite"),
+    OUTPUT(6, "an output could not be written (nothing half-written is left behind)"),
+    SPARK(7, "the Spark job failed for another reason (lost executors, out of memory, ...)");
+
+    private final int code;
+    private final String meaning;
+
+    ExitCode(int code, String meaning) {
+        this.code = code;
+        this.meaning = meaning;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public String meaning() {
+        return meaning;
+    }
+}

@@ -1,0 +1,111 @@
+package org.sparkmlp.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import org.sparkmlp.data.DataFormatException;
+import org.sparkmlp.io.ModelFormatException;
+import org.sparkmlp.train.Trainer;
+
+/**
+ * Entry point: {@code train}, {@code evaluate} or {@code predict} with options. Every failure ends in one
+ * line on stderr and its own {@link ExitCode}; a stack trace only for what must be a bug.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err).code());
+    }
+
+    /** Runs a command and returns its exit code (the tests call this; {@link #main} exits with it). */
+    public static ExitCode run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            out.print(Options.help());
+            return ExitCode.OK;
+        }
+        if (args[0].equals("--version")) {
+            out.println("spark-mlp " + version());
+            return ExitCode.OK;
+        }
+        String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+        if (java.util.Arrays.asList(rest).contains("--help")) {
+            out.print(Options.help());
+            return ExitCode.OK;
+        }
+        try {
+            Options options = Options.parse(args[0], rest);
+            switch (options.command()) {
+                case "train" -> new TrainCommand(options, out).run();
+                case "evaluate" -> new UseModelCommand(options, out).evaluate();
+                case "predict" -> new UseModelCommand(options, out).predict();
+                default -> throw new Options.UsageException("unknown command " + options.command());
+            }
+            return ExitCode.OK;
+        } catch (Throwable t) {
+            ExitCode code = classify(t);
+            err.println("spark-mlp: " + message(t, code));
+            if (code == ExitCode.INTERNAL) {
+                t.printStackTrace(err);
+            }
+            return code;
+        }
+    }
+
+    /** The exit code of a failure, looking through Spark's wrapping for the cause a user can act on. */
+    static ExitCode classify(Throwable t) {
+        if (t instanceof Options.UsageException) {
+            return ExitCode.USAGE;
+        }
+        if (DataFormatException.findIn(t) != null) {
+            return ExitCode.DATA;
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof ModelFormatException) {
+                return ExitCode.MODEL;
+            }
+            if (c instanceof Trainer.DivergedException) {
+                return ExitCode.DIVERGED;
+            }
+            if (c instanceof OutputException) {
+                return ExitCode.OUTPUT;
+            }
+        }
+        if (t instanceof IllegalArgumentException) {
+            return ExitCode.USAGE;
+        }
+        if (t instanceof org.apache.spark.SparkException) {
+            return ExitCode.SPARK;
+        }
+        return ExitCode.INTERNAL;
+    }
+
+    private static String message(Throwable t, ExitCode code) {
+        if (code == ExitCode.DATA) {
+            return DataFormatException.findIn(t).getMessage();
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof ModelFormatException || c instanceof Trainer.DivergedException || c instanceof OutputException) {
+                return c.getMessage();
+            }
+        }
+        String m = t.getMessage();
+        m = m == null ? t.getClass().getName() : m;
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "(development build)" : v;
+    }
+
+    /** An output that could not be written; the message names the file. */
+    static final class OutputException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        OutputException(String file, IOException cause) {
+            super("cannot write " + file + ": " + cause.getMessage(), cause);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package org.sparkmlp.cli;
+
+import java.util.List;
+import java.util.stream.IntStream;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.sparkmlp.nn.Blas;
+import org.sparkmlp.train.KryoRegistration;
+
+/** Starts Spark the way spark-mlp needs it, and reports which BLAS the driver and executors got. */
+final class SparkSetup {
+    private SparkSetup() {
+    }
+
+    /**
+     * A context for {@code command}. Settings given by spark-submit or {@code --conf} win; ours only fill gaps,
+     * except Kryo with required registration, which the job depends on.
+     */
+    static JavaSparkContext start(Options options) {
+        SparkConf conf = new SparkConf().setAppName("spark-mlp " + options.command());
+        String master = options.get("master");
+        if (options.isExplicit("master") || !conf.contains("spark.master")) {
+            conf.setMaster(master == null ? "local[*]" : master);
+        }
+        conf.set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+                .set("spark.kryo.registrator", KryoRegistration.class.getName())
+                .set("spark.kryo.registrationRequired", "true")
+                .setIfMissing("spark.ui.showConsoleProgress", "false")
+                // Spark runs one task per core already: a multithreaded BLAS on top only oversubscribes.
+                .setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1");
+        return new JavaSparkContext(conf);
+    }
+
+    /** "JNIBLAS" etc. on the driver, and the distinct implementations the executors loaded. */
+    static String blasReport(JavaSparkContext sc) {
+        int n = Math.max(1, sc.defaultParallelism());
+        List<String> executors = sc.parallelize(IntStream.range(0, n).boxed().toList(), n)
+                .map(i -> Blas.implementation()).distinct().collect();
+        String driver = Blas.implementation();
+        String threads = System.getenv("OPENBLAS_NUM_THREADS");
+        return "driver " + driver + ", executors " + String.join("/", executors.stream().sorted().toList())
+                + (threads == null ? "" : ", OPENBLAS_NUM_THREADS=" + threads);
+    }
+}

@@ -1,0 +1,166 @@
+package org.sparkmlp.cli;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.sparkmlp.data.Block;
+import org.sparkmlp.data.DataSource;
+import org.sparkmlp.data.DatasetBuilder;
+import org.sparkmlp.io.AtomicFiles;
+import org.sparkmlp.io.ModelFile;
+import org.sparkmlp.nn.Kernel;
+import org.sparkmlp.nn.Model;
+import org.sparkmlp.train.Evaluation;
+import org.sparkmlp.train.Evaluator;
+
+/** {@code evaluate} and {@code predict}: a model file applied to raw data, with the model's own scaling. */
+final class UseModelCommand {
+    private final Options options;
+    private final PrintStream out;
+
+    UseModelCommand(Options options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    /** Loss, accuracy and confusion matrix; also evaluation.json when --out is given. */
+    void evaluate() throws IOException {
+        Model model = ModelFile.read(Path.of(options.require("model")));
+        DataSource source = TrainCommand.dataSource(options);
+        Outputs outputs = options.isExplicit("out") ? new Outputs(options.get("out")).prepare() : null;
+        try (JavaSparkContext sc = SparkSetup.start(options)) {
+            DataSource.Loaded loaded = load(sc, source, model);
+            if (!loaded.labelled()) {
+                throw new Options.UsageException("evaluate needs labelled data, but " + source.path() + " has "
+                        + model.architecture().inputs() + " fields per record: inputs only");
+            }
+            JavaRDD<Block> blocks = DatasetBuilder.forModel(loaded.data(), model.classes(), model.scaling(), true);
+            Broadcast<double[]> weights = sc.broadcast(model.parameters());
+            Evaluation e = Evaluator.evaluate(blocks, weights, model.architecture(), model.loss());
+            weights.destroy();
+            out.printf("rows %,d  loss %.6f  accuracy %.4f%n", e.rows(), e.loss(), e.accuracy());
+            out.print(confusionTable(model.classes(), e.confusion()));
+            if (outputs != null) {
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("model", options.get("model"));
+                json.put("data", loaded.description());
+                json.put("rows", e.rows());
+                json.put("loss", e.loss());
+                json.put("accuracy", e.accuracy());
+                json.put("classes", model.classes());
+                json.put("confusion", confusionRows(model.classes().size(), e.confusion()));
+                outputs.writeJson("evaluation.json", json);
+                out.println("wrote " + outputs.path("evaluation.json"));
+            }
+        }
+    }
+
+    /**
+     * predictions.csv in --out: a header, then one line per input row, in input order: the predicted class and
+     * the probability of every class.
+     */
+    void predict() throws IOException {
+        Model model = ModelFile.read(Path.of(options.require("model")));
+        DataSource source = TrainCommand.dataSource(options);
+        Outputs outputs = new Outputs(options.require("out")).prepare();
+        try (JavaSparkContext sc = SparkSetup.start(options)) {
+            DataSource.Loaded loaded = load(sc, source, model);
+            JavaRDD<Block> blocks = DatasetBuilder.forModel(loaded.data(), model.classes(), model.scaling(),
+                    loaded.labelled());
+            Broadcast<double[]> weights = sc.broadcast(model.parameters());
+            List<String> classes = model.classes();
+            int k = classes.size();
+            org.sparkmlp.nn.Architecture arch = model.architecture();
+            org.sparkmlp.nn.Loss loss = model.loss();
+            JavaRDD<String> lines = blocks.mapPartitions(it -> {
+                Block b = it.next();
+                double[] probs = new double[b.rows() * k];
+                Kernel.forThread(arch, loss).predict(weights.value(), b.x(), 0, b.rows(), probs, 0);
+                StringBuilder text = new StringBuilder();
+                for (int r = 0; r < b.rows(); r++) {
+                    text.append(classes.get(Kernel.argmax(probs, r * k, k)));
+                    for (int c = 0; c < k; c++) {
+                        text.append(',').append(probs[r * k + c]);
+                    }
+                    text.append('\n');
+                }
+                return List.of(text.toString()).iterator();
+            });
+            Path target = outputs.path("predictions.csv");
+            long[] rows = {0};
+            try {
+                AtomicFiles.write(target, stream -> {
+                    BufferedWriter w = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
+                    w.write("predicted");
+                    for (String c : classes) {
+                        w.write(",p_" + c);
+                    }
+                    w.write('\n');
+                    // Partition by partition, in order: the driver holds one partition's lines at a time.
+                    for (Iterator<String> it = lines.toLocalIterator(); it.hasNext(); ) {
+                        String chunk = it.next();
+                        w.write(chunk);
+                        rows[0] += chunk.chars().filter(ch -> ch == '\n').count();
+                    }
+                    w.flush();
+                });
+            } catch (IOException e) {
+                throw new Main.OutputException(target.toString(), e);
+            }
+            weights.destroy();
+            out.printf("wrote %s (%,d rows)%n", target, rows[0]);
+        }
+    }
+
+    private DataSource.Loaded load(JavaSparkContext sc, DataSource source, Model model) {
+        int partitions = options.get("partitions") == null ? sc.defaultParallelism() : options.getInt("partitions", 1);
+        return source.loadForModel(sc, model.architecture().inputs(), partitions);
+    }
+
+    static String confusionTable(List<String> classes, long[] confusion) {
+        int k = classes.size();
+        int width = 6;
+        for (String c : classes) {
+            width = Math.max(width, c.length() + 1);
+        }
+        for (long v : confusion) {
+            width = Math.max(width, Long.toString(v).length() + 1);
+        }
+        StringBuilder b = new StringBuilder("confusion matrix (rows: true class, columns: predicted)\n");
+        b.append(String.format("%" + width + "s", ""));
+        for (String c : classes) {
+            b.append(String.format("%" + width + "s", c));
+        }
+        b.append('\n');
+        for (int t = 0; t < k; t++) {
+            b.append(String.format("%" + width + "s", classes.get(t)));
+            for (int p = 0; p < k; p++) {
+                b.append(String.format("%" + width + "d", confusion[t * k + p]));
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    private static List<List<Long>> confusionRows(int k, long[] confusion) {
+        List<List<Long>> rows = new java.util.ArrayList<>();
+        for (int t = 0; t < k; t++) {
+            List<Long> row = new java.util.ArrayList<>();
+            for (int p = 0; p < k; p++) {
+                row.add(confusion[t * k + p]);
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,24 @@
+package org.sparkmlp.data;
+
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.sparkmlp.nn.Scaling;
+
+/**
+ * The three sets, each a cached RDD with one {@link Block} per partition (null when the set is empty), with
+ * what the trainer needs to know about them: row counts, the class labels (index i is class i of the
+ * softmax), the fitted scaling (already applied to the blocks) and a description of where the data came from.
+ */
+public record Dataset(JavaRDD<Block> train, JavaRDD<Block> validation, JavaRDD<Block> test,
+                      long trainRows, long validationRows, long testRows, int features, List<String> classes,
+                      Scaling scaling, String description) {
+
+    /** Drops the cached blocks. */
+    public void release() {
+        for (JavaRDD<Block> rdd : new JavaRDD[] {train, validation, test}) {
+            if (rdd != null) {
+                rdd.unpersist(false);
+            }
+        }
+    }
+}

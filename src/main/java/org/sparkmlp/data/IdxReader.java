@@ -1,0 +1,217 @@
+package org.sparkmlp.data;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * Reads the IDX format of MNIST and Fashion-MNIST, raw or gzip-compressed.
+ *
+ * <pre>
+ * images: int32 0x00000803 | int32 count | int32 rows | int32 cols | count·rows·cols unsigned bytes
+ * labels: int32 0x00000801 | int32 count | count unsigned bytes
+ * </pre>
+ * All integers big-endian. The driver checks both headers and that the counts agree; each executor then
+ * reads its own range of items, so a truncated file is reported with the first item that is missing.
+ * A directory holding {@code train-images-idx3-ubyte[.gz]}, {@code train-labels-idx1-ubyte[.gz]} and
+ * optionally the {@code t10k-} pair gives a training and a test set.
+ */
+public final class IdxReader {
+    static final int IMAGES_MAGIC = 0x00000803;
+    static final int LABELS_MAGIC = 0x00000801;
+
+    private IdxReader() {
+    }
+
+    /** A checked pair of image and label files. */
+    public record Pair(String images, String labels, int count, int rows, int cols) implements java.io.Serializable {
+        public int features() {
+            return rows * cols;
+        }
+    }
+
+    /** Whether a path looks like IDX: a directory, or a file named *-idx?-ubyte or *.idx, possibly .gz. */
+    public static boolean looksLikeIdx(Configuration conf, String path) {
+        String name = path.endsWith(".gz") ? path.substring(0, path.length() - 3) : path;
+        if (name.endsWith("-ubyte") || name.endsWith(".idx") || name.matches(".*idx\\d.*")) {
+            return true;
+        }
+        try {
+            Path p = new Path(path);
+            FileSystem fs = p.getFileSystem(conf);
+            return fs.exists(p) && fs.getFileStatus(p).isDirectory() && findInDirectory(conf, path, "train") != null;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The pair named {@code prefix} ("train" or "t10k") in a directory, or null when its images file is absent.
+     */
+    public static Pair findInDirectory(Configuration conf, String dir, String prefix) {
+        String images = existing(conf, dir, prefix + "-images-idx3-ubyte");
+        if (images == null) {
+            return null;
+        }
+        String labels = existing(conf, dir, prefix + "-labels-idx1-ubyte");
+        if (labels == null) {
+            throw new DataFormatException(dir, null, "has " + new Path(images).getName() + " but no "
+                    + prefix + "-labels-idx1-ubyte[.gz]");
+        }
+        return inspect(conf, images, labels);
+    }
+
+    /** An images file given by name; its labels file is the same name with images-idx3 → labels-idx1. */
+    public static Pair forImagesFile(Configuration conf, String images) {
+        String labels = images.replace("images-idx3", "labels-idx1").replace("images.idx", "labels.idx");
+        if (labels.equals(images)) {
+            throw new DataFormatException(images, null, "cannot tell the labels file from this name"
+                    + " (expected a name containing 'images-idx3')");
+        }
+        return inspect(conf, images, labels);
+    }
+
+    private static String existing(Configuration conf, String dir, String base) {
+        for (String candidate : new String[] {base, base + ".gz"}) {
+            Path p = new Path(dir, candidate);
+            try {
+                if (p.getFileSystem(conf).exists(p)) {
+                    return p.toString();
+                }
+            } catch (IOException e) {
+                throw new DataFormatException(dir, null, "cannot be listed: " + e.getMessage());
+            }
+        }
+        return null;
+    }
+
+    /** Reads and checks both headers on the driver. */
+    public static Pair inspect(Configuration conf, String images, String labels) {
+        int count;
+        int rows;
+        int cols;
+        try (DataInputStream in = open(conf, images)) {
+            int magic = readHeaderInt(in, images, "magic number");
+            if (magic != IMAGES_MAGIC) {
+                throw new DataFormatException(CsvReader.displayName(images), "header", String.format(
+                        "magic number 0x%08x is not 0x%08x (IDX unsigned-byte images, 3 dimensions)", magic, IMAGES_MAGIC));
+            }
+            count = readHeaderInt(in, images, "item count");
+            rows = readHeaderInt(in, images, "row count");
+            cols = readHeaderInt(in, images, "column count");
+            if (count < 0 || rows <= 0 || cols <= 0) {
+                throw new DataFormatException(CsvReader.displayName(images), "header", "dimensions " + count + " × "
+                        + rows + " × " + cols + " are not positive");
+            }
+        } catch (IOException e) {
+            throw new DataFormatException(CsvReader.displayName(images), null, "cannot be read: " + e.getMessage());
+        }
+        try (DataInputStream in = open(conf, labels)) {
+            int magic = readHeaderInt(in, labels, "magic number");
+            if (magic != LABELS_MAGIC) {
+                throw new DataFormatException(CsvReader.displayName(labels), "header", String.format(
+                        "magic number 0x%08x is not 0x%08x (IDX unsigned-byte labels, 1 dimension)", magic, LABELS_MAGIC));
+            }
+            int labelCount = readHeaderInt(in, labels, "item count");
+            if (labelCount != count) {
+                throw new DataFormatException(CsvReader.displayName(labels), "header", "has " + labelCount
+                        + " labels but " + CsvReader.displayName(images) + " has " + count + " images");
+            }
+        } catch (IOException e) {
+            throw new DataFormatException(CsvReader.displayName(labels), null, "cannot be read: " + e.getMessage());
+        }
+        return new Pair(images, labels, count, rows, cols);
+    }
+
+    /** Reads the items in {@code partitions} contiguous ranges, one block each, on the executors. */
+    public static JavaRDD<RawBlock> read(JavaSparkContext sc, Pair pair, int partitions) {
+        int parts = Math.max(1, Math.min(partitions, Math.max(1, pair.count())));
+        // Only the partition numbers travel in the lineage; each task reads its range from the file system.
+        List<Integer> ids = IntStream.range(0, parts).boxed().toList();
+        return sc.parallelize(new ArrayList<>(ids), parts).mapPartitions(it -> {
+            int p = it.next();
+            long from = (long) pair.count() * p / parts;
+            long to = (long) pair.count() * (p + 1) / parts;
+            return List.of(readRange(new Configuration(), pair, (int) from, (int) to)).iterator();
+        });
+    }
+
+    /** Items [from, to) of the pair, packed. */
+    static RawBlock readRange(Configuration conf, Pair pair, int from, int to) throws IOException {
+        int features = pair.features();
+        int n = to - from;
+        if ((long) n * features > Integer.MAX_VALUE - 8) {
+            throw new DataFormatException(CsvReader.displayName(pair.images()), "item " + from, "a partition of "
+                    + n + " images is too large for one block; use more --partitions");
+        }
+        double[] x = new double[n * features];
+        int[] labels = new int[n];
+        long[] records = new long[n];
+        int[] labelIdOf = new int[256];
+        java.util.Arrays.fill(labelIdOf, -1);
+        List<String> names = new ArrayList<>();
+        String imagesName = CsvReader.displayName(pair.images());
+        String labelsName = CsvReader.displayName(pair.labels());
+        try (DataInputStream images = open(conf, pair.images()); DataInputStream lab = open(conf, pair.labels())) {
+            images.skipNBytes(16 + (long) from * features);
+            lab.skipNBytes(8 + (long) from);
+            byte[] row = new byte[features];
+            for (int i = 0; i < n; i++) {
+                long item = from + i;
+                try {
+                    images.readFully(row);
+                } catch (EOFException e) {
+                    throw new DataFormatException(imagesName, "item " + item, "the file ends early (header says "
+                            + pair.count() + " images)");
+                }
+                int off = i * features;
+                for (int f = 0; f < features; f++) {
+                    x[off + f] = row[f] & 0xff;
+                }
+                int label = lab.read();
+                if (label < 0) {
+                    throw new DataFormatException(labelsName, "item " + item, "the file ends early (header says "
+                            + pair.count() + " labels)");
+                }
+                if (labelIdOf[label] < 0) {
+                    labelIdOf[label] = names.size();
+                    names.add(Integer.toString(label));
+                }
+                labels[i] = labelIdOf[label];
+                records[i] = item;
+            }
+        } catch (EOFException e) {
+            throw new DataFormatException(imagesName, "item " + from, "the file ends before this item");
+        }
+        return new RawBlock(imagesName, "item", features, n, x, labels, names.toArray(new String[0]), records);
+    }
+
+    private static int readHeaderInt(DataInputStream in, String file, String what) throws IOException {
+        try {
+            return in.readInt();
+        } catch (EOFException e) {
+            throw new DataFormatException(CsvReader.displayName(file), "header", "the file ends before its " + what);
+        }
+    }
+
+    private static DataInputStream open(Configuration conf, String file) throws IOException {
+        Path p = new Path(file);
+        InputStream in = p.getFileSystem(conf).open(p);
+        if (file.endsWith(".gz")) {
+            in = new java.util.zip.GZIPInputStream(in, 1 << 16);
+        }
+        return new DataInputStream(new BufferedInputStream(in, 1 << 16));
+    }
+
+}

@@ -1,0 +1,13 @@
+/**
+ * Files on disk: the model file format and the way every output is written.
+ *
+ * <p>{@link org.sparkmlp.io.ModelFile} alone writes and reads trained models, as a small versioned JSON format
+ * that other programs can read (W as rows of output units, class labels, scaling and provenance), with
+ * numbers that read back bit for bit and a reader that refuses any inconsistent file with a one-line message
+ * naming the file and the place ({@link org.sparkmlp.io.ModelFormatException}); keeping the format in one
+ * class means it cannot drift between trainer, evaluator and predictor. {@link org.sparkmlp.io.AtomicFiles}
+ * writes every output (models, metrics, predictions) to a temporary file beside the target, forces it to disk
+ * and renames it over the target, so a crash, a full disk or an exception half-way leaves the previous file
+ * or none, never a truncated one that would be read later as if it were complete.
+ */
+package org.sparkmlp.io;

@@ -1,0 +1,30 @@
+package org.sparkmlp.train;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What one epoch did. {@code trainLoss} is the mean loss of the epoch's rows as each step saw them (before its
+ * update), as most frameworks report it; validation figures are NaN when there is no validation set.
+ */
+public record EpochMetrics(int epoch, long steps, double learningRate, double trainLoss, double trainAccuracy,
+                           double validationLoss, double validationAccuracy, double seconds) {
+
+    /** One line of metrics.jsonl; NaN becomes null. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("epoch", epoch);
+        m.put("steps", steps);
+        m.put("lr", learningRate);
+        m.put("train_loss", finiteOrNull(trainLoss));
+        m.put("train_accuracy", finiteOrNull(trainAccuracy));
+        m.put("val_loss", finiteOrNull(validationLoss));
+        m.put("val_accuracy", finiteOrNull(validationAccuracy));
+        m.put("seconds", seconds);
+        return m;
+    }
+
+    static Double finiteOrNull(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+}

@@ -1,0 +1,247 @@
+package org.sparkmlp.nn;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The accumulator: sums over any split of the rows, merged in any order, equal the sum of one pass over all
+ * rows (up to rounding in the gradient and loss; counts exactly), and the small contract of merge and means.
+ */
+class GradientSumTest {
+
+    private static final int ROWS = 37;
+    private static final int[] SIZES = {6, 5, 4, 3};
+    private static final int[] SPLITS = {2, 3, 5, 37};
+    private static final long[] SEEDS = {1, 2, 3, 17, 99};
+
+    /** A random problem: parameters, inputs and labels for {@link #ROWS} rows. */
+    private static final class Problem {
+        final Architecture arch;
+        final Loss loss;
+        final double[] params;
+        final double[] x;
+        final int[] y;
+
+        Problem(Activation act, Loss loss, long seed) {
+            SplittableRandom rnd = new SplittableRandom(seed);
+            this.arch = new Architecture(SIZES, act);
+            this.loss = loss;
+            this.params = ReferenceNet.uniform(rnd, arch.parameterCount(), -1.0, 1.0);
+            this.x = ReferenceNet.uniform(rnd, ROWS * SIZES[0], -2.0, 2.0);
+            this.y = ReferenceNet.labels(rnd, ROWS, SIZES[SIZES.length - 1]);
+        }
+
+        GradientSum all() {
+            GradientSum s = GradientSum.empty();
+            new Kernel(arch, loss).accumulate(params, x, y, RowSelection.contiguous(0), ROWS, s);
+            return s;
+        }
+    }
+
+    private static void assertSameSum(GradientSum expected, GradientSum actual, String what) {
+        assertEquals(expected.rows(), actual.rows(), what + ": rows");
+        assertEquals(expected.correct(), actual.correct(), what + ": correct");
+        ReferenceNet.assertRelativeClose(expected.loss(), actual.loss(), 1e-12, what + ": loss");
+        ReferenceNet.assertNormwiseClose(expected.gradient(), actual.gradient(), 1e-12, what + ": gradient");
+    }
+
+    /** Sorted distinct cut points 0 &lt; c_1 &lt; … &lt; c_{k−1} &lt; n, with 0 and n added at the ends. */
+    private static int[] randomCuts(SplittableRandom rnd, int n, int parts) {
+        TreeSet<Integer> cuts = new TreeSet<>();
+        while (cuts.size() < parts - 1) {
+            cuts.add(1 + rnd.nextInt(n - 1));
+        }
+        int[] c = new int[parts + 1];
+        int i = 1;
+        for (int v : cuts) {
+            c[i++] = v;
+        }
+        c[parts] = n;
+        return c;
+    }
+
+    private static GradientSum mergeInRandomOrder(List<GradientSum> parts, SplittableRandom rnd) {
+        int[] order = ReferenceNet.permutation(rnd, parts.size());
+        GradientSum total = GradientSum.empty();
+        for (int i : order) {
+            assertSame(total, total.merge(parts.get(i)), "merge returns this");
+        }
+        return total;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Activation.class)
+    void contiguousSplitsMergedInAnyOrderEqualOnePass(Activation act) {
+        for (Loss loss : Loss.values()) {
+            for (long seed : SEEDS) {
+                Problem pr = new Problem(act, loss, seed);
+                GradientSum whole = pr.all();
+                SplittableRandom rnd = new SplittableRandom(seed * 7919);
+                for (int k : SPLITS) {
+                    int[] cuts = randomCuts(rnd, ROWS, k);
+                    List<GradientSum> parts = new ArrayList<>();
+                    Kernel kernel = new Kernel(pr.arch, loss);
+                    for (int p = 0; p < k; p++) {
+                        GradientSum part = p % 2 == 0 ? GradientSum.empty() : GradientSum.zeros(pr.arch.parameterCount());
+                        kernel.accumulate(pr.params, pr.x, pr.y, RowSelection.contiguous(cuts[p]),
+                                cuts[p + 1] - cuts[p], part);
+                        parts.add(part);
+                    }
+                    GradientSum merged = mergeInRandomOrder(parts, rnd);
+                    assertSameSum(whole, merged, act + " " + loss.id() + " seed " + seed + " k=" + k
+                            + " cuts " + Arrays.toString(cuts));
+                }
+            }
+        }
+    }
+
+    @Test
+    void randomNonContiguousPartitionsMergedInAnyOrderEqualOnePass() {
+        for (long seed : SEEDS) {
+            Problem pr = new Problem(Activation.SIGMOID, Loss.CROSS_ENTROPY, seed);
+            GradientSum whole = pr.all();
+            SplittableRandom rnd = new SplittableRandom(seed + 5);
+            for (int k : SPLITS) {
+                // each row goes to a random part (some parts may be empty); rows within a part are shuffled
+                List<List<Integer>> members = new ArrayList<>();
+                for (int p = 0; p < k; p++) {
+                    members.add(new ArrayList<>());
+                }
+                for (int r : ReferenceNet.permutation(rnd, ROWS)) {
+                    members.get(k == ROWS ? r : rnd.nextInt(k)).add(r);
+                }
+                List<GradientSum> parts = new ArrayList<>();
+                for (List<Integer> rows : members) {
+                    int[] sel = rows.stream().mapToInt(Integer::intValue).toArray();
+                    GradientSum part = GradientSum.empty();
+                    new Kernel(pr.arch, pr.loss).accumulate(pr.params, pr.x, pr.y, ReferenceNet.gathered(sel),
+                            sel.length, part);
+                    assertEquals(sel.length, part.rows());
+                    if (sel.length == 0) {
+                        assertNull(part.gradient(), "a sum of zero rows holds no gradient");
+                    }
+                    parts.add(part);
+                }
+                assertSameSum(whole, mergeInRandomOrder(parts, rnd), "seed " + seed + " k=" + k);
+            }
+        }
+    }
+
+    @Test
+    void onePassAgreesWithTheReferenceImplementation() {
+        Problem pr = new Problem(Activation.TANH, Loss.MSE, 4);
+        GradientSum whole = pr.all();
+        ReferenceNet.Result ref = ReferenceNet.run(SIZES, Activation.TANH, Loss.MSE, pr.params, pr.x, pr.y,
+                ReferenceNet.range(0, ROWS), true);
+        assertEquals(ROWS, whole.rows());
+        assertEquals(ref.correct, whole.correct());
+        ReferenceNet.assertRelativeClose(ref.loss, whole.loss(), 1e-12, "loss");
+        ReferenceNet.assertNormwiseClose(ref.gradient, whole.gradient(), 1e-12, "gradient");
+    }
+
+    @Test
+    void mergingAnEmptySumChangesNothing() {
+        GradientSum a = new Problem(Activation.RELU, Loss.CROSS_ENTROPY, 3).all();
+        double[] g = a.gradient().clone();
+        double loss = a.loss();
+        long correct = a.correct();
+        long rows = a.rows();
+
+        a.merge(GradientSum.empty());
+        assertArrayEquals(g, a.gradient(), 0.0);
+        assertEquals(loss, a.loss(), 0.0);
+        assertEquals(correct, a.correct());
+        assertEquals(rows, a.rows());
+
+        GradientSum b = GradientSum.empty().merge(a);
+        assertArrayEquals(g, b.gradient(), 0.0);
+        assertEquals(loss, b.loss(), 0.0);
+        assertEquals(correct, b.correct());
+        assertEquals(rows, b.rows());
+
+        GradientSum none = GradientSum.empty().merge(GradientSum.empty());
+        assertNull(none.gradient());
+        assertEquals(0, none.rows());
+        assertEquals(0, none.correct());
+        assertEquals(0.0, none.loss(), 0.0);
+    }
+
+    @Test
+    void accumulatingZeroRowsLeavesTheSumEmpty() {
+        Problem pr = new Problem(Activation.TANH, Loss.CROSS_ENTROPY, 8);
+        GradientSum s = GradientSum.empty();
+        new Kernel(pr.arch, pr.loss).accumulate(pr.params, pr.x, pr.y, RowSelection.contiguous(5), 0, s);
+        assertNull(s.gradient());
+        assertEquals(0, s.rows());
+        assertEquals(0.0, s.loss(), 0.0);
+    }
+
+    @Test
+    void mergeLeavesItsArgumentUnchangedAndDoesNotAliasIt() {
+        Problem pr = new Problem(Activation.TANH, Loss.CROSS_ENTROPY, 11);
+        GradientSum arg = pr.all();
+        double[] g = arg.gradient().clone();
+        double loss = arg.loss();
+        long correct = arg.correct();
+        long rows = arg.rows();
+
+        GradientSum target = new Problem(Activation.TANH, Loss.CROSS_ENTROPY, 12).all();
+        target.merge(arg);
+        GradientSum fresh = GradientSum.empty().merge(arg);
+        assertNotSame(arg.gradient(), fresh.gradient(), "an empty sum must copy, not adopt, the argument's gradient");
+        // further accumulation into the merged sums must not leak into the argument
+        new Kernel(pr.arch, pr.loss).accumulate(pr.params, pr.x, pr.y, RowSelection.contiguous(0), ROWS, fresh);
+        target.merge(target);
+
+        assertArrayEquals(g, arg.gradient(), 0.0);
+        assertEquals(loss, arg.loss(), 0.0);
+        assertEquals(correct, arg.correct());
+        assertEquals(rows, arg.rows());
+    }
+
+    @Test
+    void meanGradientDividesTheSumByTheRowCount() {
+        GradientSum s = new Problem(Activation.SIGMOID, Loss.MSE, 21).all();
+        double[] out = new double[s.gradient().length];
+        Arrays.fill(out, Double.NaN);
+        s.meanGradientInto(out);
+        for (int i = 0; i < out.length; i++) {
+            double expected = s.gradient()[i] / ROWS;
+            assertEquals(expected, out[i], 2 * Math.ulp(expected), "component " + i);
+        }
+        assertEquals(s.loss() / ROWS, s.meanLoss(), 2 * Math.ulp(s.loss() / ROWS));
+        assertEquals((double) s.correct() / ROWS, s.accuracy(), 0.0);
+    }
+
+    @Test
+    void meansOfAnEmptySumAreZeroGradientAndNaN() {
+        double[] out = {1.0, -2.0, Double.NaN};
+        GradientSum.empty().meanGradientInto(out);
+        assertArrayEquals(new double[3], out, 0.0);
+        assertTrue(Double.isNaN(GradientSum.empty().meanLoss()));
+        assertTrue(Double.isNaN(GradientSum.empty().accuracy()));
+    }
+
+    @Test
+    void mergingGradientsOfDifferentLengthsIsRejectedNamingBoth() {
+        GradientSum a = GradientSum.zeros(5);
+        GradientSum b = GradientSum.zeros(7);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> a.merge(b));
+        assertTrue(e.getMessage().contains("5") && e.getMessage().contains("7"), e.getMessage());
+    }
+}
