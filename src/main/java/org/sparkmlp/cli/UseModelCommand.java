@@ -83,6 +83,9 @@ final class UseModelCommand {
             org.sparkmlp.nn.Architecture arch = model.architecture();
             org.sparkmlp.nn.Loss loss = model.loss();
             JavaRDD<String> lines = blocks.mapPartitions(it -> {
+                if (!it.hasNext()) {
+                    return java.util.Collections.emptyIterator();
+                }
                 Block b = it.next();
                 double[] probs = new double[b.rows() * k];
                 Kernel.forThread(arch, loss).predict(weights.value(), b.x(), 0, b.rows(), probs, 0);

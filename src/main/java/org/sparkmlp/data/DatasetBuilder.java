@@ -122,6 +122,9 @@ public final class DatasetBuilder {
             index.put(classes.get(i), i);
         }
         return data.mapPartitionsWithIndex((p, it) -> {
+            if (!it.hasNext()) {
+                return java.util.Collections.emptyIterator();
+            }
             RawBlock b = it.next();
             int[] y = new int[b.rows()];
             if (labelled) {

@@ -119,7 +119,11 @@ public final class Kernel {
         for (int done = 0; done < to - from; done += CHUNK) {
             int m = Math.min(CHUNK, to - from - done);
             propagate(params, x, (from + done) * n0, m);
-            System.arraycopy(act[arch.layerCount()], 0, out, outOffset + done * k, m * k);
+            double[] logits = act[arch.layerCount()];
+            for (int j = 0; j < m; j++) {
+                Loss.softmaxInPlace(logits, j * k, k);
+            }
+            System.arraycopy(logits, 0, out, outOffset + done * k, m * k);
         }
     }
 

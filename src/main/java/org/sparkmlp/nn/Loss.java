@@ -13,7 +13,13 @@ public enum Loss {
     CROSS_ENTROPY("cross-entropy") {
         @Override
         double softmaxLossAndDelta(double[] z, int off, int k, int label, double[] delta, int dOff) {
-            double logit = z[off + label];
+            // log Σ exp(ỹ) − ỹ_c = log Σ exp(ỹ − max) + (max − ỹ_c): both terms small and exact-ish, never
+            // the difference of two large numbers.
+            double max = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < k; i++) {
+                max = Math.max(max, z[off + i]);
+            }
+            double gap = max - z[off + label];
             double logNormaliser = softmaxInPlace(z, off, k);
             if (delta != null) {
                 for (int i = 0; i < k; i++) {
@@ -21,7 +27,7 @@ public enum Loss {
                 }
                 delta[dOff + label] -= 1.0;
             }
-            return logNormaliser - logit;
+            return logNormaliser + gap;
         }
     },
     /**
@@ -64,8 +70,8 @@ public enum Loss {
     abstract double softmaxLossAndDelta(double[] z, int off, int k, int label, double[] delta, int dOff);
 
     /**
-     * Softmax in place, shifted by the maximum so that exp never overflows. Returns the log-normaliser
-     * log Σ_k exp(ỹ_k) = max + log Σ_k exp(ỹ_k − max).
+     * Softmax in place, shifted by the maximum so that exp never overflows. Returns the shifted
+     * log-normaliser log Σ_k exp(ỹ_k − max), which lies in [0, log k].
      */
     static double softmaxInPlace(double[] z, int off, int k) {
         double max = Double.NEGATIVE_INFINITY;
@@ -82,7 +88,7 @@ public enum Loss {
         for (int i = 0; i < k; i++) {
             z[off + i] *= inv;
         }
-        return max + Math.log(sum);
+        return Math.log(sum);
     }
 
     /** The name used on the command line ("cross-entropy", "mse"). */
