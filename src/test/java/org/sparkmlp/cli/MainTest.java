@@ -1,0 +1,169 @@
+package org.sparkmlp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkmlp.io.ModelFile;
+import org.sparkmlp.nn.GradientSum;
+import org.sparkmlp.nn.Kernel;
+import org.sparkmlp.nn.Model;
+import org.sparkmlp.nn.RowSelection;
+import org.sparkmlp.testing.SparkTests;
+
+/** The command line as users and schedulers see it: outputs, messages and exit codes. */
+class MainTest {
+    @TempDir
+    Path dir;
+
+    private record Run(ExitCode code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ExitCode code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private Path circles() throws IOException {
+        Path file = dir.resolve("circles.csv");
+        Files.writeString(file, "x,y,label\n" + SparkTests.csv(SparkTests.circles(400, 0.05, 5)));
+        return file;
+    }
+
+    @Test
+    void helpDocumentsEveryOptionAndExitCode() {
+        Run r = run("--help");
+        assertEquals(ExitCode.OK, r.code());
+        for (Options.Spec s : Options.SPECS) {
+            assertTrue(r.out().contains("--" + s.name()), "help lacks --" + s.name());
+        }
+        for (ExitCode c : ExitCode.values()) {
+            assertTrue(r.out().contains(c.meaning()), "help lacks exit code " + c.code());
+        }
+    }
+
+    @Test
+    void badOptionsFailWithOneLineAndExitCode2() {
+        for (String[] args : List.of(new String[] {"train", "--no-such-option", "1"},
+                new String[] {"train", "--batch-size", "0"}, new String[] {"train", "--lr", "fast"},
+                new String[] {"train", "--lr-schedule", "sometimes"}, new String[] {"train", "--hidden", "10,-3"},
+                new String[] {"train", "--epochs"}, new String[] {"fit"}, new String[] {"predict", "--epochs", "3"},
+                new String[] {"train", "--activation", "softplus"}, new String[] {"train", "--val-fraction", "1.5"})) {
+            Run r = run(args);
+            assertEquals(ExitCode.USAGE, r.code(), String.join(" ", args) + ": " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+            assertTrue(r.err().startsWith("spark-mlp: "), r.err());
+        }
+    }
+
+    @Test
+    void missingOrMalformedDataFailsWithExitCode3NamingFileAndLine() throws IOException {
+        Run missing = run("train", "--data", dir.resolve("nope.csv").toString(), "--out", dir.resolve("o").toString());
+        assertEquals(ExitCode.DATA, missing.code(), missing.err());
+        assertTrue(missing.err().contains("nope.csv"), missing.err());
+
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, "1,2,0\n3,4,1\n5,x,0\n");
+        Run r = run("train", "--data", bad.toString(), "--master", "local[2]", "--out", dir.resolve("o2").toString());
+        assertEquals(ExitCode.DATA, r.code(), r.err());
+        assertTrue(r.err().contains("bad.csv: line 3: field 2 'x' is not a number"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(!Files.exists(dir.resolve("o2").resolve("model.json")));
+    }
+
+    @Test
+    void badModelFileFailsWithExitCode4() throws IOException {
+        Path model = dir.resolve("model.json");
+        Files.writeString(model, "{\"format\":\"something-else\"}");
+        Run r = run("evaluate", "--model", model.toString(), "--data", circles().toString());
+        assertEquals(ExitCode.MODEL, r.code(), r.err());
+        assertTrue(r.err().contains("model.json"), r.err());
+    }
+
+    @Test
+    void trainEvaluatePredictEndToEnd() throws IOException {
+        Path data = circles();
+        Path out = dir.resolve("run");
+        Run train = run("train", "--data", data.toString(), "--hidden", "12", "--epochs", "3", "--batch-size", "16",
+                "--master", "local[2]", "--out", out.toString());
+        assertEquals(ExitCode.OK, train.code(), train.err());
+        assertTrue(train.out().contains("epoch   3"), train.out());
+
+        ObjectMapper json = new ObjectMapper();
+        List<String> lines = Files.readAllLines(out.resolve("metrics.jsonl"));
+        assertEquals(3, lines.size());
+        for (String key : List.of("epoch", "steps", "lr", "train_loss", "val_loss", "val_accuracy", "seconds")) {
+            assertTrue(json.readTree(lines.get(2)).has(key), "metrics line lacks " + key);
+        }
+        JsonNode summary = json.readTree(out.resolve("summary.json").toFile());
+        for (String key : List.of("train_loss", "val_loss", "val_accuracy", "test_loss", "test_accuracy", "epochs",
+                "steps", "seconds", "rows_per_second", "config", "blas")) {
+            assertTrue(summary.has(key), "summary lacks " + key);
+        }
+        assertEquals(3, summary.get("epochs").asInt());
+        try (Stream<Path> files = Files.list(out)) {
+            assertEquals(List.of("metrics.jsonl", "model.json", "summary.json"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList(), "no temporary files left");
+        }
+        Model model = ModelFile.read(out.resolve("model.json"));
+        assertEquals(List.of("0", "1"), model.classes());
+
+        Run evaluate = run("evaluate", "--model", out.resolve("model.json").toString(), "--data", data.toString(),
+                "--master", "local[2]", "--out", out.toString());
+        assertEquals(ExitCode.OK, evaluate.code(), evaluate.err());
+        assertTrue(evaluate.out().contains("confusion matrix"), evaluate.out());
+        assertTrue(json.readTree(out.resolve("evaluation.json").toFile()).get("rows").asInt() == 400);
+
+        Run predict = run("predict", "--model", out.resolve("model.json").toString(), "--data", data.toString(),
+                "--master", "local[2]", "--out", out.toString());
+        assertEquals(ExitCode.OK, predict.code(), predict.err());
+        List<String> predictions = Files.readAllLines(out.resolve("predictions.csv"));
+        assertEquals("predicted,p_0,p_1", predictions.get(0));
+        assertEquals(401, predictions.size());
+        String[] first = predictions.get(1).split(",");
+        assertEquals(1.0, Double.parseDouble(first[1]) + Double.parseDouble(first[2]), 1e-12);
+    }
+
+    @Test
+    void oneFullBatchStepFromAnInitModelIsTheTextbookUpdate() throws IOException {
+        Path data = dir.resolve("tiny.csv");
+        Files.writeString(data, "0.5,-1.0,2.0,0\n1.5,0.25,-0.5,1\n-0.75,2.0,1.0,2\n0.1,0.2,0.3,1\n");
+        Path first = dir.resolve("first");
+        Run init = run("train", "--data", data.toString(), "--hidden", "4", "--epochs", "1", "--batch-size", "1",
+                "--val-fraction", "0", "--test-fraction", "0", "--scale", "none", "--master", "local[2]",
+                "--out", first.toString());
+        assertEquals(ExitCode.OK, init.code(), init.err());
+        Model start = ModelFile.read(first.resolve("model.json"));
+
+        Path second = dir.resolve("second");
+        Run step = run("train", "--data", data.toString(), "--init-model", first.resolve("model.json").toString(),
+                "--epochs", "1", "--batch-size", "100", "--lr", "0.7", "--lr-schedule", "constant", "--val-fraction", "0",
+                "--test-fraction", "0", "--master", "local[2]", "--out", second.toString());
+        assertEquals(ExitCode.OK, step.code(), step.err());
+        Model end = ModelFile.read(second.resolve("model.json"));
+
+        double[] x = {0.5, -1.0, 2.0, 1.5, 0.25, -0.5, -0.75, 2.0, 1.0, 0.1, 0.2, 0.3};
+        GradientSum g = GradientSum.empty();
+        new Kernel(start.architecture(), start.loss()).accumulate(start.parameters(), x, new int[] {0, 1, 2, 1},
+                RowSelection.contiguous(0), 4, g);
+        double[] p = start.parameters();
+        for (int i = 0; i < p.length; i++) {
+            double expected = p[i] - 0.7 * g.gradient()[i] / 4;
+            assertEquals(expected, end.parameters()[i], 1e-12 * Math.max(1, Math.abs(expected)), "parameter " + i);
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package org.sparkmlp.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.sparkmlp.data.Block;
+import org.sparkmlp.data.CsvReader;
+import org.sparkmlp.data.DataSource;
+import org.sparkmlp.data.Dataset;
+import org.sparkmlp.data.DatasetBuilder;
+import org.sparkmlp.data.LabelColumn;
+import org.sparkmlp.nn.Activation;
+import org.sparkmlp.nn.Architecture;
+import org.sparkmlp.nn.GradientSum;
+import org.sparkmlp.nn.Kernel;
+import org.sparkmlp.nn.Loss;
+import org.sparkmlp.nn.RowSelection;
+import org.sparkmlp.nn.Scaling;
+import org.sparkmlp.testing.SparkTests;
+
+/** The training step on Spark: partitioned gradients, the SGD update, learning and reproducibility. */
+class DistributedTrainingTest {
+    private static JavaSparkContext sc;
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void start() {
+        sc = SparkTests.start("local[2]");
+    }
+
+    @AfterAll
+    static void stop() {
+        sc.close();
+    }
+
+    /** Blob data: 3 classes around different centres, 5 features. */
+    private static Path blobs(int rows) throws IOException {
+        Path file = dir.resolve("blobs-" + rows + ".csv");
+        if (!Files.exists(file)) {
+            SplittableRandom r = new SplittableRandom(5);
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < rows; i++) {
+                int c = i % 3;
+                for (int f = 0; f < 5; f++) {
+                    b.append(c * (f % 2 == 0 ? 1.0 : -0.5) + r.nextDouble(-1, 1)).append(',');
+                }
+                b.append(c).append('\n');
+            }
+            Files.writeString(file, b.toString());
+        }
+        return file;
+    }
+
+    private static Dataset dataset(Path csv, int partitions, double validation, double test, long seed) {
+        DataSource source = new DataSource(csv.toString(), DataSource.Format.CSV, LabelColumn.LAST, CsvReader.Header.AUTO);
+        DataSource.Loaded loaded = source.loadForTraining(sc, partitions, false);
+        return DatasetBuilder.build(sc, loaded.data(), null, partitions,
+                new DatasetBuilder.Split(validation, test, seed), null, null, Scaling.Kind.STANDARD, "test data");
+    }
+
+    /** All training rows as one block, in partition order. */
+    private static Block oneBlock(Dataset d) {
+        List<Block> blocks = d.train().collect();
+        int n = blocks.get(0).features();
+        int rows = blocks.stream().mapToInt(Block::rows).sum();
+        double[] x = new double[rows * n];
+        int[] y = new int[rows];
+        int at = 0;
+        for (Block b : blocks) {
+            System.arraycopy(b.x(), 0, x, at * n, b.rows() * n);
+            System.arraycopy(b.y(), 0, y, at, b.rows());
+            at += b.rows();
+        }
+        return new Block(0, n, rows, x, y);
+    }
+
+    @ParameterizedTest(name = "{0} partitions")
+    @ValueSource(ints = {1, 2, 3, 7})
+    void partitionedFullBatchGradientEqualsSingleBlockGradient(int partitions) throws IOException {
+        Dataset d = dataset(blobs(301), partitions, 0.0, 0.0, 1);
+        assertEquals(partitions, d.train().getNumPartitions());
+        Architecture arch = new Architecture(new int[] {5, 6, 4, 3}, Activation.TANH);
+        double[] params = arch.glorotUniform(3);
+        Block all = oneBlock(d);
+        GradientSum expected = GradientSum.empty();
+        new Kernel(arch, Loss.CROSS_ENTROPY).accumulate(params, all.x(), all.y(), RowSelection.contiguous(0),
+                all.rows(), expected);
+
+        long[] sizes = d.train().map(Block::rows).collect().stream().mapToLong(Integer::longValue).toArray();
+        BatchPlan plan = new BatchPlan(sizes, Long.MAX_VALUE);
+        plan.nextStep();
+        Broadcast<double[]> w = sc.broadcast(params);
+        GradientSum got = d.train().treeAggregate(new PartitionSums(partitions),
+                new StepFunction(w, arch, Loss.CROSS_ENTROPY, plan.from(), plan.to(), 9, 0), PartitionSums::merge, 2).total();
+        w.destroy();
+        assertEquals(301, got.rows());
+        assertEquals(expected.correct(), got.correct());
+        assertEquals(expected.loss(), got.loss(), 1e-12 * Math.abs(expected.loss()));
+        assertRelativelyClose(expected.gradient(), got.gradient(), 1e-12);
+        d.release();
+    }
+
+    @ParameterizedTest(name = "{0} partitions")
+    @ValueSource(ints = {2, 3, 7})
+    void miniBatchGradientEqualsTheGradientOfTheRowsThePlanNames(int partitions) throws IOException {
+        Dataset d = dataset(blobs(301), partitions, 0.0, 0.0, 1);
+        Architecture arch = new Architecture(new int[] {5, 4, 3}, Activation.RELU);
+        double[] params = arch.glorotUniform(4);
+        List<Block> blocks = d.train().collect();
+        long[] sizes = blocks.stream().mapToLong(Block::rows).toArray();
+        BatchPlan plan = new BatchPlan(sizes, 40);
+        plan.nextStep();
+        plan.nextStep(); // the second step of the epoch
+        // The rows of the step, gathered by hand from each partition's permutation.
+        GradientSum expected = GradientSum.empty();
+        Kernel kernel = new Kernel(arch, Loss.MSE);
+        for (Block b : blocks) {
+            RowPermutation perm = new RowPermutation(b.rows(), 11, 2, b.index());
+            int from = plan.from()[b.index()];
+            kernel.accumulate(params, b.x(), b.y(), k -> perm.apply(from + k), plan.to()[b.index()] - from, expected);
+        }
+        Broadcast<double[]> w = sc.broadcast(params);
+        GradientSum got = d.train().treeAggregate(new PartitionSums(partitions),
+                new StepFunction(w, arch, Loss.MSE, plan.from(), plan.to(), 11, 2), PartitionSums::merge, 2).total();
+        w.destroy();
+        assertEquals(40, got.rows());
+        assertRelativelyClose(expected.gradient(), got.gradient(), 1e-12);
+        d.release();
+    }
+
+    @Test
+    void oneFullBatchStepIsTheTextbookUpdate() throws IOException {
+        Dataset d = dataset(blobs(120), 3, 0.0, 0.0, 1);
+        Architecture arch = new Architecture(new int[] {5, 7, 3}, Activation.SIGMOID);
+        double[] initial = arch.glorotUniform(8);
+        TrainingConfig config = new TrainingConfig(new int[] {7}, Activation.SIGMOID, Loss.CROSS_ENTROPY, 1000, 1,
+                LearningRate.constant(0.5), 1, 2);
+        Trainer.Result result = new Trainer(sc, config).train(d, arch, initial, TrainingListener.NONE);
+        Block all = oneBlock(d);
+        GradientSum g = GradientSum.empty();
+        new Kernel(arch, Loss.CROSS_ENTROPY).accumulate(initial, all.x(), all.y(), RowSelection.contiguous(0), all.rows(), g);
+        double[] expected = new double[initial.length];
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = initial[i] - 0.5 * g.gradient()[i] / all.rows();
+        }
+        assertEquals(1, result.steps());
+        assertRelativelyClose(expected, result.parameters(), 1e-12);
+        d.release();
+    }
+
+    @Test
+    void circlesAreLearnedToAtLeast98Percent() throws IOException {
+        Path file = dir.resolve("circles.csv");
+        Files.writeString(file, SparkTests.csv(SparkTests.circles(1000, 0.05, 17)));
+        DataSource source = new DataSource(file.toString(), DataSource.Format.CSV, LabelColumn.LAST, CsvReader.Header.AUTO);
+        Dataset d = DatasetBuilder.build(sc, source.loadForTraining(sc, 2, false).data(), null, 2,
+                new DatasetBuilder.Split(0.1, 0.2, 3), null, null, Scaling.Kind.STANDARD, "circles");
+        TrainingConfig config = new TrainingConfig(new int[] {16}, Activation.TANH, Loss.CROSS_ENTROPY, 16, 25,
+                LearningRate.inverseTime(0.3, 1e-3), 3, 2);
+        Architecture arch = new Architecture(config.layerSizes(2, 2), Activation.TANH);
+        List<EpochMetrics> seen = new ArrayList<>();
+        Trainer.Result result = new Trainer(sc, config).train(d, arch, arch.glorotUniform(3), seen::add);
+        assertEquals(25, seen.size());
+        assertEquals(25L * 44, result.steps(), "700 training rows in batches of 16: 44 steps an epoch");
+        assertTrue(result.test().accuracy() >= 0.98, "test accuracy " + result.test().accuracy());
+        assertTrue(seen.get(24).trainLoss() < seen.get(0).trainLoss());
+        d.release();
+    }
+
+    @Test
+    void sameSeedGivesABitIdenticalModelAndAnotherSeedAnother() throws IOException {
+        double[] first = trainBlobs(21);
+        double[] second = trainBlobs(21);
+        assertArrayEquals(first, second, 0.0);
+        double[] other = trainBlobs(22);
+        assertTrue(!java.util.Arrays.equals(first, other));
+    }
+
+    private double[] trainBlobs(long seed) throws IOException {
+        Dataset d = dataset(blobs(400), 3, 0.1, 0.1, seed);
+        TrainingConfig config = new TrainingConfig(new int[] {8, 5}, Activation.TANH, Loss.CROSS_ENTROPY, 10, 2,
+                LearningRate.inverseTime(0.1, 1e-2), seed, 2);
+        Architecture arch = new Architecture(config.layerSizes(5, 3), Activation.TANH);
+        double[] p = new Trainer(sc, config).train(d, arch, arch.glorotUniform(seed), TrainingListener.NONE).parameters();
+        d.release();
+        return p;
+    }
+
+    static void assertRelativelyClose(double[] expected, double[] actual, double tolerance) {
+        assertEquals(expected.length, actual.length);
+        double scale = 0;
+        double worst = 0;
+        for (int i = 0; i < expected.length; i++) {
+            scale = Math.max(scale, Math.abs(expected[i]));
+            worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
+        }
+        assertTrue(worst <= tolerance * scale, "max difference " + worst + " exceeds " + tolerance + " × " + scale);
+    }
+}

@@ -1,0 +1,45 @@
+package org.sparkmlp.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.ByteBuffer;
+import org.apache.spark.serializer.KryoSerializer;
+import org.apache.spark.serializer.SerializerInstance;
+import org.junit.jupiter.api.Test;
+import org.sparkmlp.data.Block;
+import org.sparkmlp.nn.Activation;
+import org.sparkmlp.nn.Architecture;
+import org.sparkmlp.nn.GradientSum;
+import org.sparkmlp.nn.Kernel;
+import org.sparkmlp.nn.Loss;
+import org.sparkmlp.nn.RowSelection;
+import org.sparkmlp.testing.SparkTests;
+import scala.reflect.ClassTag$;
+
+/** What travels between executors and driver survives Kryo with registration required. */
+class KryoRegistrationTest {
+    private final SerializerInstance kryo = new KryoSerializer(SparkTests.conf("local[1]")).newInstance();
+
+    @SuppressWarnings("unchecked")
+    private <T> T roundTrip(T value) {
+        ByteBuffer bytes = kryo.serialize(value, ClassTag$.MODULE$.apply(Object.class));
+        return (T) kryo.deserialize(bytes, ClassTag$.MODULE$.apply(Object.class));
+    }
+
+    @Test
+    void blocksAndPartitionSumsRoundTrip() {
+        Block b = roundTrip(new Block(3, 2, 2, new double[] {1, 2, 3, 4}, new int[] {1, 0}));
+        assertEquals(3, b.index());
+        assertArrayEquals(new double[] {1, 2, 3, 4}, b.x(), 0.0);
+
+        Architecture arch = new Architecture(new int[] {2, 3, 2}, Activation.TANH);
+        GradientSum g = GradientSum.empty();
+        new Kernel(arch, Loss.CROSS_ENTROPY).accumulate(arch.glorotUniform(1), new double[] {1, 2, 3, 4},
+                new int[] {1, 0}, RowSelection.contiguous(0), 2, g);
+        PartitionSums sums = roundTrip(new PartitionSums(3).add(1, g));
+        sums = sums.merge(new PartitionSums(3).add(0, GradientSum.empty())).merge(new PartitionSums(3).add(2, GradientSum.empty()));
+        assertArrayEquals(g.gradient(), sums.total().gradient(), 0.0);
+        assertEquals(2, sums.total().rows());
+    }
+}
