@@ -45,25 +45,26 @@ public final class CsvReader {
     public static Layout layout(JavaSparkContext sc, String path, Header header) {
         Configuration conf = sc.hadoopConfiguration();
         List<String> files = listFiles(conf, path);
-        String first = files.get(0);
-        try (BufferedReader in = open(conf, first)) {
-            String line;
-            long lineNumber = 0;
-            while ((line = in.readLine()) != null) {
-                lineNumber++;
-                if (line.isBlank()) {
-                    continue;
+        for (String file : files) {
+            try (BufferedReader in = open(conf, file)) {
+                String line;
+                long lineNumber = 0;
+                while ((line = in.readLine()) != null) {
+                    lineNumber++;
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    String[] fields = split(line);
+                    if (lineNumber == 1 && isHeader(fields, header, -1)) {
+                        continue;
+                    }
+                    return new Layout(files, fields.length, file);
                 }
-                String[] fields = split(line);
-                if (lineNumber == 1 && isHeader(fields, header, -1)) {
-                    continue;
-                }
-                return new Layout(files, fields.length, first);
+            } catch (IOException e) {
+                throw new DataFormatException(displayName(file), null, "cannot be read: " + e.getMessage());
             }
-        } catch (IOException e) {
-            throw new DataFormatException(first, null, "cannot be read: " + e.getMessage());
         }
-        throw new DataFormatException(first, null, "holds no records");
+        throw new DataFormatException(files.size() == 1 ? displayName(files.get(0)) : path, null, "holds no records");
     }
 
     /**

@@ -83,8 +83,12 @@ public final class DatasetBuilder {
         int[][] toClass = classIndices(census, classList);
         byte[][] assignment = stratify(census, toClass, classList.size(), split);
 
-        Scaling fitted = scaling != null ? scaling : fit(sc, data, assignment, features, scalingKind);
         long[][] offsets = offsets(census, assignment);
+        if (total(offsets[TRAIN]) == 0) {
+            throw new IllegalArgumentException("the split leaves no training rows (validation fraction "
+                    + split.validationFraction() + ", test fraction " + split.testFraction() + "); lower them");
+        }
+        Scaling fitted = scaling != null ? scaling : fit(sc, data, assignment, features, scalingKind);
         JavaRDD<Block> train = pack(sc, data, assignment, toClass, offsets[TRAIN], TRAIN, partitions, fitted);
         JavaRDD<Block> validation = pack(sc, data, assignment, toClass, offsets[VALIDATION], VALIDATION, partitions, fitted);
         JavaRDD<Block> test;

@@ -43,8 +43,8 @@ public final class IdxReader {
 
     /** Whether a path looks like IDX: a directory, or a file named *-idx?-ubyte or *.idx, possibly .gz. */
     public static boolean looksLikeIdx(Configuration conf, String path) {
-        String name = path.endsWith(".gz") ? path.substring(0, path.length() - 3) : path;
-        if (name.endsWith("-ubyte") || name.endsWith(".idx") || name.matches(".*idx\\d.*")) {
+        String name = new Path(path.endsWith(".gz") ? path.substring(0, path.length() - 3) : path).getName();
+        if (name.endsWith("-ubyte") || name.endsWith(".idx")) {
             return true;
         }
         try {
@@ -164,8 +164,8 @@ public final class IdxReader {
         String imagesName = CsvReader.displayName(pair.images());
         String labelsName = CsvReader.displayName(pair.labels());
         try (DataInputStream images = open(conf, pair.images()); DataInputStream lab = open(conf, pair.labels())) {
-            images.skipNBytes(16 + (long) from * features);
-            lab.skipNBytes(8 + (long) from);
+            skipTo(conf, images, pair.images(), 16, features, from, pair.count(), "images");
+            skipTo(conf, lab, pair.labels(), 8, 1, from, pair.count(), "labels");
             byte[] row = new byte[features];
             for (int i = 0; i < n; i++) {
                 long item = from + i;
@@ -195,6 +195,25 @@ public final class IdxReader {
             throw new DataFormatException(imagesName, "item " + from, "the file ends before this item");
         }
         return new RawBlock(imagesName, "item", features, n, x, labels, names.toArray(new String[0]), records);
+    }
+
+    /** Skips to item {@code from}; when the file ends first, names it and the first item it lacks. */
+    private static void skipTo(Configuration conf, DataInputStream in, String file, int header, int itemBytes, int from,
+                               int count, String what) throws IOException {
+        try {
+            in.skipNBytes(header + (long) from * itemBytes);
+        } catch (EOFException e) {
+            long length = 0;
+            try (DataInputStream again = open(conf, file)) {
+                byte[] buffer = new byte[1 << 16];
+                int n;
+                while ((n = again.read(buffer)) > 0) {
+                    length += n;
+                }
+            }
+            throw new DataFormatException(CsvReader.displayName(file), "item " + Math.max(0, (length - header) / itemBytes),
+                    "the file ends early (header says " + count + " " + what + ")");
+        }
     }
 
     private static int readHeaderInt(DataInputStream in, String file, String what) throws IOException {

@@ -256,6 +256,38 @@ class CsvReaderTest {
     }
 
     @Test
+    void aDirectoryWhoseFirstFileHoldsNoRecordsIsReadFromTheOthers() throws IOException {
+        // Spark and Hadoop jobs write empty part files; the width must come from the first file with a record.
+        write("parts/part-00000", "");
+        write("parts/part-00001", "x,y,label\n");
+        write("parts/part-00002", "1,2,0\n3,4,1\n");
+        List<Row> rows = read(dir.resolve("parts"), LabelColumn.LAST, CsvReader.Header.AUTO, 3);
+        assertEquals(2, rows.size());
+        assertRow(rows.get(0), "0", 1, 2);
+        assertRow(rows.get(1), "1", 3, 4);
+    }
+
+    @Test
+    void aDirectoryOfFilesWithoutRecordsIsRejected() throws IOException {
+        write("hollow/a.csv", "");
+        write("hollow/b.csv", "\n\n");
+        DataFormatException e = assertThrows(DataFormatException.class,
+                () -> CsvReader.layout(sc, dir.resolve("hollow").toString(), CsvReader.Header.AUTO));
+        assertTrue(e.getMessage().contains("holds no records"), e.getMessage());
+    }
+
+    @Test
+    void aCsvFileUnderADirectoryNamedLikeIdxIsReadAsCsv() throws IOException {
+        // Only names like *-idx3-ubyte, *.idx (or an IDX directory) mean IDX; a parent directory's name does not.
+        Path file = write("idx1-export/data.csv", "1,2,0\n3,4,1\n");
+        DataSource source = new DataSource(file.toString(), DataSource.Format.AUTO, LabelColumn.LAST,
+                CsvReader.Header.AUTO);
+        assertEquals(DataSource.Format.CSV, source.resolvedFormat(sc.hadoopConfiguration()));
+        DataSource.Loaded loaded = source.loadForTraining(sc, 1, false);
+        assertEquals(2, rows(loaded.data().collect()).size());
+    }
+
+    @Test
     void blankLinesAreSkippedAndLaterLinesKeepTheirNumbers() throws IOException {
         Path file = write("gaps.csv", "1,2,0\n\n3,4,1\n   \n\t\n5,6,0\n\n");
         List<Row> rows = read(file, LabelColumn.LAST, CsvReader.Header.AUTO, 1);

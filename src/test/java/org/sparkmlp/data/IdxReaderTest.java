@@ -206,6 +206,31 @@ class IdxReaderTest {
     }
 
     @Test
+    void directoryBuildsTrainingSetsAndTheT10kTestSetWithPixelScaling() throws IOException {
+        writePair("built", "train", 10, false);
+        writePair("built", "t10k", 4, true);
+        DataSource source = new DataSource(dir.resolve("built").toString(), DataSource.Format.IDX,
+                LabelColumn.LAST, CsvReader.Header.AUTO);
+        DataSource.Loaded loaded = source.loadForTraining(sc, 2, true);
+        Dataset d = DatasetBuilder.build(sc, loaded.data(), loaded.test(), 2, new DatasetBuilder.Split(0.0, 0.0, 1),
+                null, null, org.sparkmlp.nn.Scaling.Kind.PIXEL, loaded.description());
+        // Labels of items 0..9 are 0 3 1 4 7 0 3 1 4 2: six classes in numeric order.
+        assertEquals(List.of("0", "1", "2", "3", "4", "7"), d.classes());
+        assertEquals(10, d.trainRows());
+        assertEquals(4, d.testRows());
+        int item = 0;
+        for (Block b : d.test().collect()) {
+            for (int r = 0; r < b.rows(); r++, item++) {
+                for (int f = 0; f < PIXELS; f++) {
+                    assertEquals(pixel(item, f) / 255.0, b.x()[r * PIXELS + f], 1e-15);
+                }
+                assertEquals(Integer.toString(label(item)), d.classes().get(b.y()[r]));
+            }
+        }
+        assertEquals(4, item);
+    }
+
+    @Test
     void directoryWithoutTestPairGivesNoTestSet() throws IOException {
         writePair("trainonly", "train", 5, false);
         DataSource source = new DataSource(dir.resolve("trainonly").toString(), DataSource.Format.AUTO,
