@@ -20,20 +20,17 @@ public final class Main {
 
     /** Runs a command and returns its exit code (the tests call this; {@link #main} exits with it). */
     public static ExitCode run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
-            out.print(Options.help());
-            return ExitCode.OK;
-        }
-        if (args[0].equals("--version")) {
-            out.println("spark-mlp " + version());
-            return ExitCode.OK;
-        }
-        String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
-        if (java.util.Arrays.asList(rest).contains("--help")) {
-            out.print(Options.help());
-            return ExitCode.OK;
-        }
         try {
+            if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")
+                    || java.util.Arrays.asList(args).contains("--help")) {
+                out.print(Options.help());
+                return ExitCode.OK;
+            }
+            if (args[0].equals("--version")) {
+                out.println("spark-mlp " + version());
+                return ExitCode.OK;
+            }
+            String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
             Options options = Options.parse(args[0], rest);
             switch (options.command()) {
                 case "train" -> new TrainCommand(options, out).run();

@@ -58,7 +58,7 @@ public final class Options {
             new Spec("master", "URL", "Spark master when not run by spark-submit, e.g. local[*], local[2], spark://host:7077", ALL),
             new Spec("model", "FILE", "the model file to use", USE),
             new Spec("out", "DIR", "output directory (train: model.json, metrics.jsonl, summary.json;"
-                    + " evaluate: evaluation.json; predict: predictions.csv)", ALL),
+                    + " evaluate: evaluation.json, only when --out is given; predict: predictions.csv)", ALL),
             new Spec("defaults", "FILE", "the defaults file (default: $SPARK_MLP_DEFAULTS, else the copy in the jar)", ALL));
 
     private final String command;
@@ -135,7 +135,10 @@ public final class Options {
         }
         Map<String, String> m = new LinkedHashMap<>();
         for (String key : p.stringPropertyNames()) {
-            spec(key); // a misspelt key in the defaults file is a mistake too
+            if (SPECS.stream().noneMatch(s -> s.name().equals(key))) {
+                throw new UsageException("defaults file " + (path == null || path.isEmpty() ? "in the jar" : path)
+                        + ": unknown key '" + key + "'");
+            }
             m.put(key, p.getProperty(key).trim());
         }
         return m;

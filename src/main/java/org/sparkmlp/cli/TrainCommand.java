@@ -51,13 +51,21 @@ final class TrainCommand {
         });
         double valFraction = options.getDouble("val-fraction", 0.0, 0.99);
         double testFraction = options.getDouble("test-fraction", 0.0, 0.99);
+        int partitionsOption = options.get("partitions") == null ? 0 : options.getInt("partitions", 1);
+        if (options.get("test") == null) {
+            try {
+                new DatasetBuilder.Split(valFraction, testFraction, 0);
+            } catch (IllegalArgumentException e) {
+                throw new Options.UsageException("--val-fraction and --test-fraction: " + e.getMessage());
+            }
+        }
         Outputs outputs = new Outputs(options.require("out")).prepare();
 
         long started = System.nanoTime();
         try (JavaSparkContext sc = SparkSetup.start(options)) {
             String blas = SparkSetup.blasReport(sc);
             out.println("BLAS: " + blas);
-            int partitions = options.get("partitions") == null ? sc.defaultParallelism() : options.getInt("partitions", 1);
+            int partitions = partitionsOption > 0 ? partitionsOption : sc.defaultParallelism();
             DataSource.Loaded loaded = source.loadForTraining(sc, partitions, testSource == null);
             DataSource.Loaded test = testSource == null ? null : testSource.loadForTraining(sc, partitions, false);
             boolean separateTest = test != null || loaded.test() != null;
@@ -119,6 +127,12 @@ final class TrainCommand {
         LearningRate.Schedule schedule = options.getChoice("lr-schedule", LearningRate.Schedule::fromId);
         double lr = options.getDouble("lr", Double.MIN_VALUE, 1e6);
         double decay = options.getDouble("lr-decay", 0.0, 1e6);
+        if ((schedule == LearningRate.Schedule.EXPONENTIAL || schedule == LearningRate.Schedule.STEP)
+                && !options.isExplicit("lr-decay")) {
+            // The default decay suits inverse-time (k per step); as a per-epoch factor it would stall training.
+            throw new Options.UsageException("--lr-schedule " + schedule.id() + " multiplies the rate by --lr-decay;"
+                    + " give it explicitly, e.g. --lr-decay 0.9");
+        }
         int stepEpochs = options.getInt("lr-step-epochs", 1);
         LearningRate rate;
         try {

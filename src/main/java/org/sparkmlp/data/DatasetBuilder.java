@@ -88,6 +88,12 @@ public final class DatasetBuilder {
             throw new IllegalArgumentException("the split leaves no training rows (validation fraction "
                     + split.validationFraction() + ", test fraction " + split.testFraction() + "); lower them");
         }
+        long perPartition = (total(offsets[TRAIN]) + partitions - 1) / partitions;
+        if (perPartition * features > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a partition of " + perPartition + " rows × " + features
+                    + " features exceeds 2^31 numbers: use at least "
+                    + (total(offsets[TRAIN]) * features / (Integer.MAX_VALUE - 8) + 1) + " --partitions");
+        }
         Scaling fitted = scaling != null ? scaling : fit(sc, data, assignment, features, scalingKind);
         JavaRDD<Block> train = pack(sc, data, assignment, toClass, offsets[TRAIN], TRAIN, partitions, fitted);
         JavaRDD<Block> validation = pack(sc, data, assignment, toClass, offsets[VALIDATION], VALIDATION, partitions, fitted);
@@ -370,7 +376,7 @@ public final class DatasetBuilder {
             long targetEnd = ((long) (target + 1) * total + partitions - 1) / partitions;
             // Rows of this set from r on, until the target's range of global indices is full.
             int count = 0;
-            int[] rows = new int[b.rows() - r];
+            int[] rows = new int[(int) Math.min(b.rows() - r, targetEnd - g)];
             while (r < b.rows() && g < targetEnd) {
                 if (sets[r] == set) {
                     rows[count++] = r;

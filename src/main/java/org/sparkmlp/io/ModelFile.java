@@ -129,6 +129,10 @@ public final class ModelFile {
             root = MAPPER.readTree(in);
         } catch (JsonProcessingException e) {
             throw malformed(source, e);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ModelFormatException(source, "no such file", e);
+        } catch (IOException e) {
+            throw new ModelFormatException(source, "cannot be read: " + e.getMessage(), e);
         }
         return new Reader(source).model(root);
     }

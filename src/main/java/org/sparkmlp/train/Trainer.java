@@ -86,15 +86,22 @@ public final class Trainer {
                 plan.nextStep();
                 lr = rate.at(step, epoch);
                 Broadcast<double[]> weights = sc.broadcast(current);
-                GradientSum g = train.treeAggregate(new PartitionSums(partitions),
-                        new StepFunction(weights, arch, config.loss(), plan.from(), plan.to(), config.seed(), epoch),
-                        MERGE, config.aggregationDepth()).total();
-                weights.destroy();
+                GradientSum g;
+                try {
+                    g = train.treeAggregate(new PartitionSums(partitions),
+                            new StepFunction(weights, arch, config.loss(), plan.from(), plan.to(), config.seed(), epoch),
+                            MERGE, config.aggregationDepth()).total();
+                } finally {
+                    weights.destroy();
+                }
                 if (!Double.isFinite(g.loss())) {
                     throw new DivergedException("training diverged at epoch " + (epoch + 1) + ", step " + (step + 1)
                             + ": the loss is " + g.loss() + "; try a smaller --lr");
                 }
-                update(current, next, g, lr);
+                if (!update(current, next, g, lr)) {
+                    throw new DivergedException("training diverged at epoch " + (epoch + 1) + ", step " + (step + 1)
+                            + ": a weight became " + "infinite or NaN; try a smaller --lr");
+                }
                 double[] t = current;
                 current = next;
                 next = t;
@@ -117,13 +124,16 @@ public final class Trainer {
         return new Result(current, history, step, trainingNanos / 1e9, validation, test);
     }
 
-    /** next = current − lr · Σ∇ / rows: the driver's only division. */
-    private static void update(double[] current, double[] next, GradientSum g, double lr) {
+    /** next = current − lr · Σ∇ / rows: the driver's only division. Returns whether every weight is finite. */
+    private static boolean update(double[] current, double[] next, GradientSum g, double lr) {
         double[] grad = g.gradient();
         double inv = 1.0 / g.rows();
+        double check = 0.0;
         for (int i = 0; i < current.length; i++) {
             next[i] = current[i] - lr * (grad[i] * inv);
+            check += next[i] * 0.0; // stays 0 unless some weight is NaN or infinite
         }
+        return check == 0.0;
     }
 
     /** Evaluates parameters on a set, or null when the set is empty. */

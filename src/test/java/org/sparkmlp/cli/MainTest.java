@@ -95,6 +95,27 @@ class MainTest {
     }
 
     @Test
+    void missingModelFileFailsWithExitCode4InOneLine() throws IOException {
+        Run r = run("evaluate", "--model", dir.resolve("nope.json").toString(), "--data", circles().toString());
+        assertEquals(ExitCode.MODEL, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("nope.json: no such file"), r.err());
+    }
+
+    @Test
+    void exponentialScheduleWithoutItsOwnDecayIsAUsageError() {
+        Run r = run("train", "--lr-schedule", "exponential", "--out", dir.resolve("o").toString());
+        assertEquals(ExitCode.USAGE, r.code(), r.err());
+        assertTrue(r.err().contains("--lr-decay"), r.err());
+    }
+
+    @Test
+    void fractionsLeavingNoTrainingRowsAreAUsageErrorBeforeSpark() {
+        Run r = run("train", "--val-fraction", "0.9", "--test-fraction", "0.2", "--out", dir.resolve("o").toString());
+        assertEquals(ExitCode.USAGE, r.code(), r.err());
+    }
+
+    @Test
     void trainEvaluatePredictEndToEnd() throws IOException {
         Path data = circles();
         Path out = dir.resolve("run");

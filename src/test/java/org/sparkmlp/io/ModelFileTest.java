@@ -353,7 +353,8 @@ class ModelFileTest {
         Files.writeString(file, SMALL.replace("\"b\": [13, 14]", "\"b\": [13]"));
         ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.read(file));
         assertEquals(file + ": weights[1].b has 1 number, layer 2 has 2 units", e.getMessage());
-        assertThrows(java.nio.file.NoSuchFileException.class, () -> ModelFile.read(dir.resolve("missing.json")));
+        assertEquals(dir.resolve("missing.json") + ": no such file",
+                assertThrows(ModelFormatException.class, () -> ModelFile.read(dir.resolve("missing.json"))).getMessage());
         Files.writeString(file, "{\"format\": ");
         assertTrue(assertThrows(ModelFormatException.class, () -> ModelFile.read(file)).getMessage()
                 .startsWith(file + ": malformed JSON at line 1, column "));
