@@ -94,9 +94,12 @@ public final class DatasetBuilder {
                     + " features exceeds 2^31 numbers: use at least "
                     + (total(offsets[TRAIN]) * features / (Integer.MAX_VALUE - 8) + 1) + " --partitions");
         }
-        Scaling fitted = scaling != null ? scaling : fit(sc, data, assignment, features, scalingKind);
-        JavaRDD<Block> train = pack(sc, data, assignment, toClass, offsets[TRAIN], TRAIN, partitions, fitted);
-        JavaRDD<Block> validation = pack(sc, data, assignment, toClass, offsets[VALIDATION], VALIDATION, partitions, fitted);
+        // Broadcast once (not captured): the assignment has a byte per row and would otherwise ride in every task.
+        Broadcast<byte[][]> sets = sc.broadcast(assignment);
+        Broadcast<int[][]> classIndex = sc.broadcast(toClass);
+        Scaling fitted = scaling != null ? scaling : fit(data, sets, features, scalingKind);
+        JavaRDD<Block> train = pack(data, sets, classIndex, offsets[TRAIN], TRAIN, partitions, fitted);
+        JavaRDD<Block> validation = pack(data, sets, classIndex, offsets[VALIDATION], VALIDATION, partitions, fitted);
         JavaRDD<Block> test;
         long testRows;
         if (separateTest != null) {
@@ -107,10 +110,11 @@ public final class DatasetBuilder {
                 Arrays.fill(allTest[p], TEST);
             }
             long[][] testOffsets = offsets(testCensus, allTest);
-            test = pack(sc, separateTest, allTest, testToClass, testOffsets[TEST], TEST, partitions, fitted);
+            test = pack(separateTest, sc.broadcast(allTest), sc.broadcast(testToClass), testOffsets[TEST], TEST,
+                    partitions, fitted);
             testRows = total(testOffsets[TEST]);
         } else {
-            test = pack(sc, data, assignment, toClass, offsets[TEST], TEST, partitions, fitted);
+            test = pack(data, sets, classIndex, offsets[TEST], TEST, partitions, fitted);
             testRows = total(offsets[TEST]);
         }
         data.unpersist(false);
@@ -307,7 +311,7 @@ public final class DatasetBuilder {
         return offsets[offsets.length - 1];
     }
 
-    private static Scaling fit(JavaSparkContext sc, JavaRDD<RawBlock> data, byte[][] assignment, int features,
+    private static Scaling fit(JavaRDD<RawBlock> data, Broadcast<byte[][]> sets, int features,
                                Scaling.Kind kind) {
         switch (kind) {
             case NONE:
@@ -317,7 +321,6 @@ public final class DatasetBuilder {
             default:
                 break;
         }
-        Broadcast<byte[][]> sets = sc.broadcast(assignment);
         List<FeatureStats> parts = data.mapPartitionsWithIndex((p, it) -> {
             RawBlock b = it.next();
             byte[] mine = sets.value()[p];
@@ -329,7 +332,6 @@ public final class DatasetBuilder {
             }
             return List.of(s).iterator();
         }, true).collect();
-        sets.destroy();
         FeatureStats all = new FeatureStats(features);
         for (FeatureStats s : parts) {
             all.merge(s);
@@ -339,15 +341,12 @@ public final class DatasetBuilder {
     }
 
     /** One set's rows, moved as packed pieces into {@code partitions} cached blocks. */
-    private static JavaRDD<Block> pack(JavaSparkContext sc, JavaRDD<RawBlock> data, byte[][] assignment,
-                                       int[][] toClass, long[] offsets, byte set, int partitions, Scaling scaling) {
+    private static JavaRDD<Block> pack(JavaRDD<RawBlock> data, Broadcast<byte[][]> sets,
+                                       Broadcast<int[][]> classes, long[] offsets, byte set, int partitions, Scaling scaling) {
         long total = offsets[offsets.length - 1];
         if (total == 0) {
             return null;
         }
-        // Broadcast (not captured): the assignment has a byte per row and would otherwise ride in every task.
-        Broadcast<byte[][]> sets = sc.broadcast(assignment);
-        Broadcast<int[][]> classes = sc.broadcast(toClass);
         JavaRDD<Tuple2<Integer, Block>> pieces = data.mapPartitionsWithIndex(
                 (p, it) -> cut(it.next(), p, sets.value()[p], classes.value()[p], set, offsets[p], total, partitions),
                 true);
