@@ -1,20 +1,28 @@
 package org.sparkmlp.data;
 
 import java.io.Serializable;
+import java.util.List;
+import org.sparkmlp.nn.BlockedRows;
+import org.sparkmlp.nn.Precision;
 
 /**
- * The rows of one partition, packed: inputs as a column-major features × rows matrix (row r's features at
- * {@code x[r·features …]}), labels as class indices. One block per partition is cached and every training
- * step reads it in place. {@link #index} is the partition this block belongs to (or, for a piece in the
- * shuffle, the partition it came from, which fixes the order of concatenation).
+ * A bounded run of packed rows, the unit of the cache: inputs as a column-major features × rows matrix (row
+ * r's features at {@code x[r·features …]}) in doubles or floats, labels as class indices. A partition caches
+ * a list of blocks in which every block but the last holds the same number of rows ({@link #rowsFor}), so
+ * the step reads them in place through {@link #view}. {@link #index} is the partition this block belongs to
+ * (or, for a piece in the shuffle, the partition it came from, which fixes the order of concatenation).
  */
 public final class Block implements Serializable {
     private static final long serialVersionUID = 1L;
+
+    /** Values per block at most: 2²² (16 MiB of floats, 32 MiB of doubles), so no array nears 2³¹. */
+    public static final int MAX_VALUES = 1 << 22;
 
     private int index;
     private int features;
     private int rows;
     private double[] x;
+    private float[] xFloat;
     private int[] y;
 
     /** For Kryo. */
@@ -22,15 +30,58 @@ public final class Block implements Serializable {
     }
 
     public Block(int index, int features, int rows, double[] x, int[] y) {
-        if ((long) features * rows > x.length || rows > y.length) {
+        this(index, features, rows, x, null, y);
+    }
+
+    public Block(int index, int features, int rows, float[] x, int[] y) {
+        this(index, features, rows, null, x, y);
+    }
+
+    private Block(int index, int features, int rows, double[] x, float[] xFloat, int[] y) {
+        long length = x != null ? x.length : xFloat.length;
+        if ((long) features * rows > length || rows > y.length) {
             throw new IllegalArgumentException("block of " + rows + " rows × " + features
-                    + " features does not fit arrays of " + x.length + " and " + y.length);
+                    + " features does not fit arrays of " + length + " and " + y.length);
         }
         this.index = index;
         this.features = features;
         this.rows = rows;
         this.x = x;
+        this.xFloat = xFloat;
         this.y = y;
+    }
+
+    /** Rows per block (all but a partition's last) for {@code features} inputs: at least one. */
+    public static int rowsFor(int features) {
+        return Math.max(1, MAX_VALUES / Math.max(1, features));
+    }
+
+    /** The kernel's view of one partition's blocks, in order; no arrays are copied. */
+    public static BlockedRows view(List<Block> blocks, int features, Precision precision) {
+        int n = blocks.size();
+        int[] blockRows = new int[n];
+        int[][] y = new int[n][];
+        for (int b = 0; b < n; b++) {
+            Block block = blocks.get(b);
+            if (block.precision() != precision) {
+                throw new IllegalArgumentException("block " + b + " holds " + block.precision().id() + ", expected "
+                        + precision.id());
+            }
+            blockRows[b] = block.rows;
+            y[b] = block.y;
+        }
+        if (precision == Precision.FLOAT32) {
+            float[][] x = new float[n][];
+            for (int b = 0; b < n; b++) {
+                x[b] = blocks.get(b).xFloat;
+            }
+            return BlockedRows.ofFloats(features, blockRows, x, y);
+        }
+        double[][] x = new double[n][];
+        for (int b = 0; b < n; b++) {
+            x[b] = blocks.get(b).x;
+        }
+        return BlockedRows.ofDoubles(features, blockRows, x, y);
     }
 
     public int index() {
@@ -45,9 +96,18 @@ public final class Block implements Serializable {
         return rows;
     }
 
-    /** Column-major inputs; read-only by convention (shared with the cache). */
+    public Precision precision() {
+        return x != null ? Precision.FLOAT64 : Precision.FLOAT32;
+    }
+
+    /** Column-major inputs in doubles, null for a float block; read-only by convention (shared with the cache). */
     public double[] x() {
         return x;
+    }
+
+    /** Column-major inputs in floats, null for a double block; read-only by convention. */
+    public float[] xFloat() {
+        return xFloat;
     }
 
     /** Class indices; read-only by convention. */
@@ -57,6 +117,6 @@ public final class Block implements Serializable {
 
     /** The same rows under another partition index. */
     public Block withIndex(int newIndex) {
-        return new Block(newIndex, features, rows, x, y);
+        return new Block(newIndex, features, rows, x, xFloat, y);
     }
 }
