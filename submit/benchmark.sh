@@ -1,24 +1,160 @@
 #!/usr/bin/env bash
-# End-to-end epoch benchmark: the Fashion-MNIST run (784-100-10 tanh, batch 128) repeated, with the median
-# seconds per epoch and test accuracy of the repeats. Needs: apt-get install -y dataset-fashion-mnist.
-#   submit/benchmark.sh [repeats=3] [extra train options...]
+# The side-by-side benchmark: one run, the same Fashion-MNIST data, one table with ratios.
+#   PyTorch reference (bench/pytorch_mlp.py)     same network and schedule, one thread, batch 128 and 1024
+#   MLlib MultilayerPerceptronClassifier         [784,100,10], its default L-BFGS, local[2]
+#   JMH: GemmBench, KernelBench                  gemm rate of the five products vs our kernel, m = 64 … 4096
+#   ours, end to end (submit/local.sh train)     batch 128 and 1024, float64 and float32
+#   StepBench (when built)                       Spark's floor and our step
+# Needs Java 17, Maven, python3, the data (apt-get install -y dataset-fashion-mnist), OpenBLAS for the native
+# BLAS (apt-get install -y libopenblas0-pthread) and, for the PyTorch row, apt-get install -y python3-torch.
+#
+#   submit/benchmark.sh [--quick] [--skip-torch] [--skip-mllib] [--skip-jmh] [--skip-ours] [-- TRAIN OPTIONS]
+#
+# --quick runs fewer epochs and iterations and shorter JMH settings (a smoke run, not a measurement).
+# Options after -- go to every `train` run of ours (e.g. -- --partitions 4); a --precision given there
+# replaces the two-precision sweep. STEP_JSON=FILE merges a StepBench result measured elsewhere.
+# Writes target/benchmark/: the table (table.md) and every part's raw JSON and log.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-repeats="${1:-3}"; shift || true
 data=/usr/share/datasets/fashion-mnist
-[[ -d "$data" ]] || { echo "benchmark: $data is missing (apt-get install -y dataset-fashion-mnist)" >&2; exit 3; }
 out="$root/target/benchmark"
-rm -rf "$out"
-for i in $(seq 1 "$repeats"); do
-  "$root/submit/local.sh" train --data "$data" --hidden 100 --activation tanh --batch-size 128 --lr 0.1 \
-    --lr-schedule inverse-time --lr-decay 1e-4 --epochs 10 --val-fraction 0.1 --seed 42 --master 'local[2]' \
-    --out "$out/run-$i" "$@" > "$out.run-$i.log" 2>&1 || { cat "$out.run-$i.log" >&2; exit 1; }
+
+quick=0 skip_torch=0 skip_mllib=0 skip_jmh=0 skip_ours=0
+extra=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --quick) quick=1 ;;
+    --skip-torch) skip_torch=1 ;;
+    --skip-mllib) skip_mllib=1 ;;
+    --skip-jmh) skip_jmh=1 ;;
+    --skip-ours) skip_ours=1 ;;
+    --) shift; extra=("$@"); break ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "benchmark: unknown option '$1' (see --help; train options go after --)" >&2; exit 2 ;;
+  esac
+  shift
 done
-python3 - "$out" "$repeats" <<'PY'
-import json, statistics, sys
-out, n = sys.argv[1], int(sys.argv[2])
-runs = [json.load(open(f"{out}/run-{i}/summary.json")) for i in range(1, n + 1)]
-spe = [r["seconds_per_epoch"] for r in runs]
-print(f"runs {n}  seconds/epoch median {statistics.median(spe):.2f} (min {min(spe):.2f}, max {max(spe):.2f})  "
-      f"test accuracy median {statistics.median(r['test_accuracy'] for r in runs):.4f}  BLAS {runs[0]['blas']}")
-PY
+
+[[ -f "$data/train-images-idx3-ubyte.gz" ]] || {
+  echo "benchmark: Fashion-MNIST is missing at $data (apt-get install -y dataset-fashion-mnist)" >&2; exit 3; }
+
+if [[ $quick -eq 1 ]]; then
+  epochs=3 mllib_iters=5 jmh_opts=(-f 1 -wi 1 -i 2 -w 500ms -r 500ms)
+else
+  epochs=10 mllib_iters=50,100 jmh_opts=(-f 1 -wi 3 -i 5 -w 1s -r 1s)
+fi
+
+# The options Spark's own launcher passes on Java 17 (as in submit/local.sh and the pom).
+spark_jvm_opts=(
+  -XX:+IgnoreUnrecognizedVMOptions --add-modules=jdk.incubator.vector
+  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
+  --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
+  --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED -Dio.netty.tryReflectionSetAccessible=true
+)
+# One BLAS thread per task: Spark already runs a task per core, and PyTorch is pinned to one thread too.
+export OPENBLAS_NUM_THREADS=1
+export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+
+rm -rf "$out"
+mkdir -p "$out"
+log() { echo "benchmark: $*" >&2; }
+
+# Environment, for the table's header.
+{
+  echo "date=$(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+  echo "cores=$(nproc)"
+  echo "load=$(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "java=$(java -version 2>&1 | head -1)"
+  echo "quick=$quick"
+} > "$out/env.txt"
+
+log "building (jar, test classes, test classpath) ..."
+(cd "$root" && mvn -q -B -DskipTests package dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$out/test-classpath.txt") >&2
+test_cp="$root/target/test-classes:$root/target/classes:$(cat "$out/test-classpath.txt")"
+run_java() { java "${spark_jvm_opts[@]}" -Dlog4j2.configurationFile="$root/conf/log4j2.properties" -cp "$test_cp" "$@"; }
+
+# 1. PyTorch: the first python3 on PATH that has torch, else Debian's own.
+if [[ $skip_torch -eq 1 ]]; then
+  echo "skipped (--skip-torch)" > "$out/pytorch.skipped"
+else
+  py=""
+  for p in python3 /usr/bin/python3; do
+    if command -v "$p" >/dev/null && "$p" -c 'import torch' 2>/dev/null; then py="$p"; break; fi
+  done
+  if [[ -z "$py" ]]; then
+    echo "skipped: no python3 with torch (apt-get install -y python3-torch)" > "$out/pytorch.skipped"
+    log "PyTorch: skipped (python3-torch is not installed)"
+  else
+    log "PyTorch ($py), $epochs epochs × 3 configurations ..."
+    "$py" "$root/bench/pytorch_mlp.py" --data "$data" --epochs "$epochs" > "$out/pytorch.json" 2> "$out/pytorch.log" \
+      || { cat "$out/pytorch.log" >&2; echo "failed: see pytorch.log" > "$out/pytorch.skipped"; rm -f "$out/pytorch.json"; }
+  fi
+fi
+
+# 2. MLlib.
+if [[ $skip_mllib -eq 1 ]]; then
+  echo "skipped (--skip-mllib)" > "$out/mllib.skipped"
+else
+  log "MLlib L-BFGS, maxIter $mllib_iters ..."
+  mkdir -p "$out/mllib"
+  run_java -Xmx3g org.sparkmlp.bench.MllibBaseline "$data" "$out/mllib" "$mllib_iters" 'local[2]' 2 \
+    > "$out/mllib.json" 2> "$out/mllib.log" \
+    || { tail -20 "$out/mllib.log" >&2; echo "failed: see mllib.log" > "$out/mllib.skipped"; rm -f "$out/mllib.json"; }
+  rm -rf "$out/mllib"
+fi
+
+# 3. JMH: every benchmark class built (GemmBench, and KernelBench once the kernel API is in).
+if [[ $skip_jmh -eq 1 ]]; then
+  echo "skipped (--skip-jmh)" > "$out/jmh.skipped"
+else
+  log "JMH: GemmBench and KernelBench (${jmh_opts[*]}) ..."
+  run_java -Xmx1g org.openjdk.jmh.Main 'org\.sparkmlp\.bench\.(Gemm|Kernel)Bench' "${jmh_opts[@]}" \
+    -jvmArgs "-Xmx1g ${spark_jvm_opts[*]}" -rf json -rff "$out/jmh.json" > "$out/jmh.log" 2>&1 \
+    || { tail -20 "$out/jmh.log" >&2; echo "failed: see jmh.log" > "$out/jmh.skipped"; rm -f "$out/jmh.json"; }
+fi
+
+# 4. Ours, end to end: batch 128 (lr 0.1) and 1024 (lr 0.5), in both precisions when train has --precision.
+if [[ $skip_ours -eq 1 ]]; then
+  echo "skipped (--skip-ours)" > "$out/ours.skipped"
+else
+  precisions=(default)
+  if [[ " ${extra[*]-} " == *" --precision "* || " ${extra[*]-} " == *" --precision="* ]]; then
+    precisions=(given)
+  elif "$root/submit/local.sh" train --help 2>&1 | grep -q -- '--precision'; then
+    precisions=(float64 float32)
+  fi
+  for precision in "${precisions[@]}"; do
+    for run in 128:0.1 1024:0.5; do
+      batch="${run%%:*}" lr="${run##*:}"
+      dir="$out/ours-$precision-$batch"
+      opts=()
+      [[ $precision == float* ]] && opts=(--precision "$precision")
+      log "ours: batch $batch, lr $lr, $precision, $epochs epochs ..."
+      /usr/bin/time -f '{"wall_seconds": %e, "user_seconds": %U, "system_seconds": %S, "max_rss_kb": %M}' \
+        -o "$dir.time.json" \
+        "$root/submit/local.sh" train --data "$data" --hidden 100 --activation tanh --batch-size "$batch" --lr "$lr" \
+        --lr-schedule inverse-time --lr-decay 1e-4 --epochs "$epochs" --val-fraction 0.1 --seed 42 \
+        --master 'local[2]' --out "$dir" "${opts[@]}" ${extra[@]+"${extra[@]}"} > "$dir.log" 2>&1 \
+        || { tail -20 "$dir.log" >&2; log "ours: batch $batch $precision failed (see $dir.log)"; }
+    done
+  done
+fi
+
+# 5. The floor and our step: StepBench when it is built, or a result given in STEP_JSON.
+if [[ -n "${STEP_JSON:-}" ]]; then
+  cp "$STEP_JSON" "$out/step.json"
+elif [[ -f "$root/target/test-classes/org/sparkmlp/bench/StepBench.class" ]]; then
+  log "StepBench: Spark's floor and our step ..."
+  run_java -Xmx3g org.sparkmlp.bench.StepBench > "$out/step.out" 2> "$out/step.log" \
+    || { tail -20 "$out/step.log" >&2; log "StepBench failed (see step.log)"; }
+  grep '^[[:space:]]*{' "$out/step.out" > "$out/step.json" || rm -f "$out/step.json"
+fi
+
+python3 "$root/bench/table.py" "$out" | tee "$out/table.md"

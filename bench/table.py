@@ -1,0 +1,253 @@
+#!/usr/bin/env python3
+"""Builds the benchmark's one table (markdown) from the raw results that submit/benchmark.sh left in DIR.
+
+    python3 bench/table.py target/benchmark
+"""
+import glob
+import json
+import os
+import statistics
+import sys
+
+FEATURES = 784
+TARGET_ACC = 0.85
+
+
+def flops(m):
+    """2·Σ M·N·K of the five products of one forward + backward pass of 784-100-10 over m rows."""
+    return 2.0 * (100 * m * 784 + 10 * m * 100 + 10 * 100 * m + 100 * m * 10 + 100 * 784 * m)
+
+
+def load(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def note(out, part):
+    try:
+        with open(os.path.join(out, part + ".skipped")) as f:
+            return f.read().strip()
+    except OSError:
+        return "not measured"
+
+
+def s(x, digits=2):
+    return "—" if x is None else f"{x:.{digits}f} s"
+
+
+def ratio(x, digits=2):
+    return "—" if x is None else f"{x:.{digits}f}"
+
+
+def verdict(value, limit, at_most=True):
+    if value is None:
+        return "not measured"
+    ok = value <= limit if at_most else value >= limit
+    return f"**{value:.2f}** ({'≤' if at_most else '≥'} {limit}: {'met' if ok else 'missed'})"
+
+
+def ours_runs(out):
+    runs = {}
+    for d in sorted(glob.glob(os.path.join(out, "ours-*-*"))):
+        if not os.path.isdir(d):
+            continue
+        summary = load(os.path.join(d, "summary.json"))
+        if summary is None:
+            continue
+        metrics = []
+        with open(os.path.join(d, "metrics.jsonl")) as f:
+            metrics = [json.loads(line) for line in f if line.strip()]
+        _, precision, batch = os.path.basename(d).rsplit("-", 2)
+        if precision in ("default", "given"):
+            opts = summary.get("options") or {}
+            precision = opts.get("precision") or (summary.get("config") or {}).get("precision") or "float64"
+        cumulative, to_target = 0.0, None
+        for m in metrics:
+            cumulative += m["seconds"]
+            if to_target is None and (m.get("val_accuracy") or 0) >= TARGET_ACC:
+                to_target = cumulative
+        runs[(str(precision), int(batch))] = {
+            "summary": summary, "metrics": metrics, "to_target": to_target,
+            "time": load(d + ".time.json"),
+            "later": statistics.median([m["seconds"] for m in metrics[1:]]) if len(metrics) > 1 else None,
+        }
+    return runs
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else "target/benchmark"
+    env = {}
+    if os.path.exists(os.path.join(out, "env.txt")):
+        with open(os.path.join(out, "env.txt")) as f:
+            env = dict(line.rstrip("\n").split("=", 1) for line in f if "=" in line)
+    torch = load(os.path.join(out, "pytorch.json"))
+    mllib = load(os.path.join(out, "mllib.json"))
+    jmh = load(os.path.join(out, "jmh.json"))
+    ours = ours_runs(out)
+    steps = []
+    if os.path.exists(os.path.join(out, "step.json")):
+        with open(os.path.join(out, "step.json")) as f:
+            text = f.read().strip()
+        try:
+            doc = json.loads(text)
+            steps = doc if isinstance(doc, list) else [doc]
+        except ValueError:
+            steps = [json.loads(line) for line in text.splitlines() if line.strip().startswith("{")]
+
+    rows = []
+
+    def row(*cells):
+        rows.append(cells)
+
+    # PyTorch
+    t = (torch or {}).get("runs", {})
+    if torch:
+        for name, r in t.items():
+            row("PyTorch " + torch["torch"], f"batch {r['batch']}, lr {r['lr']}, 1 thread", r["dtype"],
+                f"{r['seconds_per_epoch']:.3f} s/epoch (first {r['first_epoch_seconds']:.3f} s)",
+                f"test {r['test_accuracy']:.4f}", "85 % val: " + (
+                    s(r["seconds_to_val_085"]) if r["seconds_to_val_085"] is not None
+                    else f"not in {r['epochs']} epochs"))
+    else:
+        row("PyTorch", "batch 128 / 1024", "", note(out, "pytorch"), "", "")
+
+    # Ours
+    if ours:
+        for (precision, batch), r in sorted(ours.items(), key=lambda kv: (kv[0][0] != "float64", kv[0][1])):
+            sm = r["summary"]
+            tm = r["time"]
+            extra = []
+            if r["later"] is not None:
+                extra.append(f"epochs 2.. median {r['later']:.2f} s with validation")
+            if tm and tm.get("wall_seconds"):
+                extra.append(f"JVM CPU {100 * (tm['user_seconds'] + tm['system_seconds']) / tm['wall_seconds']:.0f} %,"
+                             f" max RSS {tm['max_rss_kb'] / 1024:.0f} MB")
+            if "gc_seconds_per_epoch" in sm:
+                extra.append(f"GC {sm['gc_seconds_per_epoch']:.2f} s/epoch")
+            row("ours, local[2]", f"batch {batch}, {sm.get('steps', 0) // max(1, sm.get('epochs', 1))} steps/epoch",
+                precision, f"{sm['seconds_per_epoch']:.3f} s/epoch", f"test {sm['test_accuracy']:.4f}",
+                "85 % val: " + (s(r["to_target"]) if r["to_target"] is not None
+                                else f"not in {sm['epochs']} epochs") + "; " + "; ".join(extra))
+    else:
+        row("ours, local[2]", "batch 128 / 1024", "", note(out, "ours"), "", "")
+
+    # MLlib
+    if mllib:
+        for r in mllib["runs"]:
+            row(f"MLlib {mllib['spark']} L-BFGS", f"maxIter {r['max_iter']} ({r['iterations']} done), {mllib['master']}",
+                "float64", f"{r['seconds']:.1f} s to fit", f"test {r['test_accuracy']:.4f}", "")
+        row("MLlib", "test accuracy ≥ 0.85", "float64", s(mllib.get("seconds_to_test_085"), 1)
+            if mllib.get("seconds_to_test_085") is not None else "not reached in these runs", "",
+            f"fits of maxIter {', '.join(str(r['max_iter']) for r in mllib['runs'])}")
+    else:
+        row("MLlib L-BFGS", "", "", note(out, "mllib"), "", "")
+
+    # Kernel vs gemm
+    rates = {}
+    if jmh:
+        for b in jmh:
+            cls, method = b["benchmark"].split(".")[-2:]
+            m = int(b["params"]["m"])
+            assert b["primaryMetric"]["scoreUnit"] == "us/op", b["primaryMetric"]["scoreUnit"]
+            rate = flops(m) / (b["primaryMetric"]["score"] * 1e-6) / 1e9
+            precision = {"dgemm": "float64", "sgemm": "float32"}.get(method, method)
+            rates[("gemm" if cls == "GemmBench" else "kernel", precision, m)] = rate
+        kernel_ratios = {}
+        for precision in ("float64", "float32"):
+            for m in sorted({k[2] for k in rates if k[1] == precision}):
+                g = rates.get(("gemm", precision, m))
+                k = rates.get(("kernel", precision, m))
+                if k is not None and g:
+                    kernel_ratios[(precision, m)] = k / g
+                row("kernel vs gemm (JMH, 1 thread)", f"m = {m}", precision,
+                    f"kernel {k:.1f} · gemm {g:.1f} GFLOP/s" if k is not None else
+                    f"gemm {g:.1f} GFLOP/s (kernel not measured)", "",
+                    f"kernel/gemm {k / g:.2f}" if k is not None else "")
+    else:
+        kernel_ratios = {}
+        row("kernel vs gemm (JMH)", "", "", note(out, "jmh"), "", "")
+
+    # Floor and step
+    for st in steps:
+        p = st.get("precision", "")
+        row("floor (Spark job)", "bare job", p, f"{st['bare_ms']:.2f} ms", "", "")
+        row("floor (Spark job)", "weights shipped, gradient-sized sums back, no compute", p, f"{st['ship_ms']:.2f} ms", "", "")
+        row("our step", "batch 128", p, f"{st['step128_ms']:.2f} ms", "", f"kernel alone {st['kernel128_ms']:.2f} ms")
+        row("our step", "batch 1024", p, f"{st['step1024_ms']:.2f} ms", "", "")
+    if not steps:
+        row("floor and our step", "StepBench", "", "not measured", "", "")
+
+    # Targets
+    ref = t.get("f32-128")
+    for precision in sorted({k[0] for k in ours}, key=lambda p: p != "float64"):
+        for batch, limit in ((1024, 2), (128, 8)):
+            r = ours.get((precision, batch))
+            v = r["summary"]["seconds_per_epoch"] / ref["seconds_per_epoch"] if r and ref else None
+            row("**target**", f"ours epoch at batch {batch} / PyTorch epoch at batch 128 (float32)", precision,
+                verdict(v, limit), "", "" if ref else "no PyTorch run")
+    if not ours:
+        row("**target**", "ours epoch / PyTorch epoch at batch 128", "", "not measured", "", "")
+    for precision in ("float64", "float32"):
+        vals = {m: v for (p, m), v in kernel_ratios.items() if p == precision}
+        if vals:
+            worst = min(vals, key=vals.get)
+            row("**target**", "kernel / gemm, worst m", precision, verdict(vals[worst], 0.7, at_most=False), "",
+                f"at m = {worst}; m = 128: {vals.get(128, float('nan')):.2f}")
+        else:
+            row("**target**", "kernel / gemm", precision, "not measured", "", "")
+    for st in steps:
+        v = st["step128_ms"] / (st["ship_ms"] + st["kernel128_ms"])
+        row("**target**", "step at batch 128 / (ship + kernel at 128)", st.get("precision", ""), verdict(v, 1.3), "", "")
+    if not steps:
+        row("**target**", "step at batch 128 / (ship + kernel at 128)", "", "not measured", "", "")
+    mllib_ratio = (f"MLlib's DataFrame cache: {mllib['cached_train_bytes'] / mllib['raw_train_bytes']:.2f} "
+                   f"× rows × features × 8 ({mllib['cached_train_bytes'] / 2**20:.0f} MB; its own stacked copy "
+                   f"during fit: {mllib['internal_cache_peak_bytes'] / 2**20:.0f} MB more)") if mllib else "MLlib not measured"
+    shown = False
+    for precision in sorted({k[0] for k in ours}, key=lambda p: p != "float64"):
+        r = ours.get((precision, 128)) or ours.get((precision, 1024))
+        sm = r["summary"]
+        if "cached_train_bytes" in sm:
+            width = 4 if precision == "float32" else 8
+            raw = sm["rows"]["train"] * FEATURES * width
+            row("**target**", f"cached training set / (rows × features × {width})", precision,
+                verdict(sm["cached_train_bytes"] / raw, 1.1), "", mllib_ratio)
+        else:
+            row("**target**", "cached training set / (rows × features × bytes)", precision, "n/a", "", mllib_ratio)
+        shown = True
+    if not shown:
+        row("**target**", "cached training set / (rows × features × bytes)", "", "not measured", "", mllib_ratio)
+
+    blas = []
+    if ours:
+        blas.append(f"ours: {next(iter(ours.values()))['summary'].get('blas', '?')}")
+    if mllib:
+        blas.append(f"MLlib: {mllib.get('blas', '?')}")
+    try:
+        with open(os.path.join(out, "jmh.log")) as f:
+            jmh_blas = next((line.split(":", 1)[1].strip() for line in f if line.startswith("# BLAS:")), None)
+        if jmh_blas:
+            blas.append(f"JMH: {jmh_blas}")
+    except OSError:
+        pass
+    print(f"## Fashion-MNIST, 784-100-10 tanh — {'QUICK smoke run (not a measurement)' if env.get('quick') == '1' else 'benchmark'}")
+    print()
+    print(f"{env.get('date', '?')} · {env.get('cpu', '?')}, {env.get('cores', '?')} cores · load at start "
+          f"{env.get('load', '?')} · {env.get('java', '?')} · BLAS {'; '.join(blas) or '?'}")
+    print()
+    print("| part | what | precision | measured | accuracy | notes |")
+    print("|---|---|---|---|---|---|")
+    for r in rows:
+        print("| " + " | ".join(str(c) for c in r) + " |")
+    print()
+    print("s/epoch: training time per epoch without the validation pass — PyTorch: median of epochs 2.., ours: "
+          "mean of all epochs (summary.json). Time to 85 % validation accuracy: cumulative epoch seconds, ours with "
+          "each epoch's validation pass, PyTorch without. GFLOP/s: 2·Σ M·N·K of the five products of one forward + "
+          "backward pass over m rows, for kernel and gemm alike.")
+
+
+if __name__ == "__main__":
+    main()
