@@ -67,8 +67,8 @@ public final class StepEngine {
         this(sc, train, arch, loss, precision, seed, aggregationDepth, TREE_THRESHOLD);
     }
 
-    /** With another switch-over to executor levels: for tests. */
-    StepEngine(SparkContext sc, RDD<Block> train, Architecture arch, Loss loss, Precision precision, long seed,
+    /** With another switch-over to executor levels: for tests, and to measure where it belongs. */
+    public StepEngine(SparkContext sc, RDD<Block> train, Architecture arch, Loss loss, Precision precision, long seed,
                int aggregationDepth, int treeThreshold) {
         this.sc = sc;
         this.train = train;
