@@ -54,7 +54,10 @@ public final class Options {
             new Spec("seed", "S", "seed of the split, the initial weights and every epoch's row order", TRAIN),
             new Spec("init-model", "FILE", "start from this model's weights, architecture, scaling and classes", TRAIN),
             new Spec("partitions", "P", "partitions of each data set (default: Spark's default parallelism)", ALL),
-            new Spec("aggregation-depth", "D", "depth of treeAggregate for the gradient sums", TRAIN),
+            new Spec("aggregation-depth", "D", "levels that add the gradient sums, the driver's included: 1 adds all on"
+                    + " the driver; D >= 2 adds on executors first when there are more than 32 partitions", TRAIN),
+            new Spec("precision", "float32|float64", "float width of the cached inputs, shipped weights and kernel"
+                    + " (gradients are summed and the model kept in double)", TRAIN),
             new Spec("master", "URL", "Spark master when not run by spark-submit, e.g. local[*], local[2], spark://host:7077", ALL),
             new Spec("model", "FILE", "the model file to use", USE),
             new Spec("out", "DIR", "output directory (train: model.json, metrics.jsonl, summary.json;"

@@ -18,6 +18,7 @@ import org.sparkmlp.nn.Activation;
 import org.sparkmlp.nn.Architecture;
 import org.sparkmlp.nn.Loss;
 import org.sparkmlp.nn.Model;
+import org.sparkmlp.nn.Precision;
 import org.sparkmlp.nn.Scaling;
 import org.sparkmlp.train.EpochMetrics;
 import org.sparkmlp.train.Evaluation;
@@ -96,7 +97,8 @@ final class TrainCommand {
             Map<String, Object> provenance = provenance(config, data, result, blas, sc);
             Model model = new Model(arch, config.loss(), result.parameters(), data.scaling(), data.classes(), provenance);
             outputs.writeModel(model);
-            Map<String, Object> summary = summary(config, data, result, blas, (System.nanoTime() - started) / 1e9);
+            Map<String, Object> summary = summary(config, data, result, blas, cachedBytes(sc, data),
+                    (System.nanoTime() - started) / 1e9);
             outputs.writeJson("summary.json", summary);
             data.release();
             report(result, outputs);
@@ -141,7 +143,8 @@ final class TrainCommand {
             throw new Options.UsageException("--lr-decay: " + e.getMessage());
         }
         return new TrainingConfig(hidden, activation, loss, options.getInt("batch-size", 1), options.getInt("epochs", 1),
-                rate, options.getLong("seed"), options.getInt("aggregation-depth", 1));
+                rate, options.getLong("seed"), options.getInt("aggregation-depth", 1),
+                options.getChoice("precision", Precision::fromId));
     }
 
     static DataSource dataSource(Options options) {
@@ -194,7 +197,7 @@ final class TrainCommand {
     }
 
     private Map<String, Object> summary(TrainingConfig config, Dataset data, Trainer.Result result, String blas,
-                                        double seconds) {
+                                        long cachedBytes, double seconds) {
         List<EpochMetrics> epochs = result.epochs();
         EpochMetrics last = epochs.get(epochs.size() - 1);
         Evaluation test = result.test();
@@ -210,12 +213,27 @@ final class TrainCommand {
         s.put("training_seconds", result.trainingSeconds());
         s.put("seconds_per_epoch", result.trainingSeconds() / epochs.size());
         s.put("rows_per_second", data.trainRows() * (double) epochs.size() / result.trainingSeconds());
+        s.put("gc_seconds_per_epoch", epochs.stream().map(EpochMetrics::gcSeconds).toList());
+        s.put("precision", config.precision().id());
+        s.put("cached_train_bytes", cachedBytes);
         s.put("rows", Map.of("train", data.trainRows(), "validation", data.validationRows(), "test", data.testRows()));
         s.put("classes", data.classes());
         s.put("config", config.describe());
         s.put("options", options.effective());
         s.put("blas", blas);
         return s;
+    }
+
+    /** Bytes Spark holds of the cached training blocks, in memory and on disk (its storage figures). */
+    private static long cachedBytes(JavaSparkContext sc, Dataset data) {
+        int id = data.train().id();
+        long bytes = 0;
+        for (org.apache.spark.storage.RDDInfo info : sc.sc().getRDDStorageInfo()) {
+            if (info.id() == id) {
+                bytes += info.memSize() + info.diskSize();
+            }
+        }
+        return bytes;
     }
 
     private void report(Trainer.Result result, Outputs outputs) {

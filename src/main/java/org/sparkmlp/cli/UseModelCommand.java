@@ -19,6 +19,8 @@ import org.sparkmlp.data.DatasetBuilder;
 import org.sparkmlp.io.AtomicFiles;
 import org.sparkmlp.io.ModelFile;
 import org.sparkmlp.nn.Kernel;
+import org.sparkmlp.nn.Kernel64;
+import org.sparkmlp.nn.Precision;
 import org.sparkmlp.nn.Model;
 import org.sparkmlp.train.Evaluation;
 import org.sparkmlp.train.Evaluator;
@@ -45,9 +47,8 @@ final class UseModelCommand {
                         + model.architecture().inputs() + " fields per record: inputs only");
             }
             JavaRDD<Block> blocks = DatasetBuilder.forModel(loaded.data(), model.classes(), model.scaling(), true);
-            Broadcast<double[]> weights = sc.broadcast(model.parameters());
-            Evaluation e = Evaluator.evaluate(blocks, weights, model.architecture(), model.loss());
-            weights.destroy();
+            Evaluation e = Evaluator.evaluate(sc.sc(), blocks.rdd(), model.parameters(), model.architecture(),
+                    model.loss(), Precision.FLOAT64);
             out.printf("rows %,d  loss %.6f  accuracy %.4f%n", e.rows(), e.loss(), e.accuracy());
             out.print(confusionTable(model.classes(), e.confusion()));
             if (outputs != null) {
@@ -88,7 +89,7 @@ final class UseModelCommand {
                 }
                 Block b = it.next();
                 double[] probs = new double[b.rows() * k];
-                Kernel.forThread(arch, loss).predict(weights.value(), b.x(), 0, b.rows(), probs, 0);
+                ((Kernel64) Kernel.forThread(arch, loss, Precision.FLOAT64)).predict(weights.value(), b.x(), 0, b.rows(), probs, 0);
                 StringBuilder text = new StringBuilder();
                 for (int r = 0; r < b.rows(); r++) {
                     text.append(classes.get(Kernel.argmax(probs, r * k, k)));

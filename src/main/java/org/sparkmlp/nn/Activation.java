@@ -18,9 +18,23 @@ public enum Activation {
         }
 
         @Override
+        void apply(float[] z, int from, int to) {
+            for (int i = from; i < to; i++) {
+                z[i] = (float) Math.tanh(z[i]);
+            }
+        }
+
+        @Override
         void multiplyByDerivative(double[] a, double[] delta, int length) {
             for (int i = 0; i < length; i++) {
                 delta[i] *= 1.0 - a[i] * a[i];
+            }
+        }
+
+        @Override
+        void multiplyByDerivative(float[] a, float[] delta, int length) {
+            for (int i = 0; i < length; i++) {
+                delta[i] *= 1.0f - a[i] * a[i];
             }
         }
     },
@@ -37,10 +51,28 @@ public enum Activation {
         }
 
         @Override
+        void apply(float[] z, int from, int to) {
+            for (int i = from; i < to; i++) {
+                if (z[i] < 0.0f) {
+                    z[i] = 0.0f;
+                }
+            }
+        }
+
+        @Override
         void multiplyByDerivative(double[] a, double[] delta, int length) {
             for (int i = 0; i < length; i++) {
                 if (!(a[i] > 0.0)) {
                     delta[i] = 0.0;
+                }
+            }
+        }
+
+        @Override
+        void multiplyByDerivative(float[] a, float[] delta, int length) {
+            for (int i = 0; i < length; i++) {
+                if (!(a[i] > 0.0f)) {
+                    delta[i] = 0.0f;
                 }
             }
         }
@@ -55,9 +87,23 @@ public enum Activation {
         }
 
         @Override
+        void apply(float[] z, int from, int to) {
+            for (int i = from; i < to; i++) {
+                z[i] = (float) (1.0 / (1.0 + Math.exp(-z[i])));
+            }
+        }
+
+        @Override
         void multiplyByDerivative(double[] a, double[] delta, int length) {
             for (int i = 0; i < length; i++) {
                 delta[i] *= a[i] * (1.0 - a[i]);
+            }
+        }
+
+        @Override
+        void multiplyByDerivative(float[] a, float[] delta, int length) {
+            for (int i = 0; i < length; i++) {
+                delta[i] *= a[i] * (1.0f - a[i]);
             }
         }
     };
@@ -67,6 +113,12 @@ public enum Activation {
 
     /** delta[i] *= f'(z_i) for i &lt; length, where a[i] = f(z_i). */
     abstract void multiplyByDerivative(double[] a, double[] delta, int length);
+
+    /** {@link #apply(double[], int, int)} in float, for the float32 kernel. */
+    abstract void apply(float[] z, int from, int to);
+
+    /** {@link #multiplyByDerivative(double[], double[], int)} in float, for the float32 kernel. */
+    abstract void multiplyByDerivative(float[] a, float[] delta, int length);
 
     /** The name used on the command line and in model files. */
     public String id() {

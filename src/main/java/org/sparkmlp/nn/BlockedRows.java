@@ -27,9 +27,10 @@ public final class BlockedRows {
         int total = 0;
         int first = blockRows.length == 0 ? 1 : Math.max(1, blockRows[0]);
         for (int b = 0; b < blockRows.length; b++) {
-            if (b < blockRows.length - 1 && blockRows[b] != first) {
+            boolean last = b == blockRows.length - 1;
+            if (last ? blockRows[b] > first : blockRows[b] != first) {
                 throw new IllegalArgumentException("block " + b + " of " + blockRows.length + " has " + blockRows[b]
-                        + " rows; every block but the last must have " + first);
+                        + " rows; every block but the last must have " + first + ", the last at most as many");
             }
             if (blockRows[b] > y[b].length || (long) blockRows[b] * features > inputLength(b)) {
                 throw new IllegalArgumentException("block " + b + " of " + blockRows[b] + " rows × " + features

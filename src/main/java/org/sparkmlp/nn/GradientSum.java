@@ -51,8 +51,25 @@ public final class GradientSum implements Serializable {
         return rows;
     }
 
-    /** Gives the gradient buffer to the kernel, allocating it at the first row. */
-    double[] gradientBuffer(int parameterCount) {
+    /**
+     * Empties this sum for reuse with {@code parameterCount} parameters, keeping its gradient array (zeroed)
+     * when it has that size: a task can fill the same array every step instead of allocating one the size of
+     * the network.
+     */
+    public GradientSum clear(int parameterCount) {
+        if (gradient != null && gradient.length == parameterCount) {
+            java.util.Arrays.fill(gradient, 0.0);
+        } else {
+            gradient = null;
+        }
+        loss = 0.0;
+        correct = 0;
+        rows = 0;
+        return this;
+    }
+
+    /** The gradient array, allocated (zeroed) at first use: the kernel adds into it. */
+    public double[] gradientBuffer(int parameterCount) {
         if (gradient == null) {
             gradient = new double[parameterCount];
         }

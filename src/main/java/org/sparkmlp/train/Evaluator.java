@@ -1,57 +1,100 @@
 package org.sparkmlp.train;
 
-import java.util.List;
-import org.apache.spark.api.java.JavaRDD;
+import java.io.Serializable;
+import org.apache.spark.SparkContext;
+import org.apache.spark.TaskContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.rdd.RDD;
 import org.sparkmlp.data.Block;
 import org.sparkmlp.nn.Architecture;
+import org.sparkmlp.nn.BlockedRows;
 import org.sparkmlp.nn.GradientSum;
 import org.sparkmlp.nn.Kernel;
+import org.sparkmlp.nn.Kernel32;
+import org.sparkmlp.nn.Kernel64;
 import org.sparkmlp.nn.Loss;
+import org.sparkmlp.nn.Precision;
+import scala.collection.Iterator;
+import scala.runtime.AbstractFunction2;
 
 /**
- * Forward passes over a cached set: each partition returns its loss sum and counts, and the driver adds them
- * in partition order (so reported figures are reproducible to the bit, like the model).
+ * Forward passes over a cached set, one Spark job: each partition returns its loss sum and counts, and the
+ * driver adds them in partition order (so reported figures are reproducible to the bit, like the model).
+ * Submitted like a training step ({@link Jobs}), with named functions that the closure cleaner need not scan.
  */
 public final class Evaluator {
     private Evaluator() {
     }
 
-    /** Evaluates the broadcast weights on every row of {@code blocks}. */
-    public static Evaluation evaluate(JavaRDD<Block> blocks, Broadcast<double[]> weights, Architecture arch, Loss loss) {
-        int k = arch.classes();
-        List<PartResult> parts = blocks.map(b -> {
-            GradientSum sum = GradientSum.empty();
-            PartResult part = new PartResult();
-            part.confusion = new long[k * k];
-            Kernel.forThread(arch, loss).evaluate(weights.value(), b.x(), b.y(), 0, b.rows(), sum, part.confusion);
-            part.loss = sum.loss();
-            part.correct = sum.correct();
-            part.rows = sum.rows();
-            return part;
-        }).collect();
-        double lossSum = 0.0;
-        long correct = 0;
-        long rows = 0;
-        long[] confusion = new long[k * k];
-        for (PartResult part : parts) {
-            lossSum += part.loss;
-            correct += part.correct;
-            rows += part.rows;
-            for (int i = 0; i < confusion.length; i++) {
-                confusion[i] += part.confusion[i];
+    /** Evaluates {@code parameters} on every row of {@code blocks}, shipped in {@code precision}. */
+    public static Evaluation evaluate(SparkContext sc, RDD<Block> blocks, double[] parameters, Architecture arch,
+                                      Loss loss, Precision precision) {
+        Broadcast<?> weights = Jobs.ship(sc, parameters, precision, null);
+        try {
+            int partitions = blocks.getNumPartitions();
+            Part[] parts = new Part[partitions];
+            Jobs.run(sc, blocks, new Task(weights, arch, loss, precision), Jobs.all(partitions), Part.class, "evaluate",
+                    (p, part) -> parts[p] = part);
+            int k = arch.classes();
+            double lossSum = 0.0;
+            long correct = 0;
+            long rows = 0;
+            long[] confusion = new long[k * k];
+            for (Part part : parts) {
+                lossSum += part.loss;
+                correct += part.correct;
+                rows += part.rows;
+                for (int i = 0; i < confusion.length; i++) {
+                    confusion[i] += part.confusion[i];
+                }
             }
+            return new Evaluation(rows == 0 ? Double.NaN : lossSum / rows,
+                    rows == 0 ? Double.NaN : (double) correct / rows, rows, correct, confusion);
+        } finally {
+            weights.destroy();
         }
-        return new Evaluation(rows == 0 ? Double.NaN : lossSum / rows, rows == 0 ? Double.NaN : (double) correct / rows,
-                rows, correct, confusion);
     }
 
     /** One partition's sums. */
-    static final class PartResult implements java.io.Serializable {
+    static final class Part implements Serializable {
         private static final long serialVersionUID = 1L;
         double loss;
         long correct;
         long rows;
         long[] confusion;
+    }
+
+    /** The executor side: forward passes over all of a partition's rows. */
+    static final class Task extends AbstractFunction2<TaskContext, Iterator<Block>, Part> implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final Broadcast<?> weights;
+        private final Architecture arch;
+        private final Loss loss;
+        private final Precision precision;
+
+        Task(Broadcast<?> weights, Architecture arch, Loss loss, Precision precision) {
+            this.weights = weights;
+            this.arch = arch;
+            this.loss = loss;
+            this.precision = precision;
+        }
+
+        @Override
+        public Part apply(TaskContext context, Iterator<Block> blocks) {
+            BlockedRows rows = GradientTask.view(blocks, arch, precision);
+            GradientSum sum = GradientSum.empty();
+            Part part = new Part();
+            part.confusion = new long[arch.classes() * arch.classes()];
+            Kernel kernel = Kernel.forThread(arch, loss, precision);
+            if (precision == Precision.FLOAT32) {
+                ((Kernel32) kernel).evaluate((float[]) weights.value(), rows, 0, rows.rows(), sum, part.confusion);
+            } else {
+                ((Kernel64) kernel).evaluate((double[]) weights.value(), rows, 0, rows.rows(), sum, part.confusion);
+            }
+            part.loss = sum.loss();
+            part.correct = sum.correct();
+            part.rows = sum.rows();
+            return part;
+        }
     }
 }

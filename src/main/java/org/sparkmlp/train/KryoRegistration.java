@@ -26,8 +26,8 @@ public final class KryoRegistration implements KryoRegistrator {
                 Class.forName("org.sparkmlp.data.DatasetBuilder$Census"),
                 Class.forName("[Lorg.sparkmlp.data.DatasetBuilder$Census;"),
                 org.sparkmlp.nn.GradientSum.class, org.sparkmlp.nn.GradientSum[].class,
-                PartitionSums.class, Evaluator.PartResult.class, Evaluator.PartResult[].class,
-                double[].class, double[][].class, int[].class, int[][].class, long[].class, byte[].class,
+                PartitionSums.class, Evaluator.Part.class, Evaluator.Part[].class,
+                double[].class, double[][].class, float[].class, float[][].class, int[].class, int[][].class, long[].class, byte[].class,
                 byte[][].class, String[].class, Object[].class,
                 scala.Tuple2.class, scala.Tuple2[].class,
             };

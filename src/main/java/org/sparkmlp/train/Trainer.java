@@ -1,11 +1,11 @@
 package org.sparkmlp.train;
 
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.Function2;
-import org.apache.spark.broadcast.Broadcast;
 import org.sparkmlp.data.Block;
 import org.sparkmlp.data.Dataset;
 import org.sparkmlp.nn.Architecture;
@@ -16,14 +16,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The driver's loop: synchronous mini-batch SGD.
  *
- * <p>Per step: broadcast the weights; {@code treeAggregate} over the cached training blocks with
- * {@link StepFunction} as seqOp and {@link PartitionSums#merge} as combOp; W ← W − η_t · (Σ∇ / rows);
- * destroy the step's broadcast. Per epoch: evaluate the validation set and tell the listener. The driver keeps
+ * <p>Per step: the {@link StepEngine} ships the weights and returns Σ∇ over the step's rows;
+ * W ← W − η_t · (Σ∇ / rows). Per epoch: evaluate the validation set and tell the listener. The driver keeps
  * two weight arrays and alternates them, because in local mode a broadcast hands tasks the driver's own array.
  */
 public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
-    private static final Function2<PartitionSums, PartitionSums, PartitionSums> MERGE = PartitionSums::merge;
 
     private final JavaSparkContext sc;
     private final TrainingConfig config;
@@ -56,14 +54,9 @@ public final class Trainer {
             throw new IllegalArgumentException("initial parameters: " + initial.length + " numbers for "
                     + arch.parameterCount() + " parameters of " + arch);
         }
-        JavaRDD<Block> train = data.train();
-        int partitions = train.getNumPartitions();
-        long[] sizes = new long[partitions];
-        List<Integer> counted = train.map(Block::rows).collect();
-        for (int p = 0; p < partitions; p++) {
-            sizes[p] = counted.get(p);
-        }
-        BatchPlan plan = new BatchPlan(sizes, config.batchSize());
+        StepEngine engine = new StepEngine(sc.sc(), data.train().rdd(), arch, config.loss(), config.precision(),
+                config.seed(), config.aggregationDepth());
+        BatchPlan plan = new BatchPlan(engine.partitionSizes(), config.batchSize());
         long stepsPerEpoch = plan.stepsPerEpoch();
         LearningRate rate = LearningRate.of(config.learningRate().schedule(), config.learningRate().initial(),
                 config.learningRate().decay(), config.learningRate().stepEpochs(), stepsPerEpoch * config.epochs());
@@ -77,6 +70,7 @@ public final class Trainer {
         Evaluation validation = null;
         for (int epoch = 0; epoch < config.epochs(); epoch++) {
             long start = System.nanoTime();
+            long gcStart = gcMillis();
             plan.startEpoch();
             double lossSum = 0.0;
             long correct = 0;
@@ -85,15 +79,7 @@ public final class Trainer {
             while (plan.hasNextStep()) {
                 plan.nextStep();
                 lr = rate.at(step, epoch);
-                Broadcast<double[]> weights = sc.broadcast(current);
-                GradientSum g;
-                try {
-                    g = train.treeAggregate(new PartitionSums(partitions),
-                            new StepFunction(weights, arch, config.loss(), plan.from(), plan.to(), config.seed(), epoch),
-                            MERGE, config.aggregationDepth()).total();
-                } finally {
-                    weights.destroy();
-                }
+                GradientSum g = engine.gradient(current, epoch, plan.from(), plan.to());
                 if (!Double.isFinite(g.loss())) {
                     throw new DivergedException("training diverged at epoch " + (epoch + 1) + ", step " + (step + 1)
                             + ": the loss is " + g.loss() + "; try a smaller --lr");
@@ -111,16 +97,16 @@ public final class Trainer {
                 step++;
             }
             trainingNanos += System.nanoTime() - start;
-            validation = evaluate(data.validation(), arch, current);
+            validation = evaluate(engine, data.validation(), current);
             double seconds = (System.nanoTime() - start) / 1e9;
             EpochMetrics metrics = new EpochMetrics(epoch + 1, step, lr, lossSum / rows, (double) correct / rows,
                     validation == null ? Double.NaN : validation.loss(),
-                    validation == null ? Double.NaN : validation.accuracy(), seconds);
+                    validation == null ? Double.NaN : validation.accuracy(), seconds, (gcMillis() - gcStart) / 1e3);
             history.add(metrics);
             LOG.info("epoch {}: {}", epoch + 1, metrics);
             listener.epochEnded(metrics);
         }
-        Evaluation test = evaluate(data.test(), arch, current);
+        Evaluation test = evaluate(engine, data.test(), current);
         return new Result(current, history, step, trainingNanos / 1e9, validation, test);
     }
 
@@ -136,16 +122,19 @@ public final class Trainer {
         return check == 0.0;
     }
 
-    /** Evaluates parameters on a set, or null when the set is empty. */
-    public Evaluation evaluate(JavaRDD<Block> blocks, Architecture arch, double[] parameters) {
-        if (blocks == null) {
-            return null;
+    private static Evaluation evaluate(StepEngine engine, JavaRDD<Block> set, double[] parameters) {
+        return set == null ? null : engine.evaluate(set.rdd(), parameters);
+    }
+
+    /**
+     * Milliseconds this JVM has spent in garbage collection: the driver's, and in local mode the executors'
+     * too, since they share the process.
+     */
+    static long gcMillis() {
+        long total = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            total += Math.max(0, gc.getCollectionTime());
         }
-        Broadcast<double[]> weights = sc.broadcast(parameters);
-        try {
-            return Evaluator.evaluate(blocks, weights, arch, config.loss());
-        } finally {
-            weights.destroy();
-        }
+        return total;
     }
 }

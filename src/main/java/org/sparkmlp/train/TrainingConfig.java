@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.sparkmlp.nn.Activation;
 import org.sparkmlp.nn.Loss;
+import org.sparkmlp.nn.Precision;
 
 /**
  * Everything that decides a training run apart from the data: immutable, validated on construction with a
@@ -15,10 +16,11 @@ import org.sparkmlp.nn.Loss;
  * @param epochs passes over the training rows
  * @param learningRate initial rate and schedule (its total steps are filled in by the trainer for cosine)
  * @param seed seeds the initial weights and every epoch's row order
- * @param aggregationDepth the depth of {@code treeAggregate}
+ * @param aggregationDepth levels of the sum over partitions, the driver's included ({@link StepEngine})
+ * @param precision float width of the cached inputs, shipped weights and kernel
  */
 public record TrainingConfig(int[] hidden, Activation activation, Loss loss, int batchSize, int epochs,
-                             LearningRate learningRate, long seed, int aggregationDepth) {
+                             LearningRate learningRate, long seed, int aggregationDepth, Precision precision) {
 
     public TrainingConfig {
         hidden = hidden.clone();
@@ -35,6 +37,9 @@ public record TrainingConfig(int[] hidden, Activation activation, Loss loss, int
         }
         if (aggregationDepth < 1) {
             throw new IllegalArgumentException("aggregation depth must be at least 1, got " + aggregationDepth);
+        }
+        if (precision == null) {
+            throw new IllegalArgumentException("precision must not be null");
         }
     }
 
@@ -66,6 +71,7 @@ public record TrainingConfig(int[] hidden, Activation activation, Loss loss, int
         m.put("lr_step_epochs", learningRate.stepEpochs());
         m.put("seed", seed);
         m.put("aggregation_depth", aggregationDepth);
+        m.put("precision", precision.id());
         return m;
     }
 
@@ -73,7 +79,8 @@ public record TrainingConfig(int[] hidden, Activation activation, Loss loss, int
     public boolean equals(Object o) {
         return o instanceof TrainingConfig c && Arrays.equals(hidden, c.hidden) && activation == c.activation
                 && loss == c.loss && batchSize == c.batchSize && epochs == c.epochs
-                && learningRate.equals(c.learningRate) && seed == c.seed && aggregationDepth == c.aggregationDepth;
+                && learningRate.equals(c.learningRate) && seed == c.seed && aggregationDepth == c.aggregationDepth
+                && precision == c.precision;
     }
 
     @Override

@@ -1,14 +1,17 @@
 /**
  * The synchronous SGD loop on Spark.
  *
- * <p>Each step the driver broadcasts the weights ({@link org.sparkmlp.train.Trainer}); every partition works
- * out which of its rows belong to the step ({@link org.sparkmlp.train.BatchPlan} shares the global batch
- * between partitions in proportion to their sizes, {@link org.sparkmlp.train.RowPermutation} reshuffles each
- * partition every epoch from the seed) and computes their gradient with the {@link org.sparkmlp.nn.Kernel};
- * {@code treeAggregate} combines the partial sums in a fixed tree over partition numbers
- * ({@link org.sparkmlp.train.PartitionSums}), so the result is the same bits whatever order tasks finish in;
- * the driver divides once and applies W ← W − η_t·∇ with η_t from {@link org.sparkmlp.train.LearningRate}.
- * Configuration is immutable ({@link org.sparkmlp.train.TrainingConfig}); progress goes to a
- * {@link org.sparkmlp.train.TrainingListener}.
+ * <p>{@link org.sparkmlp.train.Trainer} holds the loop: per step it asks the
+ * {@link org.sparkmlp.train.StepEngine} for the gradient sum of the step's rows and applies W ← W − η_t·Σ∇/n
+ * with η_t from {@link org.sparkmlp.train.LearningRate}. The engine is the seam to Spark: one job per step,
+ * submitted through {@code runJob} with named functions ({@link org.sparkmlp.train.Jobs}); the weights are
+ * broadcast once; every partition works out which of its rows belong to the step
+ * ({@link org.sparkmlp.train.BatchPlan} shares the global batch between partitions in proportion to their
+ * sizes, {@link org.sparkmlp.train.RowPermutation} reshuffles each partition every epoch from the seed) and
+ * sums their gradient with the {@link org.sparkmlp.nn.Kernel} ({@link org.sparkmlp.train.GradientTask}); the
+ * partial sums are added along a fixed tree over partition numbers ({@link org.sparkmlp.train.PartitionSums}),
+ * on the driver or first on executors, so the result is the same bits whatever order tasks finish in.
+ * {@link org.sparkmlp.train.Evaluator} submits evaluation the same way. Configuration is immutable
+ * ({@link org.sparkmlp.train.TrainingConfig}); progress goes to a {@link org.sparkmlp.train.TrainingListener}.
  */
 package org.sparkmlp.train;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkmlp.io.ModelFile;
 import org.sparkmlp.nn.GradientSum;
-import org.sparkmlp.nn.Kernel;
+import org.sparkmlp.nn.Kernel64;
 import org.sparkmlp.nn.Model;
 import org.sparkmlp.nn.RowSelection;
 import org.sparkmlp.testing.SparkTests;
@@ -179,7 +179,7 @@ class MainTest {
 
         double[] x = {0.5, -1.0, 2.0, 1.5, 0.25, -0.5, -0.75, 2.0, 1.0, 0.1, 0.2, 0.3};
         GradientSum g = GradientSum.empty();
-        new Kernel(start.architecture(), start.loss()).accumulate(start.parameters(), x, new int[] {0, 1, 2, 1},
+        new Kernel64(start.architecture(), start.loss()).accumulate(start.parameters(), x, new int[] {0, 1, 2, 1},
                 RowSelection.contiguous(0), 4, g);
         double[] p = start.parameters();
         for (int i = 0; i < p.length; i++) {

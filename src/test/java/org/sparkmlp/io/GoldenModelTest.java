@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.sparkmlp.nn.Activation;
 import org.sparkmlp.nn.Kernel;
+import org.sparkmlp.nn.Kernel64;
 import org.sparkmlp.nn.Loss;
 import org.sparkmlp.nn.Model;
 import org.sparkmlp.nn.Scaling;
@@ -65,7 +66,7 @@ class GoldenModelTest {
         double[] scaled = x.clone(); // column-major n0 × rows: row r's features at r·n0
         model.scaling().applyInPlace(scaled, rows);
         double[] out = new double[rows * k];
-        new Kernel(model.architecture(), model.loss()).predict(model.parameters(), scaled, 0, rows, out, 0);
+        new Kernel64(model.architecture(), model.loss()).predict(model.parameters(), scaled, 0, rows, out, 0);
 
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < k; c++) {

@@ -129,7 +129,7 @@ class ClosedFormGradientTest {
     private static GradientSum kernelGradient(Loss loss, double[] x, int[] y, int count) {
         double[] params = pack(WH, BH, WY, BY);
         GradientSum s = GradientSum.empty();
-        new Kernel(ARCH, loss).accumulate(params, x, y, RowSelection.contiguous(0), count, s);
+        new Kernel64(ARCH, loss).accumulate(params, x, y, RowSelection.contiguous(0), count, s);
         return s;
     }
 

@@ -88,7 +88,7 @@ class FiniteDifferenceGradientTest {
         // kernel vs reference: forward (loss, correct) and analytic backward
         GradientSum s = GradientSum.empty();
         double[] paramsCopy = params.clone();
-        new Kernel(arch, loss).accumulate(params, x, y, RowSelection.contiguous(0), m, s);
+        new Kernel64(arch, loss).accumulate(params, x, y, RowSelection.contiguous(0), m, s);
         assertTrue(Arrays.equals(paramsCopy, params), "accumulate must not modify the parameters");
         assertEquals(m, s.rows());
         assertEquals(ref.correct, s.correct(), "correct count");

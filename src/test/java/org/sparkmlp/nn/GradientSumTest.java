@@ -48,7 +48,7 @@ class GradientSumTest {
 
         GradientSum all() {
             GradientSum s = GradientSum.empty();
-            new Kernel(arch, loss).accumulate(params, x, y, RowSelection.contiguous(0), ROWS, s);
+            new Kernel64(arch, loss).accumulate(params, x, y, RowSelection.contiguous(0), ROWS, s);
             return s;
         }
     }
@@ -95,7 +95,7 @@ class GradientSumTest {
                 for (int k : SPLITS) {
                     int[] cuts = randomCuts(rnd, ROWS, k);
                     List<GradientSum> parts = new ArrayList<>();
-                    Kernel kernel = new Kernel(pr.arch, loss);
+                    Kernel64 kernel = new Kernel64(pr.arch, loss);
                     for (int p = 0; p < k; p++) {
                         GradientSum part = p % 2 == 0 ? GradientSum.empty() : GradientSum.zeros(pr.arch.parameterCount());
                         kernel.accumulate(pr.params, pr.x, pr.y, RowSelection.contiguous(cuts[p]),
@@ -129,7 +129,7 @@ class GradientSumTest {
                 for (List<Integer> rows : members) {
                     int[] sel = rows.stream().mapToInt(Integer::intValue).toArray();
                     GradientSum part = GradientSum.empty();
-                    new Kernel(pr.arch, pr.loss).accumulate(pr.params, pr.x, pr.y, ReferenceNet.gathered(sel),
+                    new Kernel64(pr.arch, pr.loss).accumulate(pr.params, pr.x, pr.y, ReferenceNet.gathered(sel),
                             sel.length, part);
                     assertEquals(sel.length, part.rows());
                     if (sel.length == 0) {
@@ -185,7 +185,7 @@ class GradientSumTest {
     void accumulatingZeroRowsLeavesTheSumEmpty() {
         Problem pr = new Problem(Activation.TANH, Loss.CROSS_ENTROPY, 8);
         GradientSum s = GradientSum.empty();
-        new Kernel(pr.arch, pr.loss).accumulate(pr.params, pr.x, pr.y, RowSelection.contiguous(5), 0, s);
+        new Kernel64(pr.arch, pr.loss).accumulate(pr.params, pr.x, pr.y, RowSelection.contiguous(5), 0, s);
         assertNull(s.gradient());
         assertEquals(0, s.rows());
         assertEquals(0.0, s.loss(), 0.0);
@@ -205,7 +205,7 @@ class GradientSumTest {
         GradientSum fresh = GradientSum.empty().merge(arg);
         assertNotSame(arg.gradient(), fresh.gradient(), "an empty sum must copy, not adopt, the argument's gradient");
         // further accumulation into the merged sums must not leak into the argument
-        new Kernel(pr.arch, pr.loss).accumulate(pr.params, pr.x, pr.y, RowSelection.contiguous(0), ROWS, fresh);
+        new Kernel64(pr.arch, pr.loss).accumulate(pr.params, pr.x, pr.y, RowSelection.contiguous(0), ROWS, fresh);
         target.merge(target);
 
         assertArrayEquals(g, arg.gradient(), 0.0);

@@ -27,7 +27,7 @@ class KernelSelectionTest {
 
     private GradientSum accumulate(Loss loss, double[] xs, int[] ys, RowSelection sel, int count) {
         GradientSum s = GradientSum.empty();
-        new Kernel(arch, loss).accumulate(params, xs, ys, sel, count, s);
+        new Kernel64(arch, loss).accumulate(params, xs, ys, sel, count, s);
         return s;
     }
 
@@ -83,7 +83,7 @@ class KernelSelectionTest {
             assertSameSum(all, byChunks, loss.id() + " chunks of 100");
 
             GradientSum byRows = GradientSum.empty();
-            Kernel kernel = new Kernel(arch, loss);
+            Kernel64 kernel = new Kernel64(arch, loss);
             for (int r = 0; r < ROWS; r++) {
                 kernel.accumulate(params, x, y, RowSelection.contiguous(r), 1, byRows);
             }
@@ -114,7 +114,7 @@ class KernelSelectionTest {
     void aReusedKernelGivesTheSameResultAsAFreshOne() {
         // the kernel swaps its delta buffers internally; reuse, interleaved with evaluate and predict and
         // with different row counts, must not change any result
-        Kernel reused = new Kernel(arch, Loss.CROSS_ENTROPY);
+        Kernel64 reused = new Kernel64(arch, Loss.CROSS_ENTROPY);
         double[] out = new double[ROWS * SIZES[3]];
         for (int round = 0; round < 3; round++) {
             int count = round == 1 ? 77 : ROWS - 11 * round;
@@ -146,7 +146,7 @@ class KernelSelectionTest {
         int to = ROWS;
         int k = SIZES[3];
         for (Loss loss : Loss.values()) {
-            Kernel kernel = new Kernel(arch, loss);
+            Kernel64 kernel = new Kernel64(arch, loss);
             GradientSum eval = GradientSum.empty();
             long[] confusion = new long[k * k];
             kernel.evaluate(params, x, y, from, to, eval, confusion);
@@ -193,7 +193,7 @@ class KernelSelectionTest {
         int to = ROWS; // 593 rows: three chunks
         int k = SIZES[3];
         double[] out = new double[3 + (to - from) * k];
-        new Kernel(arch, Loss.CROSS_ENTROPY).predict(params, x, from, to, out, 3);
+        new Kernel64(arch, Loss.CROSS_ENTROPY).predict(params, x, from, to, out, 3);
         for (int r = 0; r < to - from; r++) {
             double sum = 0.0;
             for (int i = 0; i < k; i++) {
@@ -211,7 +211,7 @@ class KernelSelectionTest {
         int to = ROWS;
         int k = SIZES[3];
         double[] out = new double[(to - from) * k];
-        new Kernel(arch, Loss.MSE).predict(params, x, from, to, out, 0);
+        new Kernel64(arch, Loss.MSE).predict(params, x, from, to, out, 0);
         ReferenceNet.Result ref = ReferenceNet.run(SIZES, Activation.SIGMOID, Loss.MSE, params, x, y,
                 ReferenceNet.range(from, to), false);
         ReferenceNet.assertNormwiseClose(ref.probabilities, out, TOL, "predicted probabilities");

@@ -77,18 +77,18 @@ class LossTest {
         int[] y = {1};
 
         GradientSum ce = GradientSum.empty();
-        new Kernel(arch, Loss.CROSS_ENTROPY).accumulate(params, x, y, RowSelection.contiguous(0), 1, ce);
+        new Kernel64(arch, Loss.CROSS_ENTROPY).accumulate(params, x, y, RowSelection.contiguous(0), 1, ce);
         assertEquals(1600.0, ce.loss(), 0.0);
         assertEquals(0, ce.correct());
         assertArrayEquals(new double[] {1.0, -1.0, 1.0, -1.0}, ce.gradient(), 0.0, "(ŷ − y) xᵀ and ŷ − y");
 
         GradientSum mse = GradientSum.empty();
-        new Kernel(arch, Loss.MSE).accumulate(params, x, y, RowSelection.contiguous(0), 1, mse);
+        new Kernel64(arch, Loss.MSE).accumulate(params, x, y, RowSelection.contiguous(0), 1, mse);
         assertEquals(1.0, mse.loss(), 0.0);
         assertAllFinite(mse.gradient(), "mse gradient");
 
         double[] probs = new double[2];
-        new Kernel(arch, Loss.CROSS_ENTROPY).predict(params, x, 0, 1, probs, 0);
+        new Kernel64(arch, Loss.CROSS_ENTROPY).predict(params, x, 0, 1, probs, 0);
         assertAllFinite(probs, "predicted probabilities");
     }
 

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,8 +26,9 @@ import org.sparkmlp.data.LabelColumn;
 import org.sparkmlp.nn.Activation;
 import org.sparkmlp.nn.Architecture;
 import org.sparkmlp.nn.GradientSum;
-import org.sparkmlp.nn.Kernel;
+import org.sparkmlp.nn.Kernel64;
 import org.sparkmlp.nn.Loss;
+import org.sparkmlp.nn.Precision;
 import org.sparkmlp.nn.RowSelection;
 import org.sparkmlp.nn.Scaling;
 import org.sparkmlp.testing.SparkTests;
@@ -99,16 +99,13 @@ class DistributedTrainingTest {
         double[] params = arch.glorotUniform(3);
         Block all = oneBlock(d);
         GradientSum expected = GradientSum.empty();
-        new Kernel(arch, Loss.CROSS_ENTROPY).accumulate(params, all.x(), all.y(), RowSelection.contiguous(0),
+        new Kernel64(arch, Loss.CROSS_ENTROPY).accumulate(params, all.x(), all.y(), RowSelection.contiguous(0),
                 all.rows(), expected);
 
-        long[] sizes = d.train().map(Block::rows).collect().stream().mapToLong(Integer::longValue).toArray();
-        BatchPlan plan = new BatchPlan(sizes, Long.MAX_VALUE);
+        StepEngine engine = engine(d, arch, Loss.CROSS_ENTROPY, 9, StepEngine.TREE_THRESHOLD);
+        BatchPlan plan = new BatchPlan(engine.partitionSizes(), Long.MAX_VALUE);
         plan.nextStep();
-        Broadcast<double[]> w = sc.broadcast(params);
-        GradientSum got = d.train().treeAggregate(new PartitionSums(partitions),
-                new StepFunction(w, arch, Loss.CROSS_ENTROPY, plan.from(), plan.to(), 9, 0), PartitionSums::merge, 2).total();
-        w.destroy();
+        GradientSum got = engine.gradient(params, 0, plan.from(), plan.to());
         assertEquals(301, got.rows());
         assertEquals(expected.correct(), got.correct());
         assertEquals(expected.loss(), got.loss(), 1e-12 * Math.abs(expected.loss()));
@@ -129,19 +126,53 @@ class DistributedTrainingTest {
         plan.nextStep(); // the second step of the epoch
         // The rows of the step, gathered by hand from each partition's permutation.
         GradientSum expected = GradientSum.empty();
-        Kernel kernel = new Kernel(arch, Loss.MSE);
+        Kernel64 kernel = new Kernel64(arch, Loss.MSE);
         for (Block b : blocks) {
             RowPermutation perm = new RowPermutation(b.rows(), 11, 2, b.index());
             int from = plan.from()[b.index()];
             kernel.accumulate(params, b.x(), b.y(), k -> perm.apply(from + k), plan.to()[b.index()] - from, expected);
         }
-        Broadcast<double[]> w = sc.broadcast(params);
-        GradientSum got = d.train().treeAggregate(new PartitionSums(partitions),
-                new StepFunction(w, arch, Loss.MSE, plan.from(), plan.to(), 11, 2), PartitionSums::merge, 2).total();
-        w.destroy();
+        GradientSum got = engine(d, arch, Loss.MSE, 11, StepEngine.TREE_THRESHOLD).gradient(params, 2, plan.from(),
+                plan.to());
         assertEquals(40, got.rows());
         assertRelativelyClose(expected.gradient(), got.gradient(), 1e-12);
         d.release();
+    }
+
+    private static StepEngine engine(Dataset d, Architecture arch, Loss loss, long seed, int treeThreshold) {
+        return new StepEngine(sc.sc(), d.train().rdd(), arch, loss, Precision.FLOAT64, seed, 2, treeThreshold);
+    }
+
+    @ParameterizedTest(name = "{0} partitions")
+    @ValueSource(ints = {3, 7, 16})
+    void sumsAddedOnExecutorsAreBitIdenticalToSumsAddedOnTheDriver(int partitions) throws IOException {
+        Dataset d = dataset(blobs(301), partitions, 0.0, 0.0, 1);
+        Architecture arch = new Architecture(new int[] {5, 6, 3}, Activation.TANH);
+        double[] params = arch.glorotUniform(5);
+        StepEngine direct = engine(d, arch, Loss.CROSS_ENTROPY, 13, Integer.MAX_VALUE);
+        StepEngine tree = engine(d, arch, Loss.CROSS_ENTROPY, 13, 1);
+        assertEquals(0, direct.executorLevels());
+        assertEquals(1, tree.executorLevels(), "depth 2 over " + partitions + " partitions: one executor level");
+        BatchPlan plan = new BatchPlan(direct.partitionSizes(), 50);
+        for (int step = 0; step < 3; step++) {
+            plan.nextStep();
+            GradientSum a = direct.gradient(params, 4, plan.from(), plan.to());
+            GradientSum b = tree.gradient(params, 4, plan.from(), plan.to());
+            assertEquals(a.rows(), b.rows());
+            assertEquals(Double.doubleToLongBits(a.loss()), Double.doubleToLongBits(b.loss()), "loss bits");
+            assertArrayEquals(a.gradient(), b.gradient(), 0.0, "gradient bits, step " + step);
+        }
+        d.release();
+    }
+
+    @Test
+    void executorLevelsAlignWithTheFixedTree() {
+        assertArrayEquals(new int[0], StepEngine.levels(64, 1, 0), "depth 1: all on the driver");
+        assertArrayEquals(new int[0], StepEngine.levels(32, 2, 32), "at the threshold: all on the driver");
+        assertArrayEquals(new int[] {3}, StepEngine.levels(64, 2, 32), "64 partitions, depth 2: groups of 8");
+        assertArrayEquals(new int[] {2, 4}, StepEngine.levels(64, 3, 32), "depth 3: groups of 4, then of 16");
+        assertArrayEquals(new int[] {4}, StepEngine.levels(100, 2, 32), "100 partitions: ⌈log₂⌉ = 7, groups of 16");
+        assertEquals(7, StepEngine.groups(100, 4));
     }
 
     @Test
@@ -150,11 +181,11 @@ class DistributedTrainingTest {
         Architecture arch = new Architecture(new int[] {5, 7, 3}, Activation.SIGMOID);
         double[] initial = arch.glorotUniform(8);
         TrainingConfig config = new TrainingConfig(new int[] {7}, Activation.SIGMOID, Loss.CROSS_ENTROPY, 1000, 1,
-                LearningRate.constant(0.5), 1, 2);
+                LearningRate.constant(0.5), 1, 2, Precision.FLOAT64);
         Trainer.Result result = new Trainer(sc, config).train(d, arch, initial, TrainingListener.NONE);
         Block all = oneBlock(d);
         GradientSum g = GradientSum.empty();
-        new Kernel(arch, Loss.CROSS_ENTROPY).accumulate(initial, all.x(), all.y(), RowSelection.contiguous(0), all.rows(), g);
+        new Kernel64(arch, Loss.CROSS_ENTROPY).accumulate(initial, all.x(), all.y(), RowSelection.contiguous(0), all.rows(), g);
         double[] expected = new double[initial.length];
         for (int i = 0; i < expected.length; i++) {
             expected[i] = initial[i] - 0.5 * g.gradient()[i] / all.rows();
@@ -172,7 +203,7 @@ class DistributedTrainingTest {
         Dataset d = DatasetBuilder.build(sc, source.loadForTraining(sc, 2, false).data(), null, 2,
                 new DatasetBuilder.Split(0.1, 0.2, 3), null, null, Scaling.Kind.STANDARD, "circles");
         TrainingConfig config = new TrainingConfig(new int[] {16}, Activation.TANH, Loss.CROSS_ENTROPY, 16, 25,
-                LearningRate.inverseTime(0.3, 1e-3), 3, 2);
+                LearningRate.inverseTime(0.3, 1e-3), 3, 2, Precision.FLOAT64);
         Architecture arch = new Architecture(config.layerSizes(2, 2), Activation.TANH);
         List<EpochMetrics> seen = new ArrayList<>();
         Trainer.Result result = new Trainer(sc, config).train(d, arch, arch.glorotUniform(3), seen::add);
@@ -195,7 +226,7 @@ class DistributedTrainingTest {
     private double[] trainBlobs(long seed) throws IOException {
         Dataset d = dataset(blobs(400), 3, 0.1, 0.1, seed);
         TrainingConfig config = new TrainingConfig(new int[] {8, 5}, Activation.TANH, Loss.CROSS_ENTROPY, 10, 2,
-                LearningRate.inverseTime(0.1, 1e-2), seed, 2);
+                LearningRate.inverseTime(0.1, 1e-2), seed, 2, Precision.FLOAT64);
         Architecture arch = new Architecture(config.layerSizes(5, 3), Activation.TANH);
         double[] p = new Trainer(sc, config).train(d, arch, arch.glorotUniform(seed), TrainingListener.NONE).parameters();
         d.release();

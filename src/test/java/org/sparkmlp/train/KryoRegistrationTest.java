@@ -11,7 +11,7 @@ import org.sparkmlp.data.Block;
 import org.sparkmlp.nn.Activation;
 import org.sparkmlp.nn.Architecture;
 import org.sparkmlp.nn.GradientSum;
-import org.sparkmlp.nn.Kernel;
+import org.sparkmlp.nn.Kernel64;
 import org.sparkmlp.nn.Loss;
 import org.sparkmlp.nn.RowSelection;
 import org.sparkmlp.testing.SparkTests;
@@ -35,7 +35,7 @@ class KryoRegistrationTest {
 
         Architecture arch = new Architecture(new int[] {2, 3, 2}, Activation.TANH);
         GradientSum g = GradientSum.empty();
-        new Kernel(arch, Loss.CROSS_ENTROPY).accumulate(arch.glorotUniform(1), new double[] {1, 2, 3, 4},
+        new Kernel64(arch, Loss.CROSS_ENTROPY).accumulate(arch.glorotUniform(1), new double[] {1, 2, 3, 4},
                 new int[] {1, 0}, RowSelection.contiguous(0), 2, g);
         PartitionSums sums = roundTrip(new PartitionSums(3).add(1, g));
         sums = sums.merge(new PartitionSums(3).add(0, GradientSum.empty())).merge(new PartitionSums(3).add(2, GradientSum.empty()));

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.sparkmlp.nn.Activation;
 import org.sparkmlp.nn.Architecture;
 import org.sparkmlp.nn.GradientSum;
-import org.sparkmlp.nn.Kernel;
+import org.sparkmlp.nn.Kernel64;
 import org.sparkmlp.nn.Loss;
 import org.sparkmlp.nn.RowSelection;
 
@@ -76,7 +76,7 @@ class PartitionSumsTest {
             x[i] = r.nextGaussian() * 1e3;
         }
         GradientSum s = GradientSum.empty();
-        new Kernel(ARCH, Loss.CROSS_ENTROPY).accumulate(params, x, new int[] {0, 1, 2}, RowSelection.contiguous(0), 3, s);
+        new Kernel64(ARCH, Loss.CROSS_ENTROPY).accumulate(params, x, new int[] {0, 1, 2}, RowSelection.contiguous(0), 3, s);
         return s;
     }
 }

@@ -1,0 +1,102 @@
+package org.sparkmlp.train;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.TaskContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.sparkmlp.data.Block;
+import org.sparkmlp.nn.Architecture;
+import org.sparkmlp.nn.BlockedRows;
+import org.sparkmlp.nn.GradientSum;
+import org.sparkmlp.nn.Kernel;
+import org.sparkmlp.nn.Kernel32;
+import org.sparkmlp.nn.Kernel64;
+import org.sparkmlp.nn.Loss;
+import org.sparkmlp.nn.Precision;
+import org.sparkmlp.nn.RowSelection;
+import scala.collection.Iterator;
+import scala.runtime.AbstractFunction2;
+
+/**
+ * The executor side of one step: partition p takes positions [from[p], to[p]) of its epoch's
+ * {@link RowPermutation} and sums their gradient under the shipped weights. A named class, not a lambda, so
+ * Spark's closure cleaner has nothing to scan when a job is submitted.
+ *
+ * <p>It allocates per task, never per row, and nothing the size of the network: the gradient goes into a
+ * {@link GradientSum} kept per thread and zeroed each task. That is safe because an executor serialises a
+ * task's result on the task's own thread before the thread runs another task.
+ */
+final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Block>, GradientSum> implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final ThreadLocal<GradientSum> PER_THREAD = ThreadLocal.withInitial(GradientSum::empty);
+
+    private final Broadcast<?> weights;
+    private final Architecture arch;
+    private final Loss loss;
+    private final Precision precision;
+    private final int[] from;
+    private final int[] to;
+    private final long seed;
+    private final int epoch;
+    /** False for the benchmark's floor: ship weights and return a gradient-sized sum, but compute nothing. */
+    private final boolean compute;
+
+    GradientTask(Broadcast<?> weights, Architecture arch, Loss loss, Precision precision, int[] from, int[] to,
+                 long seed, int epoch, boolean compute) {
+        this.weights = weights;
+        this.arch = arch;
+        this.loss = loss;
+        this.precision = precision;
+        this.from = from.clone();
+        this.to = to.clone();
+        this.seed = seed;
+        this.epoch = epoch;
+        this.compute = compute;
+    }
+
+    @Override
+    public GradientSum apply(TaskContext context, Iterator<Block> blocks) {
+        return gradient(context.partitionId(), blocks);
+    }
+
+    /** The gradient sum of partition p's rows of this step (an empty sum when it has none). */
+    GradientSum gradient(int p, Iterator<Block> blocks) {
+        int count = to[p] - from[p];
+        if (count == 0) {
+            return GradientSum.empty();
+        }
+        GradientSum sum = PER_THREAD.get().clear(arch.parameterCount());
+        Object w = weights.value();
+        if (!compute) {
+            sum.gradientBuffer(arch.parameterCount());
+            return sum;
+        }
+        BlockedRows rows = view(blocks, arch, precision);
+        RowSelection selection;
+        if (count == rows.rows()) {
+            // The whole partition (full batch): order does not change the gradient, so read it in place.
+            selection = RowSelection.contiguous(0);
+        } else {
+            RowPermutation order = new RowPermutation(rows.rows(), seed, epoch, p);
+            int start = from[p];
+            selection = k -> order.apply(start + k);
+        }
+        Kernel kernel = Kernel.forThread(arch, loss, precision);
+        if (precision == Precision.FLOAT32) {
+            ((Kernel32) kernel).accumulate((float[]) w, rows, selection, count, sum);
+        } else {
+            ((Kernel64) kernel).accumulate((double[]) w, rows, selection, count, sum);
+        }
+        return sum;
+    }
+
+    /** The kernel's view of a partition's cached blocks. */
+    static BlockedRows view(Iterator<Block> blocks, Architecture arch, Precision precision) {
+        List<Block> list = new ArrayList<>(4);
+        while (blocks.hasNext()) {
+            list.add(blocks.next());
+        }
+        return Block.view(list, arch.inputs(), precision);
+    }
+}
