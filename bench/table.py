@@ -62,8 +62,7 @@ def ours_runs(out):
             metrics = [json.loads(line) for line in f if line.strip()]
         _, precision, batch = os.path.basename(d).rsplit("-", 2)
         if precision in ("default", "given"):
-            opts = summary.get("options") or {}
-            precision = opts.get("precision") or (summary.get("config") or {}).get("precision") or "float64"
+            precision = summary.get("precision") or (summary.get("options") or {}).get("precision") or "float64"
         cumulative, to_target = 0.0, None
         for m in metrics:
             cumulative += m["seconds"]
@@ -125,8 +124,11 @@ def main():
             if tm and tm.get("wall_seconds"):
                 extra.append(f"JVM CPU {100 * (tm['user_seconds'] + tm['system_seconds']) / tm['wall_seconds']:.0f} %,"
                              f" max RSS {tm['max_rss_kb'] / 1024:.0f} MB")
-            if "gc_seconds_per_epoch" in sm:
-                extra.append(f"GC {sm['gc_seconds_per_epoch']:.2f} s/epoch")
+            gc = sm.get("gc_seconds_per_epoch")
+            if isinstance(gc, list) and gc:
+                gc = sum(gc) / len(gc)
+            if isinstance(gc, (int, float)):
+                extra.append(f"GC {gc:.2f} s/epoch")
             row("ours, local[2]", f"batch {batch}, {sm.get('steps', 0) // max(1, sm.get('epochs', 1))} steps/epoch",
                 precision, f"{sm['seconds_per_epoch']:.3f} s/epoch", f"test {sm['test_accuracy']:.4f}",
                 "85 % val: " + (s(r["to_target"]) if r["to_target"] is not None
@@ -195,7 +197,7 @@ def main():
         if vals:
             worst = min(vals, key=vals.get)
             row("**target**", "kernel / gemm, worst m", precision, verdict(vals[worst], 0.7, at_most=False), "",
-                f"at m = {worst}; m = 128: {vals.get(128, float('nan')):.2f}")
+                f"at m = {worst}" + (f"; at m = 128: {vals[128]:.2f}" if 128 in vals and worst != 128 else ""))
         else:
             row("**target**", "kernel / gemm", precision, "not measured", "", "")
     for st in steps:
