@@ -50,17 +50,17 @@ def verdict(value, limit, at_most=True):
 
 
 def ours_runs(out):
+    """Our runs by (precision, batch); a run that left no summary.json maps to the name of its log."""
     runs = {}
-    for d in sorted(glob.glob(os.path.join(out, "ours-*-*"))):
-        if not os.path.isdir(d):
-            continue
+    for log in sorted(glob.glob(os.path.join(out, "ours-*-*.log"))):
+        d = log[:-len(".log")]
+        _, precision, batch = os.path.basename(d).rsplit("-", 2)
         summary = load(os.path.join(d, "summary.json"))
         if summary is None:
+            runs[(precision, int(batch))] = os.path.basename(log)
             continue
-        metrics = []
         with open(os.path.join(d, "metrics.jsonl")) as f:
             metrics = [json.loads(line) for line in f if line.strip()]
-        _, precision, batch = os.path.basename(d).rsplit("-", 2)
         if precision in ("default", "given"):
             precision = summary.get("precision") or (summary.get("options") or {}).get("precision") or "float64"
         cumulative, to_target = 0.0, None
@@ -116,6 +116,9 @@ def main():
     # Ours
     if ours:
         for (precision, batch), r in sorted(ours.items(), key=lambda kv: (kv[0][0] != "float64", kv[0][1])):
+            if isinstance(r, str):
+                row("ours, local[2]", f"batch {batch}", precision, f"failed: see {r}", "", "")
+                continue
             sm = r["summary"]
             tm = r["time"]
             extra = []
@@ -187,7 +190,7 @@ def main():
     for precision in sorted({k[0] for k in ours}, key=lambda p: p != "float64"):
         for batch, limit in ((1024, 2), (128, 8)):
             r = ours.get((precision, batch))
-            v = r["summary"]["seconds_per_epoch"] / ref["seconds_per_epoch"] if r and ref else None
+            v = r["summary"]["seconds_per_epoch"] / ref["seconds_per_epoch"] if isinstance(r, dict) and ref else None
             row("**target**", f"ours epoch at batch {batch} / PyTorch epoch at batch 128 (float32)", precision,
                 verdict(v, limit), "", "" if ref else "no PyTorch run")
     if not ours:
@@ -210,9 +213,12 @@ def main():
                    f"during fit: {mllib['internal_cache_peak_bytes'] / 2**20:.0f} MB more)") if mllib else "MLlib not measured"
     shown = False
     for precision in sorted({k[0] for k in ours}, key=lambda p: p != "float64"):
-        r = ours.get((precision, 128)) or ours.get((precision, 1024))
-        sm = r["summary"]
-        if "cached_train_bytes" in sm:
+        r = next((x for x in (ours.get((precision, 128)), ours.get((precision, 1024))) if isinstance(x, dict)), None)
+        sm = r["summary"] if r else {}
+        if r is None:
+            row("**target**", "cached training set / (rows × features × bytes)", precision, "not measured (failed)",
+                "", mllib_ratio)
+        elif "cached_train_bytes" in sm:
             width = 4 if precision == "float32" else 8
             raw = sm["rows"]["train"] * FEATURES * width
             row("**target**", f"cached training set / (rows × features × {width})", precision,
@@ -225,7 +231,9 @@ def main():
 
     blas = []
     if ours:
-        blas.append(f"ours: {next(iter(ours.values()))['summary'].get('blas', '?')}")
+        done = [r for r in ours.values() if isinstance(r, dict)]
+        if done:
+            blas.append(f"ours: {done[0]['summary'].get('blas', '?')}")
     if mllib:
         blas.append(f"MLlib: {mllib.get('blas', '?')}")
     try:
