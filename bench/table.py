@@ -90,11 +90,16 @@ def main():
     if os.path.exists(os.path.join(out, "step.json")):
         with open(os.path.join(out, "step.json")) as f:
             text = f.read().strip()
-        try:
+        try:  # one JSON document (an object or a list of them), else one object per line among other output
             doc = json.loads(text)
             steps = doc if isinstance(doc, list) else [doc]
         except ValueError:
-            steps = [json.loads(line) for line in text.splitlines() if line.strip().startswith("{")]
+            for line in text.splitlines():
+                try:
+                    steps.append(json.loads(line))
+                except ValueError:
+                    pass
+        steps = [st for st in steps if isinstance(st, dict) and "step128_ms" in st]
 
     rows = []
 

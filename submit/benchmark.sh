@@ -154,7 +154,7 @@ elif [[ -f "$root/target/test-classes/org/sparkmlp/bench/StepBench.class" ]]; th
   log "StepBench: Spark's floor and our step ..."
   run_java -Xmx3g org.sparkmlp.bench.StepBench > "$out/step.out" 2> "$out/step.log" \
     || { tail -20 "$out/step.log" >&2; log "StepBench failed (see step.log)"; }
-  grep '^[[:space:]]*{' "$out/step.out" > "$out/step.json" || rm -f "$out/step.json"
+  [[ -s "$out/step.out" ]] && cp "$out/step.out" "$out/step.json"
 fi
 
 python3 "$root/bench/table.py" "$out" | tee "$out/table.md"
