@@ -29,7 +29,7 @@ while [[ $# -gt 0 ]]; do
     --skip-jmh) skip_jmh=1 ;;
     --skip-ours) skip_ours=1 ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "benchmark: unknown option '$1' (see --help; train options go after --)" >&2; exit 2 ;;
   esac
   shift
@@ -76,7 +76,7 @@ log() { echo "benchmark: $*" >&2; }
 
 log "building (jar, test classes, test classpath) ..."
 (cd "$root" && mvn -q -B -DskipTests package dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile="$out/test-classpath.txt") >&2
+  -Dmdep.outputFile="$out/test-classpath.txt") > "$out/build.log" 2>&1 || { cat "$out/build.log" >&2; exit 1; }
 test_cp="$root/target/test-classes:$root/target/classes:$(cat "$out/test-classpath.txt")"
 run_java() { java "${spark_jvm_opts[@]}" -Dlog4j2.configurationFile="$root/conf/log4j2.properties" -cp "$test_cp" "$@"; }
 
