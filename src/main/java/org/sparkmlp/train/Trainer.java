@@ -56,10 +56,11 @@ public final class Trainer {
             throw new IllegalArgumentException("initial parameters: " + initial.length + " numbers for "
                     + arch.parameterCount() + " parameters of " + arch);
         }
-        JavaRDD<Block> train = data.train();
+        // A partition caches a list of blocks: the step takes the list as one element.
+        JavaRDD<List<Block>> train = data.train().glom();
         int partitions = train.getNumPartitions();
         long[] sizes = new long[partitions];
-        List<Integer> counted = train.map(Block::rows).collect();
+        List<Long> counted = train.map(Trainer::rows).collect();
         for (int p = 0; p < partitions; p++) {
             sizes[p] = counted.get(p);
         }
@@ -122,6 +123,14 @@ public final class Trainer {
         }
         Evaluation test = evaluate(data.test(), arch, current);
         return new Result(current, history, step, trainingNanos / 1e9, validation, test);
+    }
+
+    private static long rows(List<Block> blocks) {
+        long rows = 0;
+        for (Block b : blocks) {
+            rows += b.rows();
+        }
+        return rows;
     }
 
     /** next = current − lr · Σ∇ / rows: the driver's only division. Returns whether every weight is finite. */

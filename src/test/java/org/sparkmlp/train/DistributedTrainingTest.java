@@ -76,8 +76,30 @@ class DistributedTrainingTest {
 
     /** All training rows as one block, in partition order. */
     private static Block oneBlock(Dataset d) {
-        List<Block> blocks = d.train().collect();
-        int n = blocks.get(0).features();
+        return concatenate(d.train().collect());
+    }
+
+    /** Rows of each training partition (the sum over its blocks). */
+    private static long[] partitionSizes(Dataset d) {
+        return d.train().glom().map(blocks -> blocks.stream().mapToLong(Block::rows).sum()).collect().stream()
+                .mapToLong(Long::longValue).toArray();
+    }
+
+    /** Each training partition's blocks, in order (blocks carry their partition's index). */
+    private static List<List<Block>> partitions(Dataset d) {
+        List<List<Block>> parts = new ArrayList<>();
+        for (int p = 0; p < d.train().getNumPartitions(); p++) {
+            parts.add(new ArrayList<>());
+        }
+        for (Block b : d.train().collect()) {
+            parts.get(b.index()).add(b);
+        }
+        return parts;
+    }
+
+    /** Blocks' rows, in order, as one block. */
+    private static Block concatenate(List<Block> blocks) {
+        int n = blocks.isEmpty() ? 0 : blocks.get(0).features();
         int rows = blocks.stream().mapToInt(Block::rows).sum();
         double[] x = new double[rows * n];
         int[] y = new int[rows];
@@ -102,11 +124,11 @@ class DistributedTrainingTest {
         new Kernel(arch, Loss.CROSS_ENTROPY).accumulate(params, all.x(), all.y(), RowSelection.contiguous(0),
                 all.rows(), expected);
 
-        long[] sizes = d.train().map(Block::rows).collect().stream().mapToLong(Integer::longValue).toArray();
+        long[] sizes = partitionSizes(d);
         BatchPlan plan = new BatchPlan(sizes, Long.MAX_VALUE);
         plan.nextStep();
         Broadcast<double[]> w = sc.broadcast(params);
-        GradientSum got = d.train().treeAggregate(new PartitionSums(partitions),
+        GradientSum got = d.train().glom().treeAggregate(new PartitionSums(partitions),
                 new StepFunction(w, arch, Loss.CROSS_ENTROPY, plan.from(), plan.to(), 9, 0), PartitionSums::merge, 2).total();
         w.destroy();
         assertEquals(301, got.rows());
@@ -122,25 +144,70 @@ class DistributedTrainingTest {
         Dataset d = dataset(blobs(301), partitions, 0.0, 0.0, 1);
         Architecture arch = new Architecture(new int[] {5, 4, 3}, Activation.RELU);
         double[] params = arch.glorotUniform(4);
-        List<Block> blocks = d.train().collect();
-        long[] sizes = blocks.stream().mapToLong(Block::rows).toArray();
+        long[] sizes = partitionSizes(d);
         BatchPlan plan = new BatchPlan(sizes, 40);
         plan.nextStep();
         plan.nextStep(); // the second step of the epoch
         // The rows of the step, gathered by hand from each partition's permutation.
         GradientSum expected = GradientSum.empty();
         Kernel kernel = new Kernel(arch, Loss.MSE);
-        for (Block b : blocks) {
-            RowPermutation perm = new RowPermutation(b.rows(), 11, 2, b.index());
-            int from = plan.from()[b.index()];
-            kernel.accumulate(params, b.x(), b.y(), k -> perm.apply(from + k), plan.to()[b.index()] - from, expected);
+        List<List<Block>> parts = partitions(d);
+        for (int p = 0; p < parts.size(); p++) {
+            Block b = concatenate(parts.get(p));
+            RowPermutation perm = new RowPermutation(b.rows(), 11, 2, p);
+            int from = plan.from()[p];
+            kernel.accumulate(params, b.x(), b.y(), k -> perm.apply(from + k), plan.to()[p] - from, expected);
         }
         Broadcast<double[]> w = sc.broadcast(params);
-        GradientSum got = d.train().treeAggregate(new PartitionSums(partitions),
+        GradientSum got = d.train().glom().treeAggregate(new PartitionSums(partitions),
                 new StepFunction(w, arch, Loss.MSE, plan.from(), plan.to(), 11, 2), PartitionSums::merge, 2).total();
         w.destroy();
         assertEquals(40, got.rows());
         assertRelativelyClose(expected.gradient(), got.gradient(), 1e-12);
+        d.release();
+    }
+
+    /**
+     * A partition cached as several blocks (all but the last of the same size) must give the step the same
+     * bits as the same rows in one block, for a mini-batch (rows gathered across blocks) and the full batch.
+     */
+    @ParameterizedTest(name = "batch {0}")
+    @ValueSource(longs = {40, 1000})
+    void aPartitionOfSeveralBlocksGivesTheSameBitsAsOneBlock(long batch) throws IOException {
+        Dataset d = dataset(blobs(301), 2, 0.0, 0.0, 1);
+        List<List<Block>> parts = partitions(d);
+        List<Block> whole = new ArrayList<>();
+        List<Block> split = new ArrayList<>();
+        for (int p = 0; p < parts.size(); p++) {
+            Block b = concatenate(parts.get(p)).withIndex(p);
+            whole.add(b);
+            int n = b.features();
+            for (int at = 0; at < b.rows(); at += 17) {
+                int rows = Math.min(17, b.rows() - at);
+                split.add(new Block(p, n, rows, java.util.Arrays.copyOfRange(b.x(), at * n, (at + rows) * n),
+                        java.util.Arrays.copyOfRange(b.y(), at, at + rows)));
+            }
+        }
+        Architecture arch = new Architecture(new int[] {5, 6, 3}, Activation.TANH);
+        double[] params = arch.glorotUniform(5);
+        long[] sizes = partitionSizes(d);
+        BatchPlan plan = new BatchPlan(sizes, batch);
+        plan.nextStep();
+        if (plan.hasNextStep()) {
+            plan.nextStep(); // a later step of the epoch, when there is one
+        }
+        Broadcast<double[]> w = sc.broadcast(params);
+        StepFunction step = new StepFunction(w, arch, Loss.CROSS_ENTROPY, plan.from(), plan.to(), 13, 1);
+        GradientSum one = sc.parallelize(whole, 2).glom().treeAggregate(new PartitionSums(2), step,
+                PartitionSums::merge, 2).total();
+        GradientSum several = sc.parallelize(split, 2).glom().treeAggregate(new PartitionSums(2), step,
+                PartitionSums::merge, 2).total();
+        w.destroy();
+        assertTrue(sc.parallelize(split, 2).glom().map(List::size).collect().stream().allMatch(k -> k > 1),
+                "every partition holds several blocks");
+        assertEquals(one.rows(), several.rows());
+        assertEquals(one.loss(), several.loss(), 0.0);
+        assertArrayEquals(one.gradient(), several.gradient(), 0.0);
         d.release();
     }
 
