@@ -25,6 +25,7 @@ public final class KryoRegistration implements KryoRegistrator {
                 Block.class, Block[].class, RawBlock.class, org.sparkmlp.data.FeatureStats.class,
                 Class.forName("org.sparkmlp.data.DatasetBuilder$Census"),
                 Class.forName("[Lorg.sparkmlp.data.DatasetBuilder$Census;"),
+                Class.forName("org.sparkmlp.data.DatasetBuilder$Piece"), float[].class, float[][].class,
                 org.sparkmlp.nn.GradientSum.class, org.sparkmlp.nn.GradientSum[].class,
                 PartitionSums.class, Evaluator.PartResult.class, Evaluator.PartResult[].class,
                 double[].class, double[][].class, int[].class, int[][].class, long[].class, byte[].class,

@@ -30,6 +30,7 @@ import org.sparkmlp.nn.GradientSum;
 import org.sparkmlp.nn.Kernel;
 import org.sparkmlp.nn.Loss;
 import org.sparkmlp.nn.RowSelection;
+import org.sparkmlp.nn.Precision;
 import org.sparkmlp.nn.Scaling;
 import org.sparkmlp.testing.SparkTests;
 
@@ -71,7 +72,8 @@ class DistributedTrainingTest {
         DataSource source = new DataSource(csv.toString(), DataSource.Format.CSV, LabelColumn.LAST, CsvReader.Header.AUTO);
         DataSource.Loaded loaded = source.loadForTraining(sc, partitions, false);
         return DatasetBuilder.build(sc, loaded.data(), null, partitions,
-                new DatasetBuilder.Split(validation, test, seed), null, null, Scaling.Kind.STANDARD, "test data");
+                new DatasetBuilder.Split(validation, test, seed), null, null, Scaling.Kind.STANDARD, "test data",
+                Precision.FLOAT64);
     }
 
     /** All training rows as one block, in partition order. */
@@ -237,7 +239,7 @@ class DistributedTrainingTest {
         Files.writeString(file, SparkTests.csv(SparkTests.circles(1000, 0.05, 17)));
         DataSource source = new DataSource(file.toString(), DataSource.Format.CSV, LabelColumn.LAST, CsvReader.Header.AUTO);
         Dataset d = DatasetBuilder.build(sc, source.loadForTraining(sc, 2, false).data(), null, 2,
-                new DatasetBuilder.Split(0.1, 0.2, 3), null, null, Scaling.Kind.STANDARD, "circles");
+                new DatasetBuilder.Split(0.1, 0.2, 3), null, null, Scaling.Kind.STANDARD, "circles", Precision.FLOAT64);
         TrainingConfig config = new TrainingConfig(new int[] {16}, Activation.TANH, Loss.CROSS_ENTROPY, 16, 25,
                 LearningRate.inverseTime(0.3, 1e-3), 3, 2);
         Architecture arch = new Architecture(config.layerSizes(2, 2), Activation.TANH);
