@@ -9,7 +9,8 @@ public enum ExitCode {
     MODEL(4, "bad model file: not a spark-mlp model, or inconsistent"),
     DIVERGED(5, "training diverged: the loss became NaN or infinite"),
     OUTPUT(6, "an output could not be written (nothing half-written is left behind)"),
-    SPARK(7, "the Spark job failed for another reason (lost executors, out of memory, ...)");
+    SPARK(7, "the Spark job failed for another reason (lost executors, ...)"),
+    OUT_OF_MEMORY(8, "out of memory on the driver or an executor: more --partitions, a larger heap or --precision float32");
 
     private final int code;
     private final String meaning;

@@ -2,6 +2,8 @@ package org.sparkmlp.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.sparkmlp.data.DataFormatException;
 import org.sparkmlp.io.ModelFormatException;
 import org.sparkmlp.train.Trainer;
@@ -40,13 +42,18 @@ public final class Main {
             }
             return ExitCode.OK;
         } catch (Throwable t) {
-            ExitCode code = classify(t);
-            err.println("spark-mlp: " + message(t, code));
-            if (code == ExitCode.INTERNAL) {
-                t.printStackTrace(err);
-            }
-            return code;
+            return fail(t, err);
         }
+    }
+
+    /** Reports a failure: one line on {@code err} (a stack trace too for a bug) and its exit code. */
+    static ExitCode fail(Throwable t, PrintStream err) {
+        ExitCode code = classify(t);
+        err.println("spark-mlp: " + message(t, code));
+        if (code == ExitCode.INTERNAL) {
+            t.printStackTrace(err);
+        }
+        return code;
     }
 
     /** The exit code of a failure, looking through Spark's wrapping for the cause a user can act on. */
@@ -68,6 +75,9 @@ public final class Main {
                 return ExitCode.OUTPUT;
             }
         }
+        if (outOfMemory(t) != null) {
+            return ExitCode.OUT_OF_MEMORY;
+        }
         if (t instanceof IllegalArgumentException) {
             return ExitCode.USAGE;
         }
@@ -81,6 +91,12 @@ public final class Main {
         if (code == ExitCode.DATA) {
             return DataFormatException.findIn(t).getMessage();
         }
+        if (code == ExitCode.OUT_OF_MEMORY) {
+            return "out of memory (" + outOfMemory(t) + "). Give each task less data with more --partitions, give"
+                    + " Java a larger heap (SPARK_MLP_JAVA_OPTS=-Xmx8g for submit/local.sh; --driver-memory and"
+                    + " --executor-memory before -- for submit/cluster.sh), or halve the cached data with"
+                    + " --precision float32";
+        }
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof ModelFormatException || c instanceof Trainer.DivergedException || c instanceof OutputException) {
                 return c.getMessage();
@@ -91,6 +107,40 @@ public final class Main {
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);
     }
+
+    /**
+     * What ran out of memory ("Java heap space", ...), or null when nothing did. The error itself is in the
+     * cause chain when it was thrown on the driver, or when a task's failure carries it back (Spark does, in
+     * local mode and on a cluster); otherwise only the text of Spark's message names it: the task's
+     * {@code java.lang.OutOfMemoryError}, or an executor that exited with code 52 (Spark's exit code after an
+     * out-of-memory error).
+     */
+    static String outOfMemory(Throwable t) {
+        int depth = 0;
+        for (Throwable c = t; c != null && depth < 32; c = c.getCause(), depth++) {
+            if (c instanceof OutOfMemoryError) {
+                return c.getMessage() == null ? "OutOfMemoryError" : c.getMessage();
+            }
+        }
+        depth = 0;
+        for (Throwable c = t; c != null && depth < 32; c = c.getCause(), depth++) {
+            String m = c.getMessage();
+            if (m == null) {
+                continue;
+            }
+            Matcher error = OOM_TEXT.matcher(m);
+            if (error.find()) {
+                return error.group(1) != null ? error.group(1).strip() : "OutOfMemoryError";
+            }
+            if (EXIT_52.matcher(m).find()) {
+                return "an executor exited with Spark's out-of-memory code 52";
+            }
+        }
+        return null;
+    }
+
+    private static final Pattern OOM_TEXT = Pattern.compile("OutOfMemoryError(?:: ([^\\n]*))?");
+    private static final Pattern EXIT_52 = Pattern.compile("exit(?:ed)?(?: with)? (?:code|status) 52\\b");
 
     static String version() {
         String v = Main.class.getPackage().getImplementationVersion();

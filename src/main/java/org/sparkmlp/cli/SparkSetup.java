@@ -27,7 +27,16 @@ final class SparkSetup {
                 .set("spark.kryo.registrationRequired", "true")
                 .setIfMissing("spark.ui.showConsoleProgress", "false")
                 // Spark runs one task per core already: a multithreaded BLAS on top only oversubscribes.
-                .setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1");
+                .setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1")
+                // A cached element is a block of up to 32 MiB: Spark's default (check the unroll memory every 16
+                // elements) would let each task hold 512 MiB it has not accounted for before spilling to disk.
+                .setIfMissing("spark.storage.unrollMemoryCheckPeriod", "1");
+        if (conf.get("spark.master", "").startsWith("local")) {
+            // In local mode the executor is this JVM: on an OutOfMemoryError in a task Spark would call
+            // System.exit(52) from the task thread, racing our one-line report and exit code. Depth 0 makes it
+            // an ordinary task failure, which ends the job and reaches Main (a cluster executor still exits).
+            conf.setIfMissing("spark.executor.killOnFatalError.depth", "0");
+        }
         return new JavaSparkContext(conf);
     }
 

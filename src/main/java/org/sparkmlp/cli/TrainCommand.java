@@ -84,7 +84,7 @@ final class TrainCommand {
             Dataset data = DatasetBuilder.build(sc, loaded.data(), test != null ? test.data() : loaded.test(), partitions,
                     new DatasetBuilder.Split(valFraction, separateTest ? 0.0 : testFraction, config.seed()),
                     init == null ? null : init.classes(), init == null ? null : init.scaling(), kind,
-                    loaded.description() + (test != null ? " + test " + test.description() : ""));
+                    loaded.description() + (test != null ? " + test " + test.description() : ""), config.precision());
             out.printf("data: %s%n      %,d training, %,d validation, %,d test rows; %d features, %d classes; %d partitions%n",
                     data.description(), data.trainRows(), data.validationRows(), data.testRows(), data.features(),
                     data.classes().size(), partitions);

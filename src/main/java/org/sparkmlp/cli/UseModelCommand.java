@@ -83,11 +83,8 @@ final class UseModelCommand {
             int k = classes.size();
             org.sparkmlp.nn.Architecture arch = model.architecture();
             org.sparkmlp.nn.Loss loss = model.loss();
-            JavaRDD<String> lines = blocks.mapPartitions(it -> {
-                if (!it.hasNext()) {
-                    return java.util.Collections.emptyIterator();
-                }
-                Block b = it.next();
+            // One text chunk per block: the blocks of a partition come in row order.
+            JavaRDD<String> lines = blocks.map(b -> {
                 double[] probs = new double[b.rows() * k];
                 ((Kernel64) Kernel.forThread(arch, loss, Precision.FLOAT64)).predict(weights.value(), b.x(), 0, b.rows(), probs, 0);
                 StringBuilder text = new StringBuilder();
@@ -98,7 +95,7 @@ final class UseModelCommand {
                     }
                     text.append('\n');
                 }
-                return List.of(text.toString()).iterator();
+                return text.toString();
             });
             Path target = outputs.path("predictions.csv");
             long[] rows = {0};

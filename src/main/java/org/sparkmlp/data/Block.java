@@ -9,8 +9,7 @@ import org.sparkmlp.nn.Precision;
  * A bounded run of packed rows, the unit of the cache: inputs as a column-major features × rows matrix (row
  * r's features at {@code x[r·features …]}) in doubles or floats, labels as class indices. A partition caches
  * a list of blocks in which every block but the last holds the same number of rows ({@link #rowsFor}), so
- * the step reads them in place through {@link #view}. {@link #index} is the partition this block belongs to
- * (or, for a piece in the shuffle, the partition it came from, which fixes the order of concatenation).
+ * the step reads them in place through {@link #view}. {@link #index} is the partition this block belongs to.
  */
 public final class Block implements Serializable {
     private static final long serialVersionUID = 1L;

@@ -68,12 +68,18 @@ public final class CsvReader {
     }
 
     /**
-     * Reads every file into packed blocks, one per input split.
+     * Reads every file into packed raw blocks: each input split as a sequence of blocks of at most
+     * {@link Block#rowsFor} rows, parsed as they are asked for.
      *
      * @param features how many input fields a record must have (its width less the label, if any)
      */
     public static JavaRDD<RawBlock> read(JavaSparkContext sc, Layout layout, LabelColumn label, Header header,
                                          int features, int minPartitions) {
+        return read(sc, layout, label, header, features, minPartitions, Block.rowsFor(features));
+    }
+
+    static JavaRDD<RawBlock> read(JavaSparkContext sc, Layout layout, LabelColumn label, Header header,
+                                  int features, int minPartitions, int rowsPerBlock) {
         int width = features + (label.present() ? 1 : 0);
         int labelIndex = label.resolve(width);
         if (labelIndex >= width) {
@@ -85,7 +91,7 @@ public final class CsvReader {
         for (String file : layout.files()) {
             String name = displayName(file);
             parts.add(sc.textFile(file, perFile).zipWithIndex()
-                    .mapPartitions(lines -> pack(name, lines, width, labelIndex, header)));
+                    .mapPartitions(lines -> pack(name, lines, width, labelIndex, header, rowsPerBlock)));
         }
         JavaRDD<RawBlock> all = parts.get(0);
         for (int i = 1; i < parts.size(); i++) {
@@ -94,12 +100,46 @@ public final class CsvReader {
         return all;
     }
 
-    /** Packs one split's lines; numbered lines arrive in order. */
+    /**
+     * Packs one split's lines (numbered, in order) into raw blocks of at most {@code rowsPerBlock} rows, each
+     * parsed when it is asked for; a split without records gives one empty block.
+     */
     static Iterator<RawBlock> pack(String file, Iterator<Tuple2<String, Long>> lines, int width, int labelIndex,
-                                   Header header) {
+                                   Header header, int rowsPerBlock) {
         int features = labelIndex >= 0 ? width - 1 : width;
-        Packer packer = new Packer(file, "line", features);
-        while (lines.hasNext()) {
+        return new Iterator<>() {
+            private RawBlock ready;
+            private boolean emitted;
+
+            @Override
+            public boolean hasNext() {
+                if (ready == null && (lines.hasNext() || !emitted)) {
+                    RawBlock b = fill(file, lines, width, labelIndex, header, new Packer(file, "line", features,
+                            rowsPerBlock));
+                    if (b.rows() > 0 || !emitted) {
+                        ready = b;
+                    }
+                }
+                return ready != null;
+            }
+
+            @Override
+            public RawBlock next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                RawBlock b = ready;
+                ready = null;
+                emitted = true;
+                return b;
+            }
+        };
+    }
+
+    /** Parses lines until the packer is full or the lines end. */
+    private static RawBlock fill(String file, Iterator<Tuple2<String, Long>> lines, int width, int labelIndex,
+                                 Header header, Packer packer) {
+        while (!packer.full() && lines.hasNext()) {
             Tuple2<String, Long> t = lines.next();
             String line = t._1();
             long lineNumber = t._2() + 1;
@@ -129,7 +169,7 @@ public final class CsvReader {
                 }
             }
         }
-        return List.of(packer.finish()).iterator();
+        return packer.finish();
     }
 
     private static double parse(String field, String file, long line, int f) {
@@ -224,11 +264,12 @@ public final class CsvReader {
         return file.startsWith("file:") ? new Path(file).toUri().getPath() : file;
     }
 
-    /** Grows packed arrays by doubling: the only per-row state is a few numbers in these arrays. */
+    /** Grows packed arrays by doubling up to a bound: the only per-row state is a few numbers in these arrays. */
     static final class Packer {
         private final String source;
         private final String recordKind;
         private final int features;
+        private final int capacity;
         private final Map<String, Integer> labelIds = new HashMap<>();
         private final List<String> labelNames = new ArrayList<>();
         private double[] x;
@@ -236,27 +277,32 @@ public final class CsvReader {
         private long[] records;
         private int rows;
 
-        Packer(String source, String recordKind, int features) {
+        /** A packer of at most {@code capacity} rows. */
+        Packer(String source, String recordKind, int features, int capacity) {
             this.source = source;
             this.recordKind = recordKind;
             this.features = features;
-            this.x = new double[features * 64];
-            this.labels = new int[64];
-            this.records = new long[64];
+            this.capacity = Math.max(1, capacity);
+            int initial = Math.min(64, this.capacity);
+            this.x = new double[features * initial];
+            this.labels = new int[initial];
+            this.records = new long[initial];
+        }
+
+        boolean full() {
+            return rows == capacity;
         }
 
         /** Starts a row and returns the array to write its features into, from {@link #offset()}. */
         double[] nextRow(long record) {
+            if (full()) {
+                throw new IllegalStateException(source + ": a raw block holds at most " + capacity + " rows");
+            }
             if (rows == labels.length) {
-                long needed = (long) rows * 2 * features;
-                if (needed > Integer.MAX_VALUE - 8) {
-                    throw new DataFormatException(source, recordKind + " " + record, "one input split holds more than "
-                            + (Integer.MAX_VALUE / features) + " rows of " + features
-                            + " features; split the file or use more --partitions");
-                }
-                x = Arrays.copyOf(x, (int) needed);
-                labels = Arrays.copyOf(labels, rows * 2);
-                records = Arrays.copyOf(records, rows * 2);
+                int grown = (int) Math.min(capacity, rows * 2L);
+                x = Arrays.copyOf(x, grown * features);
+                labels = Arrays.copyOf(labels, grown);
+                records = Arrays.copyOf(records, grown);
             }
             labels[rows] = -1;
             records[rows] = record;
@@ -278,9 +324,12 @@ public final class CsvReader {
             labels[rows - 1] = id;
         }
 
+        /** The packed rows; arrays are trimmed only when not full. */
         RawBlock finish() {
-            return new RawBlock(source, recordKind, features, rows, Arrays.copyOf(x, rows * features),
-                    Arrays.copyOf(labels, rows), labelNames.toArray(new String[0]), Arrays.copyOf(records, rows));
+            boolean exact = labels.length == rows;
+            return new RawBlock(source, recordKind, features, rows, exact ? x : Arrays.copyOf(x, rows * features),
+                    exact ? labels : Arrays.copyOf(labels, rows), labelNames.toArray(new String[0]),
+                    exact ? records : Arrays.copyOf(records, rows));
         }
     }
 }

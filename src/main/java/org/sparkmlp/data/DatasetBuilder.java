@@ -16,6 +16,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
+import org.sparkmlp.nn.Precision;
 import org.sparkmlp.nn.Scaling;
 import scala.Tuple2;
 
@@ -23,22 +24,38 @@ import scala.Tuple2;
  * Turns raw blocks into the cached training, validation and test sets.
  *
  * <ol>
- *   <li>Only the labels of every row come to the driver (4 bytes a row, once), with each partition's own
+ *   <li>Only the labels of every row come to the driver (4 bytes a row, once), with each raw block's own
  *       label names; the class list is their sorted union (numeric order when every label is an integer).</li>
  *   <li>The split is stratified and seeded: within each class the rows are shuffled from the seed, the first
- *       round(f_test·n_c) go to test, the next round(f_val·n_c) to validation, the rest to training.</li>
+ *       round(f_test·n_c) go to test, the next round(f_val·n_c) to validation, the rest to training. Rows are
+ *       numbered in input order (partition, raw block, row), so how a partition is cut into raw blocks does not
+ *       change the split.</li>
  *   <li>A scaling of kind minmax or standard is fitted on the training rows alone.</li>
  *   <li>Each set's rows, in their original order, are cut into {@code partitions} equal ranges; every input
- *       partition sends packed pieces of its rows (never row objects) through one shuffle, and each target
- *       partition concatenates its pieces in input-partition order, scales them and caches one block. The
- *       order fixes the bits; the shuffle also ends the lineage, so no later job re-ships input data.</li>
+ *       partition sends packed pieces of its rows (never row objects, and inputs as read: IDX pixels stay
+ *       bytes) through one shuffle. Each piece knows where its rows go in the target partition, so the target
+ *       places them straight into bounded {@link Block}s of {@link Block#rowsFor} rows (the last one shorter),
+ *       scaling each value in double and storing it in the set's {@link Precision}, and hands every block to
+ *       the cache as soon as it is full: no partition-sized array is ever built, and no value is copied twice.
+ *       Placement by position fixes the bits whatever order the pieces arrive in; the shuffle also ends the
+ *       lineage, so no later job re-ships input data.</li>
  * </ol>
+ *
+ * <p>Memory: the raw rows are kept on disk while the sets are built (they are read once per set); a target
+ * partition holds only the blocks its arriving pieces have started but not finished (one or two when the
+ * pieces arrive in order, as they do in local mode), besides the blocks already cached.
  */
 public final class DatasetBuilder {
     static final byte TRAIN = 0;
     static final byte VALIDATION = 1;
     static final byte TEST = 2;
     private static final String[] SET_NAMES = {"training", "validation", "test"};
+    /**
+     * The raw rows are read once per set while the sets are built: kept serialized off the heap, they leave
+     * the memory to the blocks being cached (IDX pixels are small either way; parsed text is as large as the
+     * float64 blocks).
+     */
+    private static final StorageLevel RAW_LEVEL = StorageLevel.DISK_ONLY();
 
     private DatasetBuilder() {
     }
@@ -60,18 +77,27 @@ public final class DatasetBuilder {
      * @param separateTest rows that form the whole test set (the split's test fraction must then be 0), or null
      * @param classes the class labels to use (from a model being trained further), or null to take the data's
      * @param scaling a scaling to apply as is (from a model), or null to fit one of {@code scalingKind}
+     * @param precision how the cached blocks hold their inputs (scaled in double, then stored so)
      */
     public static Dataset build(JavaSparkContext sc, JavaRDD<RawBlock> data, JavaRDD<RawBlock> separateTest,
                                 int partitions, Split split, List<String> classes, Scaling scaling,
-                                Scaling.Kind scalingKind, String description) {
+                                Scaling.Kind scalingKind, String description, Precision precision) {
+        return build(sc, data, separateTest, partitions, split, classes, scaling, scalingKind, description, precision,
+                0);
+    }
+
+    /** As above, with blocks of {@code rowsPerBlock} rows (0: {@link Block#rowsFor} the features), for tests. */
+    static Dataset build(JavaSparkContext sc, JavaRDD<RawBlock> data, JavaRDD<RawBlock> separateTest,
+                         int partitions, Split split, List<String> classes, Scaling scaling,
+                         Scaling.Kind scalingKind, String description, Precision precision, int rowsPerBlock) {
         if (separateTest != null && split.testFraction() > 0.0) {
             throw new IllegalArgumentException("a separate test set is given, so the test fraction must be 0");
         }
-        data.persist(StorageLevel.MEMORY_AND_DISK());
+        data.persist(RAW_LEVEL);
         Census[] census = census(data);
         Census[] testCensus = null;
         if (separateTest != null) {
-            separateTest.persist(StorageLevel.MEMORY_AND_DISK());
+            separateTest.persist(RAW_LEVEL);
             testCensus = census(separateTest);
         }
         int features = featuresOf(census, testCensus);
@@ -89,32 +115,35 @@ public final class DatasetBuilder {
                     + split.validationFraction() + ", test fraction " + split.testFraction() + "); lower them");
         }
         long perPartition = (total(offsets[TRAIN]) + partitions - 1) / partitions;
-        if (perPartition * features > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("a partition of " + perPartition + " rows × " + features
-                    + " features exceeds 2^31 numbers: use at least "
-                    + (total(offsets[TRAIN]) * features / (Integer.MAX_VALUE - 8) + 1) + " --partitions");
+        if (perPartition > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a partition of " + perPartition + " rows exceeds 2^31 rows: use at"
+                    + " least " + (total(offsets[TRAIN]) / (Integer.MAX_VALUE - 8) + 1) + " --partitions");
         }
+        Target target = new Target(partitions, features, rowsPerBlock > 0 ? rowsPerBlock : Block.rowsFor(features),
+                precision);
         // Broadcast once (not captured): the assignment has a byte per row and would otherwise ride in every task.
         Broadcast<byte[][]> sets = sc.broadcast(assignment);
         Broadcast<int[][]> classIndex = sc.broadcast(toClass);
-        Scaling fitted = scaling != null ? scaling : fit(data, sets, features, scalingKind);
-        JavaRDD<Block> train = pack(data, sets, classIndex, offsets[TRAIN], TRAIN, partitions, fitted);
-        JavaRDD<Block> validation = pack(data, sets, classIndex, offsets[VALIDATION], VALIDATION, partitions, fitted);
+        int[] first = firstBlocks(census, data.getNumPartitions());
+        Scaling fitted = scaling != null ? scaling : fit(data, first, sets, features, scalingKind);
+        JavaRDD<Block> train = pack(data, first, sets, classIndex, offsets[TRAIN], TRAIN, target, fitted);
+        JavaRDD<Block> validation = pack(data, first, sets, classIndex, offsets[VALIDATION], VALIDATION, target,
+                fitted);
         JavaRDD<Block> test;
         long testRows;
         if (separateTest != null) {
             int[][] testToClass = classIndices(testCensus, classList);
             byte[][] allTest = new byte[testCensus.length][];
-            for (int p = 0; p < allTest.length; p++) {
-                allTest[p] = new byte[testCensus[p].labels.length];
-                Arrays.fill(allTest[p], TEST);
+            for (int q = 0; q < allTest.length; q++) {
+                allTest[q] = new byte[testCensus[q].labels.length];
+                Arrays.fill(allTest[q], TEST);
             }
             long[][] testOffsets = offsets(testCensus, allTest);
-            test = pack(separateTest, sc.broadcast(allTest), sc.broadcast(testToClass), testOffsets[TEST], TEST,
-                    partitions, fitted);
+            test = pack(separateTest, firstBlocks(testCensus, separateTest.getNumPartitions()), sc.broadcast(allTest),
+                    sc.broadcast(testToClass), testOffsets[TEST], TEST, target, fitted);
             testRows = total(testOffsets[TEST]);
         } else {
-            test = pack(data, sets, classIndex, offsets[TEST], TEST, partitions, fitted);
+            test = pack(data, first, sets, classIndex, offsets[TEST], TEST, target, fitted);
             testRows = total(offsets[TEST]);
         }
         data.unpersist(false);
@@ -126,40 +155,34 @@ public final class DatasetBuilder {
     }
 
     /**
-     * Packs rows for evaluate and predict: every row in its original order and partitioning, labels mapped to
-     * the model's classes (an unknown label is an error naming its record), the model's scaling applied.
+     * Packs rows for evaluate and predict, in float64: every row in its original order and partitioning, in
+     * bounded blocks ({@link Block#rowsFor} rows, the last of a partition shorter; none for an empty partition),
+     * labels mapped to the model's classes (an unknown label is an error naming its record), the model's scaling
+     * applied.
      */
     public static JavaRDD<Block> forModel(JavaRDD<RawBlock> data, List<String> classes, Scaling scaling,
                                           boolean labelled) {
+        return forModel(data, classes, scaling, labelled, 0);
+    }
+
+    /** As above, with blocks of {@code rowsPerBlock} rows (0: {@link Block#rowsFor} the features), for tests. */
+    static JavaRDD<Block> forModel(JavaRDD<RawBlock> data, List<String> classes, Scaling scaling, boolean labelled,
+                                   int rowsPerBlock) {
         Map<String, Integer> index = new LinkedHashMap<>();
         for (int i = 0; i < classes.size(); i++) {
             index.put(classes.get(i), i);
         }
-        return data.mapPartitionsWithIndex((p, it) -> {
-            if (!it.hasNext()) {
-                return java.util.Collections.emptyIterator();
-            }
-            RawBlock b = it.next();
-            int[] y = new int[b.rows()];
-            if (labelled) {
-                int[] local = localToClass(b.labelNames(), index);
-                for (int r = 0; r < b.rows(); r++) {
-                    int c = local[b.labels()[r]];
-                    if (c < 0) {
-                        throw unknownLabel(b, r, classes);
-                    }
-                    y[r] = c;
-                }
-            }
-            double[] x = b.x().clone();
-            scaling.applyInPlace(x, b.rows());
-            return List.of(new Block(p, b.features(), b.rows(), x, y)).iterator();
-        }, true);
+        int features = scaling.features();
+        Target target = new Target(1, features, rowsPerBlock > 0 ? rowsPerBlock : Block.rowsFor(features),
+                Precision.FLOAT64);
+        return data.mapPartitionsWithIndex((p, it) -> new InOrder(p, it, target, scaling, labelled ? index : null,
+                classes), true);
     }
 
-    /** What the driver learns of one input partition: its label names and each row's label among them. */
+    /** What the driver learns of one raw block: its partition, label names and each row's label among them. */
     static final class Census implements Serializable {
         private static final long serialVersionUID = 1L;
+        int partition;
         String source;
         int features;
         String[] names;
@@ -171,26 +194,45 @@ public final class DatasetBuilder {
         }
     }
 
+    /** One census per raw block, in input order (partition, then block): index q is raw block q. */
     private static Census[] census(JavaRDD<RawBlock> data) {
-        List<Census> list = data.map(b -> {
-            Census c = new Census();
-            c.source = b.source();
-            c.features = b.features();
-            c.names = b.labelNames();
-            c.labels = b.labels();
-            c.firstRecord = new String[b.labelNames().length];
-            for (int r = 0; r < b.rows(); r++) {
-                int id = b.labels()[r];
-                if (id < 0) {
-                    throw new DataFormatException(b.source(), b.record(r), "has no label");
+        List<Census> list = data.mapPartitionsWithIndex((p, it) -> {
+            List<Census> out = new ArrayList<>();
+            while (it.hasNext()) {
+                RawBlock b = it.next();
+                Census c = new Census();
+                c.partition = p;
+                c.source = b.source();
+                c.features = b.features();
+                c.names = b.labelNames();
+                c.labels = b.labels();
+                c.firstRecord = new String[b.labelNames().length];
+                for (int r = 0; r < b.rows(); r++) {
+                    int id = b.labels()[r];
+                    if (id < 0) {
+                        throw new DataFormatException(b.source(), b.record(r), "has no label");
+                    }
+                    if (c.firstRecord[id] == null) {
+                        c.firstRecord[id] = b.record(r);
+                    }
                 }
-                if (c.firstRecord[id] == null) {
-                    c.firstRecord[id] = b.record(r);
-                }
+                out.add(c);
             }
-            return c;
-        }).collect();
+            return out.iterator();
+        }, true).collect();
         return list.toArray(new Census[0]);
+    }
+
+    /** first[p] = the number of raw blocks in partitions before p: partition p's j-th block is block first[p] + j. */
+    private static int[] firstBlocks(Census[] census, int partitions) {
+        int[] first = new int[partitions + 1];
+        for (Census c : census) {
+            first[c.partition + 1]++;
+        }
+        for (int p = 0; p < partitions; p++) {
+            first[p + 1] += first[p];
+        }
+        return first;
     }
 
     private static int featuresOf(Census[] census, Census[] testCensus) {
@@ -247,7 +289,7 @@ public final class DatasetBuilder {
                 + "' is not one of the model's classes " + classes);
     }
 
-    /** The seeded stratified assignment of every row to a set. */
+    /** The seeded stratified assignment of every row to a set: assignment[q][r] for row r of raw block q. */
     static byte[][] stratify(Census[] census, int[][] toClass, int classCount, Split split) {
         long[] perClass = new long[classCount];
         for (int p = 0; p < census.length; p++) {
@@ -255,7 +297,7 @@ public final class DatasetBuilder {
                 perClass[toClass[p][id]]++;
             }
         }
-        // Rows of each class, as (partition << 32 | row), in input order; then a seeded Fisher–Yates shuffle.
+        // Rows of each class, as (raw block << 32 | row), in input order; then a seeded Fisher–Yates shuffle.
         long[][] rows = new long[classCount][];
         int[] fill = new int[classCount];
         for (int c = 0; c < classCount; c++) {
@@ -292,7 +334,7 @@ public final class DatasetBuilder {
         return assignment;
     }
 
-    /** offsets[set][p] = rows of that set in partitions before p; offsets[set][P] = the set's total. */
+    /** offsets[set][q] = rows of that set in raw blocks before q; offsets[set][Q] = the set's total. */
     private static long[][] offsets(Census[] census, byte[][] assignment) {
         long[][] offsets = new long[3][census.length + 1];
         for (int p = 0; p < census.length; p++) {
@@ -311,7 +353,8 @@ public final class DatasetBuilder {
         return offsets[offsets.length - 1];
     }
 
-    private static Scaling fit(JavaRDD<RawBlock> data, Broadcast<byte[][]> sets, int features,
+    /** Fits the scaling on the training rows: one Welford pass per input partition, merged in partition order. */
+    private static Scaling fit(JavaRDD<RawBlock> data, int[] first, Broadcast<byte[][]> sets, int features,
                                Scaling.Kind kind) {
         switch (kind) {
             case NONE:
@@ -322,12 +365,16 @@ public final class DatasetBuilder {
                 break;
         }
         List<FeatureStats> parts = data.mapPartitionsWithIndex((p, it) -> {
-            RawBlock b = it.next();
-            byte[] mine = sets.value()[p];
-            FeatureStats s = new FeatureStats(b.features());
-            for (int r = 0; r < b.rows(); r++) {
-                if (mine[r] == TRAIN) {
-                    s.add(b.x(), r);
+            FeatureStats s = new FeatureStats(features);
+            double[] row = new double[features];
+            for (int q = first[p]; it.hasNext(); q++) {
+                RawBlock b = it.next();
+                byte[] mine = sets.value()[q];
+                for (int r = 0; r < b.rows(); r++) {
+                    if (mine[r] == TRAIN) {
+                        b.copyRow(r, row, 0);
+                        s.add(row, 0);
+                    }
                 }
             }
             return List.of(s).iterator();
@@ -340,79 +387,335 @@ public final class DatasetBuilder {
                 : Scaling.standard(all.mean(), all.std());
     }
 
-    /** One set's rows, moved as packed pieces into {@code partitions} cached blocks. */
-    private static JavaRDD<Block> pack(JavaRDD<RawBlock> data, Broadcast<byte[][]> sets,
-                                       Broadcast<int[][]> classes, long[] offsets, byte set, int partitions, Scaling scaling) {
+    /** One set's rows, moved as packed pieces into {@code target.partitions()} cached lists of blocks. */
+    private static JavaRDD<Block> pack(JavaRDD<RawBlock> data, int[] first, Broadcast<byte[][]> sets,
+                                       Broadcast<int[][]> classes, long[] offsets, byte set, Target target,
+                                       Scaling scaling) {
         long total = offsets[offsets.length - 1];
         if (total == 0) {
             return null;
         }
-        JavaRDD<Tuple2<Integer, Block>> pieces = data.mapPartitionsWithIndex(
-                (p, it) -> cut(it.next(), p, sets.value()[p], classes.value()[p], set, offsets[p], total, partitions),
-                true);
+        JavaRDD<Tuple2<Integer, Piece>> pieces = data.mapPartitionsWithIndex(
+                (p, it) -> new Cutter(it, first[p], sets.value(), classes.value(), set, offsets, total,
+                        target.partitions()), true);
         JavaRDD<Block> blocks = JavaPairRDD.fromJavaRDD(pieces)
-                .partitionBy(new ExactPartitioner(partitions))
+                .partitionBy(new ExactPartitioner(target.partitions()))
                 .values()
-                .mapPartitionsWithIndex((t, it) -> List.of(concatenate(t, it, scaling)).iterator(), true);
+                .mapPartitionsWithIndex((t, it) -> new Assembler(t, it, target, total, scaling), true);
         blocks.setName(SET_NAMES[set] + " blocks").persist(StorageLevel.MEMORY_AND_DISK());
         blocks.count();
         return blocks;
     }
 
-    /** Splits partition p's rows of one set into pieces by target partition: global row g goes to g·P/N. */
-    private static Iterator<Tuple2<Integer, Block>> cut(RawBlock b, int p, byte[] sets, int[] toClass, byte set,
-                                                        long offset, long total, int partitions) {
-        int n = b.features();
-        List<Tuple2<Integer, Block>> out = new ArrayList<>();
-        int r = 0;
-        long g = offset;
-        while (r < b.rows()) {
-            if (sets[r] != set) {
-                r++;
-                continue;
-            }
-            int target = (int) (g * partitions / total);
-            long targetEnd = ((long) (target + 1) * total + partitions - 1) / partitions;
-            // Rows of this set from r on, until the target's range of global indices is full.
-            int count = 0;
-            int[] rows = new int[(int) Math.min(b.rows() - r, targetEnd - g)];
-            while (r < b.rows() && g < targetEnd) {
-                if (sets[r] == set) {
-                    rows[count++] = r;
-                    g++;
-                }
-                r++;
-            }
-            double[] x = new double[count * n];
-            int[] y = new int[count];
-            for (int k = 0; k < count; k++) {
-                System.arraycopy(b.x(), rows[k] * n, x, k * n, n);
-                y[k] = toClass[b.labels()[rows[k]]];
-            }
-            out.add(new Tuple2<>(target, new Block(p, n, count, x, y)));
+    /** Where the blocks go: how many partitions, the width and length of a block, and its precision. */
+    record Target(int partitions, int features, int rowsPerBlock, Precision precision) implements Serializable {
+        /** First global row (of N) of partition t: rows g with ⌊g·P/N⌋ = t, so partitions differ by at most one row. */
+        long start(int t, long total) {
+            return ((long) t * total + partitions - 1) / partitions;
         }
-        return out.iterator();
     }
 
-    private static Block concatenate(int target, Iterator<Block> pieces, Scaling scaling) {
-        List<Block> list = new ArrayList<>();
-        pieces.forEachRemaining(list::add);
-        list.sort(Comparator.comparingInt(Block::index));
-        int rows = 0;
-        int features = list.isEmpty() ? scaling.features() : list.get(0).features();
-        for (Block piece : list) {
-            rows += piece.rows();
+    /**
+     * Rows of one set from one raw block bound for one target partition: their inputs as the raw block holds
+     * them (doubles or pixel bytes), their class indices, and the position of the first of them in the target.
+     */
+    static final class Piece implements Serializable {
+        private static final long serialVersionUID = 1L;
+        int start;
+        int features;
+        int rows;
+        double[] x;
+        byte[] pixels;
+        int[] y;
+
+        /** For Kryo. */
+        Piece() {
         }
-        double[] x = new double[rows * features];
-        int[] y = new int[rows];
-        int at = 0;
-        for (Block piece : list) {
-            System.arraycopy(piece.x(), 0, x, at * features, piece.rows() * features);
-            System.arraycopy(piece.y(), 0, y, at, piece.rows());
-            at += piece.rows();
+
+        /** Scales feature values of row k in double and writes them, in the block's precision, from {@code at}. */
+        void scaleRow(int k, double[] shift, double[] factor, double[] into64, float[] into32, int at) {
+            int from = k * features;
+            for (int f = 0; f < features; f++) {
+                double v = x != null ? x[from + f] : pixels[from + f] & 0xff;
+                double scaled = (v - shift[f]) * factor[f];
+                if (into64 != null) {
+                    into64[at + f] = scaled;
+                } else {
+                    into32[at + f] = (float) scaled;
+                }
+            }
         }
-        scaling.applyInPlace(x, rows);
-        return new Block(target, features, rows, x, y);
+    }
+
+    /**
+     * The map side of a set's shuffle: reads a partition's raw blocks one at a time and splits each block's rows
+     * of the set into pieces by target partition (global row g of N goes to ⌊g·P/N⌋).
+     */
+    private static final class Cutter implements Iterator<Tuple2<Integer, Piece>> {
+        private final Iterator<RawBlock> blocks;
+        private final byte[][] sets;
+        private final int[][] toClass;
+        private final byte set;
+        private final long[] offsets;
+        private final long total;
+        private final int partitions;
+        private int q;
+        private final List<Tuple2<Integer, Piece>> ready = new ArrayList<>();
+        private int next;
+
+        Cutter(Iterator<RawBlock> blocks, int firstBlock, byte[][] sets, int[][] toClass, byte set, long[] offsets,
+               long total, int partitions) {
+            this.blocks = blocks;
+            this.q = firstBlock;
+            this.sets = sets;
+            this.toClass = toClass;
+            this.set = set;
+            this.offsets = offsets;
+            this.total = total;
+            this.partitions = partitions;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (next == ready.size() && blocks.hasNext()) {
+                ready.clear();
+                next = 0;
+                cut(blocks.next(), q);
+                q++;
+            }
+            return next < ready.size();
+        }
+
+        @Override
+        public Tuple2<Integer, Piece> next() {
+            if (!hasNext()) {
+                throw new java.util.NoSuchElementException();
+            }
+            Tuple2<Integer, Piece> piece = ready.get(next);
+            ready.set(next++, null);
+            return piece;
+        }
+
+        private void cut(RawBlock b, int q) {
+            int n = b.features();
+            byte[] mine = sets[q];
+            int[] classOf = toClass[q];
+            int r = 0;
+            long g = offsets[q];
+            while (r < b.rows()) {
+                if (mine[r] != set) {
+                    r++;
+                    continue;
+                }
+                int target = (int) (g * partitions / total);
+                long targetStart = ((long) target * total + partitions - 1) / partitions;
+                long targetEnd = ((long) (target + 1) * total + partitions - 1) / partitions;
+                // Rows of this set from r on, until the target's range of global rows is full.
+                int[] rows = new int[(int) Math.min(b.rows() - r, targetEnd - g)];
+                Piece piece = new Piece();
+                piece.start = (int) (g - targetStart);
+                piece.features = n;
+                while (r < b.rows() && g < targetEnd) {
+                    if (mine[r] == set) {
+                        rows[piece.rows++] = r;
+                        g++;
+                    }
+                    r++;
+                }
+                piece.y = new int[piece.rows];
+                if (b.holdsPixels()) {
+                    piece.pixels = new byte[piece.rows * n];
+                    for (int k = 0; k < piece.rows; k++) {
+                        System.arraycopy(b.pixels(), rows[k] * n, piece.pixels, k * n, n);
+                    }
+                } else {
+                    piece.x = new double[piece.rows * n];
+                    for (int k = 0; k < piece.rows; k++) {
+                        System.arraycopy(b.doubles(), rows[k] * n, piece.x, k * n, n);
+                    }
+                }
+                for (int k = 0; k < piece.rows; k++) {
+                    piece.y[k] = classOf[b.labels()[rows[k]]];
+                }
+                ready.add(new Tuple2<>(target, piece));
+            }
+        }
+    }
+
+    /**
+     * The reduce side: places each arriving piece's rows at their positions in target partition t's blocks
+     * (allocating a block when its first row arrives) and hands out each block, in order, once all its rows are
+     * there. With pieces in input order only the block being filled is held; in any order the result is the same.
+     */
+    private static final class Assembler implements Iterator<Block> {
+        private final int t;
+        private final Iterator<Piece> pieces;
+        private final Target target;
+        private final int rows;
+        private final int blockCount;
+        private final double[] shift;
+        private final double[] factor;
+        private final double[][] x64;
+        private final float[][] x32;
+        private final int[][] y;
+        private final int[] filled;
+        private int next;
+
+        Assembler(int t, Iterator<Piece> pieces, Target target, long total, Scaling scaling) {
+            this.t = t;
+            this.pieces = pieces;
+            this.target = target;
+            this.rows = (int) (target.start(t + 1, total) - target.start(t, total));
+            int r = target.rowsPerBlock();
+            this.blockCount = (rows + r - 1) / r;
+            this.shift = scaling.shift();
+            this.factor = scaling.factor();
+            this.x64 = target.precision() == Precision.FLOAT64 ? new double[blockCount][] : null;
+            this.x32 = target.precision() == Precision.FLOAT32 ? new float[blockCount][] : null;
+            this.y = new int[blockCount][];
+            this.filled = new int[blockCount];
+        }
+
+        private int rowsOf(int b) {
+            return Math.min(target.rowsPerBlock(), rows - b * target.rowsPerBlock());
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next < blockCount) {
+                return true;
+            }
+            if (pieces.hasNext()) {
+                throw new IllegalStateException("partition " + t + " received rows beyond its " + rows);
+            }
+            return false;
+        }
+
+        @Override
+        public Block next() {
+            if (next >= blockCount) {
+                throw new java.util.NoSuchElementException();
+            }
+            int b = next;
+            while (filled[b] < rowsOf(b)) {
+                if (!pieces.hasNext()) {
+                    throw new IllegalStateException("partition " + t + " received " + filled[b] + " of the "
+                            + rowsOf(b) + " rows of its block " + b);
+                }
+                place(pieces.next());
+            }
+            Block block = x64 != null ? new Block(t, target.features(), rowsOf(b), x64[b], y[b])
+                    : new Block(t, target.features(), rowsOf(b), x32[b], y[b]);
+            if (x64 != null) {
+                x64[b] = null;
+            } else {
+                x32[b] = null;
+            }
+            y[b] = null;
+            next++;
+            return block;
+        }
+
+        private void place(Piece piece) {
+            int per = target.rowsPerBlock();
+            int n = target.features();
+            for (int k = 0; k < piece.rows; k++) {
+                int position = piece.start + k;
+                int b = position / per;
+                int i = position % per;
+                if (b < next || b >= blockCount) {
+                    throw new IllegalStateException("partition " + t + " received row " + position + " twice or"
+                            + " beyond its " + rows);
+                }
+                if (y[b] == null) {
+                    int m = rowsOf(b);
+                    y[b] = new int[m];
+                    if (x64 != null) {
+                        x64[b] = new double[m * n];
+                    } else {
+                        x32[b] = new float[m * n];
+                    }
+                }
+                piece.scaleRow(k, shift, factor, x64 != null ? x64[b] : null, x32 != null ? x32[b] : null, i * n);
+                y[b][i] = piece.y[k];
+                filled[b]++;
+            }
+        }
+    }
+
+    /**
+     * A partition's rows in input order as bounded blocks, for a model: full blocks of {@code rowsPerBlock}
+     * rows, then the rest (trimmed). Labels are mapped through the model's classes when {@code index} is given.
+     */
+    private static final class InOrder implements Iterator<Block> {
+        private final int p;
+        private final Iterator<RawBlock> raw;
+        private final Target target;
+        private final double[] shift;
+        private final double[] factor;
+        private final Map<String, Integer> index;
+        private final List<String> classes;
+        private RawBlock current;
+        private int[] local;
+        private int row;
+
+        InOrder(int p, Iterator<RawBlock> raw, Target target, Scaling scaling, Map<String, Integer> index,
+                List<String> classes) {
+            this.p = p;
+            this.raw = raw;
+            this.target = target;
+            this.shift = scaling.shift();
+            this.factor = scaling.factor();
+            this.index = index;
+            this.classes = classes;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (current == null || row == current.rows()) {
+                if (!raw.hasNext()) {
+                    return false;
+                }
+                current = raw.next();
+                local = index == null ? null : localToClass(current.labelNames(), index);
+                row = 0;
+            }
+            return true;
+        }
+
+        @Override
+        public Block next() {
+            if (!hasNext()) {
+                throw new java.util.NoSuchElementException();
+            }
+            int n = target.features();
+            int capacity = target.rowsPerBlock();
+            double[] x = new double[capacity * n];
+            int[] y = new int[capacity];
+            int rows = 0;
+            while (rows < capacity && hasNext()) {
+                RawBlock b = current;
+                if (local != null) {
+                    int c = local[b.labels()[row]];
+                    if (c < 0) {
+                        throw unknownLabel(b, row, classes);
+                    }
+                    y[rows] = c;
+                }
+                int at = rows * n;
+                b.copyRow(row, x, at);
+                for (int f = 0; f < n; f++) {
+                    x[at + f] = (x[at + f] - shift[f]) * factor[f];
+                }
+                rows++;
+                row++;
+            }
+            if (rows < capacity) {
+                x = Arrays.copyOf(x, rows * n);
+                y = Arrays.copyOf(y, rows);
+            }
+            return new Block(p, n, rows, x, y);
+        }
     }
 
     /** Sends key k to partition k: the pieces already know their target. */

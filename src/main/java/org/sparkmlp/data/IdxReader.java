@@ -134,8 +134,15 @@ public final class IdxReader {
         return new Pair(images, labels, count, rows, cols);
     }
 
-    /** Reads the items in {@code partitions} contiguous ranges, one block each, on the executors. */
+    /**
+     * Reads the items in {@code partitions} contiguous ranges on the executors; each range as raw blocks of at
+     * most {@link Block#rowsFor} items, read one after another from the open files.
+     */
     public static JavaRDD<RawBlock> read(JavaSparkContext sc, Pair pair, int partitions) {
+        return read(sc, pair, partitions, Block.rowsFor(pair.features()));
+    }
+
+    static JavaRDD<RawBlock> read(JavaSparkContext sc, Pair pair, int partitions, int rowsPerBlock) {
         int parts = Math.max(1, Math.min(partitions, Math.max(1, pair.count())));
         // Only the partition numbers travel in the lineage; each task reads its range from the file system.
         List<Integer> ids = IntStream.range(0, parts).boxed().toList();
@@ -143,58 +150,139 @@ public final class IdxReader {
             int p = it.next();
             long from = (long) pair.count() * p / parts;
             long to = (long) pair.count() * (p + 1) / parts;
-            return List.of(readRange(new Configuration(), pair, (int) from, (int) to)).iterator();
+            return readRange(new Configuration(), pair, (int) from, (int) to, rowsPerBlock);
         });
     }
 
-    /** Items [from, to) of the pair, packed. */
-    static RawBlock readRange(Configuration conf, Pair pair, int from, int to) throws IOException {
-        int features = pair.features();
-        int n = to - from;
-        if ((long) n * features > Integer.MAX_VALUE - 8) {
-            throw new DataFormatException(CsvReader.displayName(pair.images()), "item " + from, "a partition of "
-                    + n + " images is too large for one block; use more --partitions");
+    /** Items [from, to) of the pair, packed into raw blocks of at most {@link Block#rowsFor} items. */
+    static Iterator<RawBlock> readRange(Configuration conf, Pair pair, int from, int to) throws IOException {
+        return readRange(conf, pair, from, to, Block.rowsFor(pair.features()));
+    }
+
+    /**
+     * Items [from, to) as raw blocks of at most {@code rowsPerBlock} items (one empty block for an empty
+     * range). Both files are opened and positioned now, so a range starting past a file's end fails here;
+     * the items are read as the blocks are asked for, and the files closed after the last one (or when the
+     * task ends).
+     */
+    static Iterator<RawBlock> readRange(Configuration conf, Pair pair, int from, int to, int rowsPerBlock)
+            throws IOException {
+        DataInputStream images = open(conf, pair.images());
+        DataInputStream labels;
+        try {
+            labels = open(conf, pair.labels());
+        } catch (IOException | RuntimeException e) {
+            images.close();
+            throw e;
         }
-        double[] x = new double[n * features];
-        int[] labels = new int[n];
-        long[] records = new long[n];
-        int[] labelIdOf = new int[256];
-        java.util.Arrays.fill(labelIdOf, -1);
-        List<String> names = new ArrayList<>();
-        String imagesName = CsvReader.displayName(pair.images());
-        String labelsName = CsvReader.displayName(pair.labels());
-        try (DataInputStream images = open(conf, pair.images()); DataInputStream lab = open(conf, pair.labels())) {
-            skipTo(conf, images, pair.images(), 16, features, from, pair.count(), "images");
-            skipTo(conf, lab, pair.labels(), 8, 1, from, pair.count(), "labels");
-            byte[] row = new byte[features];
-            for (int i = 0; i < n; i++) {
-                long item = from + i;
-                try {
-                    images.readFully(row);
-                } catch (EOFException e) {
-                    throw new DataFormatException(imagesName, "item " + item, "the file ends early (header says "
-                            + pair.count() + " images)");
-                }
-                int off = i * features;
-                for (int f = 0; f < features; f++) {
-                    x[off + f] = row[f] & 0xff;
-                }
-                int label = lab.read();
-                if (label < 0) {
-                    throw new DataFormatException(labelsName, "item " + item, "the file ends early (header says "
-                            + pair.count() + " labels)");
-                }
-                if (labelIdOf[label] < 0) {
-                    labelIdOf[label] = names.size();
-                    names.add(Integer.toString(label));
-                }
-                labels[i] = labelIdOf[label];
-                records[i] = item;
+        RangeReader reader = new RangeReader(pair, from, to, rowsPerBlock, images, labels);
+        try {
+            skipTo(conf, images, pair.images(), 16, pair.features(), from, pair.count(), "images");
+            skipTo(conf, labels, pair.labels(), 8, 1, from, pair.count(), "labels");
+        } catch (IOException | RuntimeException e) {
+            reader.close();
+            throw e;
+        }
+        org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+        if (task != null) {
+            task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) context -> reader.close());
+        }
+        return reader;
+    }
+
+    /** Reads a range block by block from two positioned streams. */
+    private static final class RangeReader implements Iterator<RawBlock> {
+        private final Pair pair;
+        private final int to;
+        private final int rowsPerBlock;
+        private final String imagesName;
+        private final String labelsName;
+        private DataInputStream images;
+        private DataInputStream labels;
+        private int next;
+        private boolean emitted;
+
+        RangeReader(Pair pair, int from, int to, int rowsPerBlock, DataInputStream images, DataInputStream labels) {
+            this.pair = pair;
+            this.to = to;
+            this.rowsPerBlock = Math.max(1, rowsPerBlock);
+            this.images = images;
+            this.labels = labels;
+            this.next = from;
+            this.imagesName = CsvReader.displayName(pair.images());
+            this.labelsName = CsvReader.displayName(pair.labels());
+        }
+
+        @Override
+        public boolean hasNext() {
+            return next < to || !emitted;
+        }
+
+        @Override
+        public RawBlock next() {
+            if (!hasNext()) {
+                throw new java.util.NoSuchElementException();
             }
-        } catch (EOFException e) {
-            throw new DataFormatException(imagesName, "item " + from, "the file ends before this item");
+            emitted = true;
+            int features = pair.features();
+            int n = Math.min(rowsPerBlock, to - next);
+            byte[] x = new byte[n * features];
+            int[] labelIds = new int[n];
+            long[] records = new long[n];
+            int[] labelIdOf = new int[256];
+            java.util.Arrays.fill(labelIdOf, -1);
+            List<String> names = new ArrayList<>();
+            try {
+                for (int i = 0; i < n; i++) {
+                    long item = next + i;
+                    try {
+                        images.readFully(x, i * features, features);
+                    } catch (EOFException e) {
+                        throw new DataFormatException(imagesName, "item " + item, "the file ends early (header says "
+                                + pair.count() + " images)");
+                    }
+                    int label = labels.read();
+                    if (label < 0) {
+                        throw new DataFormatException(labelsName, "item " + item, "the file ends early (header says "
+                                + pair.count() + " labels)");
+                    }
+                    if (labelIdOf[label] < 0) {
+                        labelIdOf[label] = names.size();
+                        names.add(Integer.toString(label));
+                    }
+                    labelIds[i] = labelIdOf[label];
+                    records[i] = item;
+                }
+            } catch (IOException e) {
+                close();
+                throw new java.io.UncheckedIOException(e);
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+            next += n;
+            if (next >= to) {
+                close();
+            }
+            return RawBlock.ofPixels(imagesName, "item", features, n, x, labelIds, names.toArray(new String[0]),
+                    records);
         }
-        return new RawBlock(imagesName, "item", features, n, x, labels, names.toArray(new String[0]), records);
+
+        void close() {
+            try {
+                if (images != null) {
+                    images.close();
+                }
+                if (labels != null) {
+                    labels.close();
+                }
+            } catch (IOException e) {
+                // Closing a file we only read: nothing to recover.
+            } finally {
+                images = null;
+                labels = null;
+            }
+        }
     }
 
     /** Skips to item {@code from}; when the file ends first, names it and the first item it lacks. */

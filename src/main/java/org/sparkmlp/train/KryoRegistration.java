@@ -25,6 +25,7 @@ public final class KryoRegistration implements KryoRegistrator {
                 Block.class, Block[].class, RawBlock.class, org.sparkmlp.data.FeatureStats.class,
                 Class.forName("org.sparkmlp.data.DatasetBuilder$Census"),
                 Class.forName("[Lorg.sparkmlp.data.DatasetBuilder$Census;"),
+                Class.forName("org.sparkmlp.data.DatasetBuilder$Piece"),
                 org.sparkmlp.nn.GradientSum.class, org.sparkmlp.nn.GradientSum[].class,
                 PartitionSums.class, Evaluator.Part.class, Evaluator.Part[].class,
                 double[].class, double[][].class, float[].class, float[][].class, int[].class, int[][].class, long[].class, byte[].class,

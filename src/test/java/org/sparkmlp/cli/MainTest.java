@@ -102,6 +102,82 @@ class MainTest {
         assertTrue(r.err().contains("nope.json: no such file"), r.err());
     }
 
+    /** One line naming every remedy, and exit code 8. */
+    private static void assertOutOfMemoryReport(ExitCode code, String err) {
+        assertEquals(ExitCode.OUT_OF_MEMORY, code, err);
+        assertEquals(1, err.strip().lines().count(), "one line: " + err);
+        assertTrue(err.startsWith("spark-mlp: out of memory ("), err);
+        for (String remedy : List.of("--partitions", "SPARK_MLP_JAVA_OPTS=-Xmx", "--driver-memory", "--executor-memory",
+                "--precision float32")) {
+            assertTrue(err.contains(remedy), "names " + remedy + ": " + err);
+        }
+    }
+
+    private static String report(Throwable t, ExitCode[] code) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        code[0] = Main.fail(t, new PrintStream(err, true, StandardCharsets.UTF_8));
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void outOfMemoryAnywhereInSparksCauseChainExitsWith8AndNamesTheRemedies() {
+        ExitCode[] code = new ExitCode[1];
+        // As Spark reports a task's error: a SparkException whose cause chain holds the OutOfMemoryError.
+        Throwable task = new org.apache.spark.SparkException("Job aborted due to stage failure: Task 1 in stage 5.0"
+                + " failed 1 times, most recent failure: Lost task 1.0 in stage 5.0 (TID 11) (localhost executor"
+                + " driver): java.lang.OutOfMemoryError: Java heap space\n\tat java.base/...",
+                new RuntimeException("wrapped", new OutOfMemoryError("Java heap space")));
+        String err = report(task, code);
+        assertOutOfMemoryReport(code[0], err);
+        assertTrue(err.contains("(Java heap space)"), err);
+        // Only the text names it when the error object did not travel (e.g. it could not be serialized).
+        Throwable textOnly = new org.apache.spark.SparkException("Job aborted due to stage failure: Lost task 0.0"
+                + " (TID 3): java.lang.OutOfMemoryError: GC overhead limit exceeded\n\tat x.y(Z.java:1)");
+        err = report(textOnly, code);
+        assertOutOfMemoryReport(code[0], err);
+        assertTrue(err.contains("(GC overhead limit exceeded)"), err);
+        // A cluster executor that died of it exits with Spark's code 52.
+        err = report(new org.apache.spark.SparkException("Job aborted due to stage failure: ExecutorLostFailure"
+                + " (executor 1 exited caused by one of the running tasks) Reason: Command exited with code 52"), code);
+        assertOutOfMemoryReport(code[0], err);
+        // On the driver the error itself arrives.
+        assertOutOfMemoryReport(Main.classify(new OutOfMemoryError("Java heap space")),
+                report(new OutOfMemoryError("Java heap space"), code));
+        // Other Spark failures keep their code.
+        assertEquals(ExitCode.SPARK, Main.classify(new org.apache.spark.SparkException(
+                "Job aborted due to stage failure: ExecutorLostFailure Reason: Command exited with code 137")));
+    }
+
+    @Test
+    void aTaskOutOfMemoryInLocalModeFailsTheJobInsteadOfEndingTheJvm() {
+        // Without SparkSetup's setting Spark's handler would call System.exit(52) here and end the test run.
+        Options options = Options.parse("train", new String[] {"--master", "local[2]"});
+        try (org.apache.spark.api.java.JavaSparkContext sc = SparkSetup.start(options)) {
+            Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                    () -> sc.parallelize(List.of(1, 2), 2).map(i -> {
+                        if (i == 2) {
+                            throw new OutOfMemoryError("Java heap space");
+                        }
+                        return i;
+                    }).collect());
+            ExitCode[] code = new ExitCode[1];
+            String err = report(e, code);
+            assertOutOfMemoryReport(code[0], err);
+            assertTrue(err.contains("(Java heap space)"), err);
+            // The context still works: the JVM was not taken down.
+            assertEquals(3, sc.parallelize(List.of(1, 2), 2).reduce(Integer::sum));
+        }
+    }
+
+    @Test
+    void aDriverOutOfMemoryEndsTheRunWithExitCode8InOneLine() throws IOException {
+        // 900 million weights (7.2 GB) cannot be allocated in the tests' 3 GB heap.
+        Run r = run("train", "--data", circles().toString(), "--hidden", "30000,30000", "--epochs", "1",
+                "--master", "local[2]", "--out", dir.resolve("oom").toString());
+        assertOutOfMemoryReport(r.code(), r.err());
+        assertTrue(!Files.exists(dir.resolve("oom").resolve("model.json")));
+    }
+
     @Test
     void exponentialScheduleWithoutItsOwnDecayIsAUsageError() {
         Run r = run("train", "--lr-schedule", "exponential", "--out", dir.resolve("o").toString());

@@ -65,11 +65,11 @@ class CsvReaderTest {
         List<Row> out = new ArrayList<>();
         for (RawBlock b : blocks) {
             int n = b.features();
-            assertEquals(b.rows() * n, b.x().length, "packed inputs of " + b.source());
+            assertEquals(b.rows() * n, b.storedValues(), "packed inputs of " + b.source());
             assertEquals(b.rows(), b.labels().length, "labels of " + b.source());
             for (int r = 0; r < b.rows(); r++) {
                 double[] x = new double[n];
-                System.arraycopy(b.x(), r * n, x, 0, n);
+                b.copyRow(r, x, 0);
                 int id = b.labels()[r];
                 out.add(new Row(b.source(), b.record(r), x, id < 0 ? null : b.labelNames()[id]));
             }
@@ -313,14 +313,49 @@ class CsvReaderTest {
             assertEquals(3, b.features());
             for (int r = 0; r < b.rows(); r++) {
                 int row = next++;
-                assertEquals(row, b.x()[r * 3], "row id");
-                assertEquals(row * 10 + 0.5, b.x()[r * 3 + 1]);
-                assertEquals(-row, b.x()[r * 3 + 2]);
+                assertEquals(row, b.value(r, 0), "row id");
+                assertEquals(row * 10 + 0.5, b.value(r, 1));
+                assertEquals(-row, b.value(r, 2));
                 assertEquals(names[(row * 7) % 3], b.labelNames()[b.labels()[r]]);
                 assertEquals("line " + (row + 1), b.record(r));
             }
         }
         assertEquals(n, next);
+    }
+
+    @Test
+    void eachSplitIsPackedIntoBoundedBlocksInOrder() throws IOException {
+        StringBuilder text = new StringBuilder("a,b,label\n");
+        for (int r = 0; r < 50; r++) {
+            text.append(r).append(',').append(-r).append(',').append(r % 4 == 0 ? "x" : "y").append('\n');
+        }
+        Path file = write("bounded.csv", text.toString());
+        CsvReader.Layout layout = CsvReader.layout(sc, file.toString(), CsvReader.Header.AUTO);
+        var rdd = CsvReader.read(sc, layout, LabelColumn.LAST, CsvReader.Header.AUTO, 2, 2, 8);
+        // Every split's blocks: all of 8 rows but its last.
+        List<List<Integer>> sizes = new ArrayList<>();
+        for (int p = 0; p < rdd.getNumPartitions(); p++) {
+            sizes.add(new ArrayList<>());
+        }
+        rdd.mapPartitionsWithIndex((p, it) -> {
+            List<scala.Tuple2<Integer, Integer>> out = new ArrayList<>();
+            it.forEachRemaining(b -> out.add(new scala.Tuple2<>(p, b.rows())));
+            return out.iterator();
+        }, true).collect().forEach(t -> sizes.get(t._1()).add(t._2()));
+        assertEquals(2, sizes.size());
+        for (List<Integer> split : sizes) {
+            assertTrue(split.size() > 1, "several blocks per split: " + sizes);
+            for (int b = 0; b < split.size(); b++) {
+                assertTrue(b < split.size() - 1 ? split.get(b) == 8 : split.get(b) >= 1 && split.get(b) <= 8,
+                        "sizes " + sizes);
+            }
+        }
+        List<Row> rows = rows(rdd.collect());
+        assertEquals(50, rows.size());
+        for (int r = 0; r < 50; r++) {
+            assertRow(rows.get(r), r % 4 == 0 ? "x" : "y", r, -r);
+            assertEquals("line " + (r + 2), rows.get(r).record());
+        }
     }
 
     @Test

@@ -25,8 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.sparkmlp.nn.Precision;
 import org.sparkmlp.nn.Scaling;
 import org.sparkmlp.testing.SparkTests;
+import scala.Tuple2;
 
 /** The stratified, seeded split into cached blocks, the fitted scalings, and the packing for a model. */
 class DatasetBuilderTest {
@@ -96,7 +98,7 @@ class DatasetBuilderTest {
 
     private static Dataset build(double validation, double test, long seed, int partitions, Scaling.Kind kind) {
         return DatasetBuilder.build(sc, raw(csv, 3), null, partitions, new DatasetBuilder.Split(validation, test, seed),
-                null, null, kind, "test");
+                null, null, kind, "test", Precision.FLOAT64);
     }
 
     private static List<SetRow> rows(JavaRDD<Block> set) {
@@ -207,9 +209,9 @@ class DatasetBuilderTest {
     @Test
     void assignmentDoesNotDependOnInputOrOutputPartitioning() {
         Dataset a = DatasetBuilder.build(sc, raw(csv, 1), null, 2, new DatasetBuilder.Split(0.1, 0.2, 42), null,
-                null, Scaling.Kind.NONE, "one input partition");
+                null, Scaling.Kind.NONE, "one input partition", Precision.FLOAT64);
         Dataset b = DatasetBuilder.build(sc, raw(csv, 4), null, 5, new DatasetBuilder.Split(0.1, 0.2, 42), null,
-                null, Scaling.Kind.NONE, "four input partitions");
+                null, Scaling.Kind.NONE, "four input partitions", Precision.FLOAT64);
         for (String set : List.of("train", "validation", "test")) {
             assertEquals(ids(rows(set(a, set))), ids(rows(set(b, set))), set);
         }
@@ -223,6 +225,50 @@ class DatasetBuilderTest {
         };
     }
 
+    /** Each partition's blocks in order, the partition as Spark numbers it (not as the blocks say). */
+    private static List<List<Block>> byPartition(JavaRDD<Block> set) {
+        List<Tuple2<Integer, Block>> tagged = set.mapPartitionsWithIndex((p, it) -> {
+            List<Tuple2<Integer, Block>> out = new ArrayList<>();
+            it.forEachRemaining(b -> out.add(new Tuple2<>(p, b)));
+            return out.iterator();
+        }, true).collect();
+        List<List<Block>> parts = new ArrayList<>();
+        for (int p = 0; p < set.getNumPartitions(); p++) {
+            parts.add(new ArrayList<>());
+        }
+        for (Tuple2<Integer, Block> t : tagged) {
+            parts.get(t._1()).add(t._2());
+        }
+        return parts;
+    }
+
+    /**
+     * The list-of-blocks contract: every block carries its partition's index and at least one row, every block
+     * but a partition's last holds exactly {@code rowsPerBlock} rows, all in one precision. Returns each
+     * partition's row count.
+     */
+    private static int[] assertBounded(JavaRDD<Block> set, int rowsPerBlock, Precision precision, String name) {
+        List<List<Block>> parts = byPartition(set);
+        int[] rows = new int[parts.size()];
+        for (int t = 0; t < parts.size(); t++) {
+            List<Block> blocks = parts.get(t);
+            for (int b = 0; b < blocks.size(); b++) {
+                Block block = blocks.get(b);
+                assertEquals(t, block.index(), name + " block index");
+                assertEquals(FEATURES, block.features());
+                assertEquals(precision, block.precision(), name + " precision");
+                assertTrue(block.rows() >= 1, name + ": no empty blocks");
+                if (b < blocks.size() - 1) {
+                    assertEquals(rowsPerBlock, block.rows(), name + " partition " + t + " block " + b + " is full");
+                } else {
+                    assertTrue(block.rows() <= rowsPerBlock, name + " partition " + t + " last block is bounded");
+                }
+                rows[t] += block.rows();
+            }
+        }
+        return rows;
+    }
+
     @ParameterizedTest(name = "{0} partitions")
     @ValueSource(ints = {1, 4, 7, 32})
     void eachSetIsCutIntoTheRequestedPartitionsInInputOrder(int partitions) {
@@ -232,28 +278,99 @@ class DatasetBuilderTest {
         for (int s = 0; s < 3; s++) {
             JavaRDD<Block> set = set(d, names[s]);
             assertEquals(partitions, set.getNumPartitions(), names[s]);
-            List<Block> blocks = set.collect();
-            assertEquals(partitions, blocks.size(), names[s] + ": one block per partition");
-            int[] expected = equalCut((int) totals[s], partitions);
+            int[] rows = assertBounded(set, Block.rowsFor(FEATURES), Precision.FLOAT64, names[s]);
+            assertArrayEquals(equalCut((int) totals[s], partitions), rows, names[s] + " rows per partition");
             int previousId = -1;
-            for (int t = 0; t < partitions; t++) {
-                Block b = blocks.get(t);
-                assertEquals(t, b.index(), names[s] + " block index");
-                assertEquals(expected[t], b.rows(), names[s] + " rows of partition " + t);
-                assertEquals(FEATURES, b.features());
-                for (int r = 0; r < b.rows(); r++) {
-                    int id = (int) b.x()[r * FEATURES];
-                    assertTrue(id > previousId, names[s] + ": rows keep their input order");
-                    previousId = id;
-                }
+            for (SetRow r : rows(set)) {
+                assertTrue(r.id() > previousId, names[s] + ": rows keep their input order");
+                previousId = r.id();
             }
             int min = Integer.MAX_VALUE;
             int max = 0;
-            for (Block b : blocks) {
-                min = Math.min(min, b.rows());
-                max = Math.max(max, b.rows());
+            for (int n : rows) {
+                min = Math.min(min, n);
+                max = Math.max(max, n);
             }
             assertTrue(max - min <= 1, names[s] + " sizes " + min + ".." + max);
+        }
+    }
+
+    private static JavaRDD<RawBlock> rawInBlocksOf(Path file, int partitions, int rowsPerBlock) {
+        CsvReader.Layout layout = CsvReader.layout(sc, file.toString(), CsvReader.Header.AUTO);
+        return CsvReader.read(sc, layout, LabelColumn.LAST, CsvReader.Header.AUTO, layout.width() - 1, partitions,
+                rowsPerBlock);
+    }
+
+    /** Every row's input bits and class of a set, in order. */
+    private static List<String> bits(JavaRDD<Block> set) {
+        List<String> out = new ArrayList<>();
+        for (SetRow r : rows(set)) {
+            StringBuilder b = new StringBuilder();
+            for (double v : r.x()) {
+                b.append(Long.toHexString(Double.doubleToRawLongBits(v))).append(' ');
+            }
+            out.add(b.append(": ").append(r.y()).toString());
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0} rows per block")
+    @ValueSource(ints = {1, 7, 50})
+    void boundedBlocksHoldTheSameRowsInTheSameOrderAsOneBlockPerPartition(int rowsPerBlock) {
+        // Reference: the default bound, far above these partitions' sizes, so each partition is one block.
+        Dataset whole = DatasetBuilder.build(sc, raw(csv, 3), null, 3, new DatasetBuilder.Split(0.1, 0.2, 42), null,
+                null, Scaling.Kind.STANDARD, "whole", Precision.FLOAT64);
+        // Bounded raw blocks (several per input partition) and bounded cached blocks (several per partition).
+        Dataset bounded = DatasetBuilder.build(sc, rawInBlocksOf(csv, 3, 4), null, 3,
+                new DatasetBuilder.Split(0.1, 0.2, 42), null, null, Scaling.Kind.STANDARD, "bounded", Precision.FLOAT64,
+                rowsPerBlock);
+        assertEquals(whole.scaling(), bounded.scaling(), "the scaling is fitted to the same bits");
+        for (String name : List.of("train", "validation", "test")) {
+            int[] expected = assertBounded(set(whole, name), Block.rowsFor(FEATURES), Precision.FLOAT64, name);
+            assertArrayEquals(expected, assertBounded(set(bounded, name), rowsPerBlock, Precision.FLOAT64, name));
+            assertEquals(bits(set(whole, name)), bits(set(bounded, name)), name);
+        }
+        int partitionsWithSeveralBlocks = 0;
+        for (List<Block> blocks : byPartition(bounded.train())) {
+            partitionsWithSeveralBlocks += blocks.size() > 1 ? 1 : 0;
+        }
+        assertTrue(rowsPerBlock > 48 || partitionsWithSeveralBlocks == 3, "several blocks per partition");
+    }
+
+    @Test
+    void float32BlocksHoldTheFloatOfEveryScaledDouble() {
+        for (Scaling.Kind kind : List.of(Scaling.Kind.STANDARD, Scaling.Kind.NONE)) {
+            Dataset doubles = DatasetBuilder.build(sc, raw(csv, 3), null, 4, new DatasetBuilder.Split(0.1, 0.2, 42),
+                    null, null, kind, "float64", Precision.FLOAT64);
+            Dataset floats = DatasetBuilder.build(sc, rawInBlocksOf(csv, 3, 9), null, 4,
+                    new DatasetBuilder.Split(0.1, 0.2, 42), null, null, kind, "float32", Precision.FLOAT32, 6);
+            assertEquals(doubles.scaling(), floats.scaling());
+            for (String name : List.of("train", "validation", "test")) {
+                assertBounded(set(floats, name), 6, Precision.FLOAT32, name);
+                List<Block> expected = set(doubles, name).collect();
+                List<Block> got = set(floats, name).collect();
+                int e = 0;
+                int row = 0;
+                int rows = 0;
+                for (Block b : got) {
+                    assertNull(b.x(), "a float block holds no doubles");
+                    for (int r = 0; r < b.rows(); r++, row++, rows++) {
+                        while (row == expected.get(e).rows()) {
+                            e++;
+                            row = 0;
+                        }
+                        Block reference = expected.get(e);
+                        assertEquals(reference.y()[row], b.y()[r], name + " class of row " + rows);
+                        for (int f = 0; f < FEATURES; f++) {
+                            float want = (float) reference.x()[row * FEATURES + f];
+                            float have = b.xFloat()[r * FEATURES + f];
+                            assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(have),
+                                    kind + " " + name + " row " + rows + " feature " + f + ": " + want + " vs " + have);
+                        }
+                    }
+                }
+                assertEquals(set(doubles, name).map(Block::rows).reduce(Integer::sum), rows, name + " rows");
+            }
         }
     }
 
@@ -271,7 +388,7 @@ class DatasetBuilderTest {
         Path file = dir.resolve("animals.csv");
         Files.writeString(file, "1,dog\n2,cat\n3,ant\n4,dog\n5,cat\n6,ant\n7,dog\n8,cat\n");
         Dataset d = DatasetBuilder.build(sc, raw(file, 2), null, 2, new DatasetBuilder.Split(0, 0, 1), null, null,
-                Scaling.Kind.NONE, "animals");
+                Scaling.Kind.NONE, "animals", Precision.FLOAT64);
         assertEquals(List.of("ant", "cat", "dog"), d.classes());
         for (SetRow r : rows(d.train())) {
             int id = (int) r.x()[0];
@@ -284,13 +401,13 @@ class DatasetBuilderTest {
         Path mixed = dir.resolve("mixed.csv");
         Files.writeString(mixed, "1,10\n2,9\n3,b\n4,10\n5,9\n6,b\n");
         Dataset m = DatasetBuilder.build(sc, raw(mixed, 1), null, 1, new DatasetBuilder.Split(0, 0, 1), null, null,
-                Scaling.Kind.NONE, "mixed");
+                Scaling.Kind.NONE, "mixed", Precision.FLOAT64);
         assertEquals(List.of("10", "9", "b"), m.classes());
 
         Path signed = dir.resolve("signed.csv");
         Files.writeString(signed, "1,12\n2,-3\n3,5\n4,12\n5,-3\n6,5\n");
         Dataset s = DatasetBuilder.build(sc, raw(signed, 1), null, 1, new DatasetBuilder.Split(0, 0, 1), null, null,
-                Scaling.Kind.NONE, "signed");
+                Scaling.Kind.NONE, "signed", Precision.FLOAT64);
         assertEquals(List.of("-3", "5", "12"), s.classes());
     }
 
@@ -299,7 +416,8 @@ class DatasetBuilderTest {
         Path file = dir.resolve("single.csv");
         Files.writeString(file, "1,a\n2,a\n3,a\n");
         DataFormatException e = assertThrows(DataFormatException.class, () -> DatasetBuilder.build(sc, raw(file, 1),
-                null, 1, new DatasetBuilder.Split(0, 0, 1), null, null, Scaling.Kind.NONE, "single"));
+                null, 1, new DatasetBuilder.Split(0, 0, 1), null, null, Scaling.Kind.NONE, "single",
+                Precision.FLOAT64));
         assertTrue(e.getMessage().contains("single.csv"), e.getMessage());
         assertTrue(e.getMessage().contains("1 class(es)"), e.getMessage());
     }
@@ -400,7 +518,7 @@ class DatasetBuilderTest {
         }
         Files.writeString(file, text.toString());
         Dataset d = DatasetBuilder.build(sc, raw(file, 2), null, 2, new DatasetBuilder.Split(0.0, 0.0, 1), null,
-                null, Scaling.Kind.PIXEL, "pixels");
+                null, Scaling.Kind.PIXEL, "pixels", Precision.FLOAT64);
         assertEquals(Scaling.Kind.PIXEL, d.scaling().kind());
         List<SetRow> rows = rows(d.train());
         assertEquals(40, rows.size());
@@ -428,7 +546,7 @@ class DatasetBuilderTest {
     void separateTestSetIsTakenWholeAndInOrder() throws IOException {
         Path testFile = writeTestFile("separate.csv", 30, null);
         Dataset d = DatasetBuilder.build(sc, raw(csv, 3), raw(testFile, 2), 4, new DatasetBuilder.Split(0.15, 0.0, 5),
-                null, null, Scaling.Kind.NONE, "separate");
+                null, null, Scaling.Kind.NONE, "separate", Precision.FLOAT64);
         List<SetRow> test = rows(d.test());
         assertEquals(30, d.testRows());
         assertEquals(30, test.size());
@@ -447,7 +565,7 @@ class DatasetBuilderTest {
     void separateTestSetNeedsATestFractionOfZero() throws IOException {
         Path testFile = writeTestFile("separate-frac.csv", 6, null);
         assertThrows(IllegalArgumentException.class, () -> DatasetBuilder.build(sc, raw(csv, 2), raw(testFile, 1), 2,
-                new DatasetBuilder.Split(0.1, 0.1, 5), null, null, Scaling.Kind.NONE, "separate"));
+                new DatasetBuilder.Split(0.1, 0.1, 5), null, null, Scaling.Kind.NONE, "separate", Precision.FLOAT64));
     }
 
     @Test
@@ -455,7 +573,8 @@ class DatasetBuilderTest {
         // Row 8 of 10 (line 9) carries a label the training data does not have.
         Path testFile = writeTestFile("separate-bad.csv", 10, "99");
         DataFormatException e = assertThrows(DataFormatException.class, () -> DatasetBuilder.build(sc, raw(csv, 2),
-                raw(testFile, 1), 2, new DatasetBuilder.Split(0.1, 0.0, 5), null, null, Scaling.Kind.NONE, "bad"));
+                raw(testFile, 1), 2, new DatasetBuilder.Split(0.1, 0.0, 5), null, null, Scaling.Kind.NONE, "bad",
+                Precision.FLOAT64));
         assertTrue(e.getMessage().contains("separate-bad.csv: line 9: label '99'"), e.getMessage());
     }
 
@@ -464,7 +583,8 @@ class DatasetBuilderTest {
         Path testFile = dir.resolve("narrow.csv");
         Files.writeString(testFile, "1,2,2\n3,4,7\n");
         DataFormatException e = assertThrows(DataFormatException.class, () -> DatasetBuilder.build(sc, raw(csv, 2),
-                raw(testFile, 1), 2, new DatasetBuilder.Split(0.1, 0.0, 5), null, null, Scaling.Kind.NONE, "bad"));
+                raw(testFile, 1), 2, new DatasetBuilder.Split(0.1, 0.0, 5), null, null, Scaling.Kind.NONE, "bad",
+                Precision.FLOAT64));
         assertTrue(e.getMessage().contains("narrow.csv"), e.getMessage());
         assertTrue(e.getMessage().contains("2 input features but the training data has 3"), e.getMessage());
     }
@@ -473,7 +593,7 @@ class DatasetBuilderTest {
     void givenClassesFixTheClassIndices() {
         List<String> classes = List.of("10", "7", "2", "11");
         Dataset d = DatasetBuilder.build(sc, raw(csv, 3), null, 2, new DatasetBuilder.Split(0.1, 0.1, 9), classes,
-                null, Scaling.Kind.NONE, "given");
+                null, Scaling.Kind.NONE, "given", Precision.FLOAT64);
         assertEquals(classes, d.classes());
         List<SetRow> all = new ArrayList<>(rows(d.train()));
         all.addAll(rows(d.validation()));
@@ -492,7 +612,8 @@ class DatasetBuilderTest {
         }
         int line = firstSeven + 2; // a header line, then row i on line i + 2
         Exception e = assertThrows(Exception.class, () -> DatasetBuilder.build(sc, raw(csv, 3), null, 2,
-                new DatasetBuilder.Split(0.1, 0.1, 9), List.of("2", "10"), null, Scaling.Kind.NONE, "given"));
+                new DatasetBuilder.Split(0.1, 0.1, 9), List.of("2", "10"), null, Scaling.Kind.NONE, "given",
+                Precision.FLOAT64));
         DataFormatException d = DataFormatException.findIn(e);
         assertNotNull(d, () -> "no DataFormatException in " + e);
         assertTrue(d.getMessage().contains("classes.csv: line " + line + ": label '7' is not one of"), d.getMessage());
@@ -502,7 +623,7 @@ class DatasetBuilderTest {
     void givenScalingIsAppliedAsIs() {
         Scaling given = new Scaling(Scaling.Kind.STANDARD, new double[] {100, -1, 2}, new double[] {0.5, 2, 0.25});
         Dataset d = DatasetBuilder.build(sc, raw(csv, 3), null, 2, new DatasetBuilder.Split(0.0, 0.0, 9), null,
-                given, Scaling.Kind.MINMAX, "given scaling");
+                given, Scaling.Kind.MINMAX, "given scaling", Precision.FLOAT64);
         assertSame(given, d.scaling());
         List<SetRow> train = rows(d.train());
         assertEquals(N, train.size());
@@ -537,6 +658,18 @@ class DatasetBuilderTest {
             }
         }
         assertEquals(N, next);
+    }
+
+    @Test
+    void forModelCutsEachPartitionIntoBoundedBlocksInInputOrder() {
+        List<String> classes = List.of("7", "10", "2");
+        Scaling scaling = new Scaling(Scaling.Kind.MINMAX, new double[] {10, 0.5, -4}, new double[] {0.1, 3, 0.125});
+        JavaRDD<Block> whole = DatasetBuilder.forModel(raw(csv, 3), classes, scaling, true);
+        JavaRDD<Block> bounded = DatasetBuilder.forModel(rawInBlocksOf(csv, 3, 4), classes, scaling, true, 5);
+        assertArrayEquals(assertBounded(whole, Block.rowsFor(FEATURES), Precision.FLOAT64, "whole"),
+                assertBounded(bounded, 5, Precision.FLOAT64, "bounded"));
+        assertEquals(N, rows(bounded).size());
+        assertEquals(bits(whole), bits(bounded));
     }
 
     @Test

@@ -11,7 +11,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.apache.hadoop.conf.Configuration;
@@ -110,7 +110,7 @@ class IdxReaderTest {
                 int item = next++;
                 assertEquals("item " + item, b.record(r));
                 for (int f = 0; f < PIXELS; f++) {
-                    assertEquals(pixel(item, f), b.x()[r * PIXELS + f], "pixel " + f + " of item " + item);
+                    assertEquals(pixel(item, f), b.value(r, f), "pixel " + f + " of item " + item);
                 }
                 assertEquals(Integer.toString(label(item)), b.labelNames()[b.labels()[r]], "label of item " + item);
             }
@@ -145,6 +145,49 @@ class IdxReaderTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} partitions, blocks of {1}")
+    @CsvSource({"1, 3", "2, 4", "3, 1"})
+    void readsEachRangeAsBoundedBlocksInOrder(int partitions, int rowsPerBlock) throws IOException {
+        Path images = writePair("bounded", "train", 17, true);
+        IdxReader.Pair pair = IdxReader.forImagesFile(conf(), images.toString());
+        var rdd = IdxReader.read(sc, pair, partitions, rowsPerBlock);
+        assertEquals(partitions, rdd.getNumPartitions());
+        List<Integer> sizes = rdd.map(RawBlock::rows).collect();
+        assertTrue(sizes.size() >= (17 + rowsPerBlock - 1) / rowsPerBlock, "several blocks: " + sizes);
+        for (int size : sizes) {
+            assertTrue(size >= 1 && size <= rowsPerBlock, "block of " + size + " rows");
+        }
+        assertEquals(17, checkItems(rdd.collect(), 0));
+    }
+
+    @Test
+    void float32PixelBlocksAreTheFloatOfTheFloat64Blocks() throws IOException {
+        writePair("prec", "train", 23, false);
+        DataSource source = new DataSource(dir.resolve("prec").toString(), DataSource.Format.IDX,
+                LabelColumn.LAST, CsvReader.Header.AUTO);
+        List<List<Block>> sets = new ArrayList<>();
+        for (org.sparkmlp.nn.Precision precision : org.sparkmlp.nn.Precision.values()) {
+            Dataset d = DatasetBuilder.build(sc, IdxReader.read(sc, IdxReader.forImagesFile(conf(),
+                    dir.resolve("prec/train-images-idx3-ubyte").toString()), 2, 4), null, 2,
+                    new DatasetBuilder.Split(0.2, 0.2, 3), null, null, org.sparkmlp.nn.Scaling.Kind.STANDARD,
+                    source.path(), precision, 3);
+            sets.add(d.train().collect());
+            d.release();
+        }
+        List<Block> floats = sets.get(0);
+        List<Block> doubles = sets.get(1);
+        assertEquals(doubles.size(), floats.size());
+        for (int b = 0; b < floats.size(); b++) {
+            Block f = floats.get(b);
+            Block d = doubles.get(b);
+            assertEquals(d.rows(), f.rows());
+            assertTrue(f.rows() <= 3, "bounded");
+            for (int i = 0; i < d.rows() * PIXELS; i++) {
+                assertEquals((float) d.x()[i], f.xFloat()[i], 0.0f, "value " + i + " of block " + b);
+            }
+        }
+    }
+
     @Test
     void pixelValuesAreUnsignedBytesAsDoubles() throws IOException {
         Path images = writePair("range", "train", 10, false);
@@ -152,10 +195,13 @@ class IdxReaderTest {
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         for (RawBlock b : blocks) {
-            for (double v : Arrays.copyOf(b.x(), b.rows() * PIXELS)) {
-                min = Math.min(min, v);
-                max = Math.max(max, v);
-                assertEquals(Math.rint(v), v, "whole numbers");
+            for (int r = 0; r < b.rows(); r++) {
+                for (int f = 0; f < PIXELS; f++) {
+                    double v = b.value(r, f);
+                    min = Math.min(min, v);
+                    max = Math.max(max, v);
+                    assertEquals(Math.rint(v), v, "whole numbers");
+                }
             }
         }
         assertEquals(0.0, min);
@@ -213,7 +259,7 @@ class IdxReaderTest {
                 LabelColumn.LAST, CsvReader.Header.AUTO);
         DataSource.Loaded loaded = source.loadForTraining(sc, 2, true);
         Dataset d = DatasetBuilder.build(sc, loaded.data(), loaded.test(), 2, new DatasetBuilder.Split(0.0, 0.0, 1),
-                null, null, org.sparkmlp.nn.Scaling.Kind.PIXEL, loaded.description());
+                null, null, org.sparkmlp.nn.Scaling.Kind.PIXEL, loaded.description(), org.sparkmlp.nn.Precision.FLOAT64);
         // Labels of items 0..9 are 0 3 1 4 7 0 3 1 4 2: six classes in numeric order.
         assertEquals(List.of("0", "1", "2", "3", "4", "7"), d.classes());
         assertEquals(10, d.trainRows());

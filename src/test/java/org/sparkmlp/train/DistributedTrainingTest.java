@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.RDD;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,13 +72,36 @@ class DistributedTrainingTest {
         DataSource source = new DataSource(csv.toString(), DataSource.Format.CSV, LabelColumn.LAST, CsvReader.Header.AUTO);
         DataSource.Loaded loaded = source.loadForTraining(sc, partitions, false);
         return DatasetBuilder.build(sc, loaded.data(), null, partitions,
-                new DatasetBuilder.Split(validation, test, seed), null, null, Scaling.Kind.STANDARD, "test data");
+                new DatasetBuilder.Split(validation, test, seed), null, null, Scaling.Kind.STANDARD, "test data",
+                Precision.FLOAT64);
     }
 
     /** All training rows as one block, in partition order. */
     private static Block oneBlock(Dataset d) {
-        List<Block> blocks = d.train().collect();
-        int n = blocks.get(0).features();
+        return concatenate(d.train().collect());
+    }
+
+    /** Rows of each training partition (the sum over its blocks). */
+    private static long[] partitionSizes(Dataset d) {
+        return d.train().glom().map(blocks -> blocks.stream().mapToLong(Block::rows).sum()).collect().stream()
+                .mapToLong(Long::longValue).toArray();
+    }
+
+    /** Each training partition's blocks, in order (blocks carry their partition's index). */
+    private static List<List<Block>> partitions(Dataset d) {
+        List<List<Block>> parts = new ArrayList<>();
+        for (int p = 0; p < d.train().getNumPartitions(); p++) {
+            parts.add(new ArrayList<>());
+        }
+        for (Block b : d.train().collect()) {
+            parts.get(b.index()).add(b);
+        }
+        return parts;
+    }
+
+    /** Blocks' rows, in order, as one block. */
+    private static Block concatenate(List<Block> blocks) {
+        int n = blocks.isEmpty() ? 0 : blocks.get(0).features();
         int rows = blocks.stream().mapToInt(Block::rows).sum();
         double[] x = new double[rows * n];
         int[] y = new int[rows];
@@ -102,7 +126,7 @@ class DistributedTrainingTest {
         new Kernel64(arch, Loss.CROSS_ENTROPY).accumulate(params, all.x(), all.y(), RowSelection.contiguous(0),
                 all.rows(), expected);
 
-        StepEngine engine = engine(d, arch, Loss.CROSS_ENTROPY, 9, StepEngine.TREE_THRESHOLD);
+        StepEngine engine = engine(d.train().rdd(), arch, Loss.CROSS_ENTROPY, 9, StepEngine.TREE_THRESHOLD);
         BatchPlan plan = new BatchPlan(engine.partitionSizes(), Long.MAX_VALUE);
         plan.nextStep();
         GradientSum got = engine.gradient(params, 0, plan.from(), plan.to());
@@ -119,28 +143,29 @@ class DistributedTrainingTest {
         Dataset d = dataset(blobs(301), partitions, 0.0, 0.0, 1);
         Architecture arch = new Architecture(new int[] {5, 4, 3}, Activation.RELU);
         double[] params = arch.glorotUniform(4);
-        List<Block> blocks = d.train().collect();
-        long[] sizes = blocks.stream().mapToLong(Block::rows).toArray();
+        long[] sizes = partitionSizes(d);
         BatchPlan plan = new BatchPlan(sizes, 40);
         plan.nextStep();
         plan.nextStep(); // the second step of the epoch
         // The rows of the step, gathered by hand from each partition's permutation.
         GradientSum expected = GradientSum.empty();
         Kernel64 kernel = new Kernel64(arch, Loss.MSE);
-        for (Block b : blocks) {
-            RowPermutation perm = new RowPermutation(b.rows(), 11, 2, b.index());
-            int from = plan.from()[b.index()];
-            kernel.accumulate(params, b.x(), b.y(), k -> perm.apply(from + k), plan.to()[b.index()] - from, expected);
+        List<List<Block>> parts = partitions(d);
+        for (int p = 0; p < parts.size(); p++) {
+            Block b = concatenate(parts.get(p));
+            RowPermutation perm = new RowPermutation(b.rows(), 11, 2, p);
+            int from = plan.from()[p];
+            kernel.accumulate(params, b.x(), b.y(), k -> perm.apply(from + k), plan.to()[p] - from, expected);
         }
-        GradientSum got = engine(d, arch, Loss.MSE, 11, StepEngine.TREE_THRESHOLD).gradient(params, 2, plan.from(),
-                plan.to());
+        GradientSum got = engine(d.train().rdd(), arch, Loss.MSE, 11, StepEngine.TREE_THRESHOLD).gradient(params, 2,
+                plan.from(), plan.to());
         assertEquals(40, got.rows());
         assertRelativelyClose(expected.gradient(), got.gradient(), 1e-12);
         d.release();
     }
 
-    private static StepEngine engine(Dataset d, Architecture arch, Loss loss, long seed, int treeThreshold) {
-        return new StepEngine(sc.sc(), d.train().rdd(), arch, loss, Precision.FLOAT64, seed, 2, treeThreshold);
+    private static StepEngine engine(RDD<Block> blocks, Architecture arch, Loss loss, long seed, int treeThreshold) {
+        return new StepEngine(sc.sc(), blocks, arch, loss, Precision.FLOAT64, seed, 2, treeThreshold);
     }
 
     @ParameterizedTest(name = "{0} partitions")
@@ -149,8 +174,8 @@ class DistributedTrainingTest {
         Dataset d = dataset(blobs(301), partitions, 0.0, 0.0, 1);
         Architecture arch = new Architecture(new int[] {5, 6, 3}, Activation.TANH);
         double[] params = arch.glorotUniform(5);
-        StepEngine direct = engine(d, arch, Loss.CROSS_ENTROPY, 13, Integer.MAX_VALUE);
-        StepEngine tree = engine(d, arch, Loss.CROSS_ENTROPY, 13, 1);
+        StepEngine direct = engine(d.train().rdd(), arch, Loss.CROSS_ENTROPY, 13, Integer.MAX_VALUE);
+        StepEngine tree = engine(d.train().rdd(), arch, Loss.CROSS_ENTROPY, 13, 1);
         assertEquals(0, direct.executorLevels());
         assertEquals(1, tree.executorLevels(), "depth 2 over " + partitions + " partitions: one executor level");
         BatchPlan plan = new BatchPlan(direct.partitionSizes(), 50);
@@ -173,6 +198,55 @@ class DistributedTrainingTest {
         assertArrayEquals(new int[] {2, 4}, StepEngine.levels(64, 3, 32), "depth 3: groups of 4, then of 16");
         assertArrayEquals(new int[] {4}, StepEngine.levels(100, 2, 32), "100 partitions: ⌈log₂⌉ = 7, groups of 16");
         assertEquals(7, StepEngine.groups(100, 4));
+    }
+
+    /**
+     * A partition cached as several blocks (all but the last of the same size) must give the step the same
+     * bits as the same rows in one block for a mini-batch (rows gathered across blocks), and the same sums
+     * to rounding for the full batch.
+     */
+    @ParameterizedTest(name = "batch {0}")
+    @ValueSource(longs = {40, 1000})
+    void aPartitionOfSeveralBlocksGivesTheSameBitsAsOneBlock(long batch) throws IOException {
+        Dataset d = dataset(blobs(301), 2, 0.0, 0.0, 1);
+        List<List<Block>> parts = partitions(d);
+        List<Block> whole = new ArrayList<>();
+        List<Block> split = new ArrayList<>();
+        for (int p = 0; p < parts.size(); p++) {
+            Block b = concatenate(parts.get(p)).withIndex(p);
+            whole.add(b);
+            int n = b.features();
+            for (int at = 0; at < b.rows(); at += 17) {
+                int rows = Math.min(17, b.rows() - at);
+                split.add(new Block(p, n, rows, java.util.Arrays.copyOfRange(b.x(), at * n, (at + rows) * n),
+                        java.util.Arrays.copyOfRange(b.y(), at, at + rows)));
+            }
+        }
+        Architecture arch = new Architecture(new int[] {5, 6, 3}, Activation.TANH);
+        double[] params = arch.glorotUniform(5);
+        long[] sizes = partitionSizes(d);
+        BatchPlan plan = new BatchPlan(sizes, batch);
+        plan.nextStep();
+        if (plan.hasNextStep()) {
+            plan.nextStep(); // a later step of the epoch, when there is one
+        }
+        GradientSum one = engine(sc.parallelize(whole, 2).rdd(), arch, Loss.CROSS_ENTROPY, 13, 32)
+                .gradient(params, 1, plan.from(), plan.to());
+        GradientSum several = engine(sc.parallelize(split, 2).rdd(), arch, Loss.CROSS_ENTROPY, 13, 32)
+                .gradient(params, 1, plan.from(), plan.to());
+        assertTrue(sc.parallelize(split, 2).glom().map(List::size).collect().stream().allMatch(k -> k > 1),
+                "every partition holds several blocks");
+        assertEquals(one.rows(), several.rows());
+        if (one.rows() < 301) {
+            // Gathered rows: the kernel's chunks do not depend on the blocks, so neither do the bits.
+            assertEquals(one.loss(), several.loss(), 0.0);
+            assertArrayEquals(one.gradient(), several.gradient(), 0.0);
+        } else {
+            // The full batch is read in place, chunk by chunk within each block: other chunks, other rounding.
+            assertEquals(one.loss(), several.loss(), 1e-12 * Math.abs(one.loss()));
+            assertRelativelyClose(one.gradient(), several.gradient(), 1e-12);
+        }
+        d.release();
     }
 
     @Test
@@ -201,7 +275,7 @@ class DistributedTrainingTest {
         Files.writeString(file, SparkTests.csv(SparkTests.circles(1000, 0.05, 17)));
         DataSource source = new DataSource(file.toString(), DataSource.Format.CSV, LabelColumn.LAST, CsvReader.Header.AUTO);
         Dataset d = DatasetBuilder.build(sc, source.loadForTraining(sc, 2, false).data(), null, 2,
-                new DatasetBuilder.Split(0.1, 0.2, 3), null, null, Scaling.Kind.STANDARD, "circles");
+                new DatasetBuilder.Split(0.1, 0.2, 3), null, null, Scaling.Kind.STANDARD, "circles", Precision.FLOAT64);
         TrainingConfig config = new TrainingConfig(new int[] {16}, Activation.TANH, Loss.CROSS_ENTROPY, 16, 25,
                 LearningRate.inverseTime(0.3, 1e-3), 3, 2, Precision.FLOAT64);
         Architecture arch = new Architecture(config.layerSizes(2, 2), Activation.TANH);

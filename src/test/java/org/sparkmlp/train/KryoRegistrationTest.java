@@ -32,6 +32,9 @@ class KryoRegistrationTest {
         Block b = roundTrip(new Block(3, 2, 2, new double[] {1, 2, 3, 4}, new int[] {1, 0}));
         assertEquals(3, b.index());
         assertArrayEquals(new double[] {1, 2, 3, 4}, b.x(), 0.0);
+        Block f = roundTrip(new Block(1, 2, 2, new float[] {1.5f, 2, 3, 4}, new int[] {0, 1}));
+        assertEquals(org.sparkmlp.nn.Precision.FLOAT32, f.precision());
+        assertArrayEquals(new float[] {1.5f, 2, 3, 4}, f.xFloat(), 0.0f);
 
         Architecture arch = new Architecture(new int[] {2, 3, 2}, Activation.TANH);
         GradientSum g = GradientSum.empty();

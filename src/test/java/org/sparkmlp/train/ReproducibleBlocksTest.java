@@ -14,6 +14,7 @@ import org.sparkmlp.data.DataSource;
 import org.sparkmlp.data.Dataset;
 import org.sparkmlp.data.DatasetBuilder;
 import org.sparkmlp.data.LabelColumn;
+import org.sparkmlp.nn.Precision;
 import org.sparkmlp.nn.Scaling;
 import org.sparkmlp.testing.SparkTests;
 
@@ -49,7 +50,8 @@ public class ReproducibleBlocksTest extends SharedJavaSparkContext {
     private Dataset build(Path file, long seed) {
         DataSource source = new DataSource(file.toString(), DataSource.Format.CSV, LabelColumn.LAST, CsvReader.Header.AUTO);
         return DatasetBuilder.build(jsc(), source.loadForTraining(jsc(), 3, false).data(), null, 3,
-                new DatasetBuilder.Split(0.2, 0.2, seed), null, null, Scaling.Kind.MINMAX, "circles");
+                new DatasetBuilder.Split(0.2, 0.2, seed), null, null, Scaling.Kind.MINMAX, "circles",
+                Precision.FLOAT64);
     }
 
     /** Each training row as text with its partition, exact bits of every feature, and label. */

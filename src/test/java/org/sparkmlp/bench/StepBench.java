@@ -1,0 +1,183 @@
+package org.sparkmlp.bench;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.sparkmlp.data.Block;
+import org.sparkmlp.data.CsvReader;
+import org.sparkmlp.data.DataSource;
+import org.sparkmlp.data.Dataset;
+import org.sparkmlp.data.DatasetBuilder;
+import org.sparkmlp.data.LabelColumn;
+import org.sparkmlp.nn.Activation;
+import org.sparkmlp.nn.Architecture;
+import org.sparkmlp.nn.BlockedRows;
+import org.sparkmlp.nn.GradientSum;
+import org.sparkmlp.nn.Kernel32;
+import org.sparkmlp.nn.Kernel64;
+import org.sparkmlp.nn.Loss;
+import org.sparkmlp.nn.Precision;
+import org.sparkmlp.nn.RowSelection;
+import org.sparkmlp.nn.Scaling;
+import org.sparkmlp.testing.SparkTests;
+import org.sparkmlp.train.BatchPlan;
+import org.sparkmlp.train.StepEngine;
+
+/**
+ * The cost of one training step against its floors, on Fashion-MNIST's training set cached as the trainer
+ * caches it (784-100-10 tanh, 2 partitions, local[2]): medians over many steps after a warm-up of
+ * <ul>
+ *   <li>{@code bare_ms}: the cheapest job on the cached partitions (nothing shipped, nothing computed);</li>
+ *   <li>{@code ship_ms}: the step's job with its weights shipped and a gradient-sized sum returned by each
+ *       partition, but no computation — Spark's real floor for a step;</li>
+ *   <li>{@code kernel64_ms}, {@code kernel512_ms}: the kernel alone on one partition's share of a batch of
+ *       128 and 1024 rows (partitions run in parallel, so one share is what a step waits for);</li>
+ *   <li>{@code step128_ms}, {@code step1024_ms}: whole steps at batch 128 and 1024.</li>
+ * </ul>
+ * Usage: {@code StepBench DATA_DIR [float32|float64] [steps]}; prints one JSON object.
+ *
+ * <p>{@code StepBench DATA_DIR PRECISION STEPS aggregation P1,P2,…} instead measures where the sums should
+ * be added: for each number of partitions, the median step at batch 1024 with every sum added on the driver
+ * and with one level of executors first (depth 2); one JSON object per line.
+ */
+public final class StepBench {
+    private StepBench() {
+    }
+
+    public static void main(String[] args) {
+        String data = args.length > 0 ? args[0] : "/usr/share/datasets/fashion-mnist";
+        Precision precision = Precision.fromId(args.length > 1 ? args[1] : "float64");
+        int steps = args.length > 2 ? Integer.parseInt(args[2]) : 400;
+        if (args.length > 4 && args[3].equals("aggregation")) {
+            for (String p : args[4].split(",")) {
+                aggregation(data, precision, steps, Integer.parseInt(p));
+            }
+            return;
+        }
+        int partitions = 2;
+        try (JavaSparkContext sc = new JavaSparkContext(SparkTests.conf("local[2]").setAppName("step-bench"))) {
+            DataSource source = new DataSource(data, DataSource.Format.AUTO, LabelColumn.LAST, CsvReader.Header.AUTO);
+            DataSource.Loaded loaded = source.loadForTraining(sc, partitions, false);
+            Dataset d = DatasetBuilder.build(sc, loaded.data(), null, partitions, new DatasetBuilder.Split(0.1, 0.0, 42),
+                    null, null, Scaling.Kind.PIXEL, "bench", precision);
+            Architecture arch = new Architecture(new int[] {d.features(), 100, d.classes().size()}, Activation.TANH);
+            double[] weights = arch.glorotUniform(42);
+            StepEngine engine = new StepEngine(sc.sc(), d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 2);
+            BatchPlan plan128 = new BatchPlan(engine.partitionSizes(), 128);
+            BatchPlan plan1024 = new BatchPlan(engine.partitionSizes(), 1024);
+
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("precision", precision.id());
+            out.put("partitions", partitions);
+            out.put("steps", steps);
+            out.put("bare_ms", median(steps, engine::bareJob));
+            out.put("ship_ms", median(steps, () -> engine.shipOnly(weights, next(plan128).from(), plan128.to())));
+            BlockedRows rows = Block.view(d.train().glom().first(), arch.inputs(), precision);
+            out.put("kernel64_ms", median(steps, () -> kernel(arch, weights, rows, 64, precision)));
+            out.put("kernel512_ms", median(steps, () -> kernel(arch, weights, rows, 512, precision)));
+            out.put("step128_ms", median(steps, () -> engine.gradient(weights, 0, next(plan128).from(), plan128.to())));
+            out.put("step1024_ms", median(Math.max(50, steps / 4),
+                    () -> engine.gradient(weights, 0, next(plan1024).from(), plan1024.to())));
+            out.put("cached_train_bytes", cachedBytes(sc, d));
+            out.put("train_values", d.trainRows() * d.features());
+            System.out.println(json(out));
+            d.release();
+        }
+    }
+
+    private static void aggregation(String data, Precision precision, int steps, int partitions) {
+        try (JavaSparkContext sc = new JavaSparkContext(SparkTests.conf("local[2]").setAppName("aggregation-bench"))) {
+            DataSource source = new DataSource(data, DataSource.Format.AUTO, LabelColumn.LAST, CsvReader.Header.AUTO);
+            DataSource.Loaded loaded = source.loadForTraining(sc, partitions, false);
+            Dataset d = DatasetBuilder.build(sc, loaded.data(), null, partitions, new DatasetBuilder.Split(0.1, 0.0, 42),
+                    null, null, Scaling.Kind.PIXEL, "bench", precision);
+            Architecture arch = new Architecture(new int[] {d.features(), 100, d.classes().size()}, Activation.TANH);
+            double[] weights = arch.glorotUniform(42);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("precision", precision.id());
+            out.put("partitions", partitions);
+            for (int threshold : new int[] {Integer.MAX_VALUE, 1}) {
+                StepEngine engine = new StepEngine(sc.sc(), d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42,
+                        2, threshold);
+                BatchPlan plan = new BatchPlan(engine.partitionSizes(), 1024);
+                out.put(engine.executorLevels() == 0 ? "driver_ms" : "executors_ms",
+                        median(steps, () -> engine.gradient(weights, 0, next(plan).from(), plan.to())));
+            }
+            System.out.println(json(out));
+            d.release();
+        }
+    }
+
+    /** The plan at its next step, starting a new epoch when the last one is used up. */
+    private static BatchPlan next(BatchPlan plan) {
+        if (!plan.hasNextStep()) {
+            plan.startEpoch();
+        }
+        plan.nextStep();
+        return plan;
+    }
+
+    private static final Map<Precision, Object> KERNELS = new java.util.EnumMap<>(Precision.class);
+
+    /** One partition's share of a step: {@code count} rows gathered in a scattered order, forward and backward. */
+    private static void kernel(Architecture arch, double[] weights, BlockedRows rows, int count, Precision precision) {
+        int stride = 7919; // prime: a scattered gather, as the step's permutation gives
+        RowSelection selection = k -> (int) ((long) k * stride % rows.rows());
+        GradientSum sum = GradientSum.empty();
+        if (precision == Precision.FLOAT32) {
+            Kernel32 k = (Kernel32) KERNELS.computeIfAbsent(precision, p -> new Kernel32(arch, Loss.CROSS_ENTROPY));
+            float[] w = (float[]) FLOATS.computeIfAbsent(arch, a -> {
+                float[] f = new float[weights.length];
+                Kernel32.round(weights, f);
+                return f;
+            });
+            k.accumulate(w, rows, selection, count, sum);
+        } else {
+            Kernel64 k = (Kernel64) KERNELS.computeIfAbsent(precision, p -> new Kernel64(arch, Loss.CROSS_ENTROPY));
+            k.accumulate(weights, rows, selection, count, sum);
+        }
+    }
+
+    private static final Map<Architecture, Object> FLOATS = new java.util.HashMap<>();
+
+    /** Median milliseconds of {@code n} runs after n/4 (at least 20) runs of warm-up. */
+    private static double median(int n, Runnable run) {
+        for (int i = 0; i < Math.max(20, n / 4); i++) {
+            run.run();
+        }
+        double[] ms = new double[n];
+        for (int i = 0; i < n; i++) {
+            long t = System.nanoTime();
+            run.run();
+            ms[i] = (System.nanoTime() - t) / 1e6;
+        }
+        Arrays.sort(ms);
+        return n % 2 == 1 ? ms[n / 2] : (ms[n / 2 - 1] + ms[n / 2]) / 2;
+    }
+
+    private static long cachedBytes(JavaSparkContext sc, Dataset d) {
+        long bytes = 0;
+        for (org.apache.spark.storage.RDDInfo info : sc.sc().getRDDStorageInfo()) {
+            if (info.id() == d.train().id()) {
+                bytes += info.memSize() + info.diskSize();
+            }
+        }
+        return bytes;
+    }
+
+    private static String json(Map<String, Object> m) {
+        StringBuilder b = new StringBuilder("{");
+        for (Map.Entry<String, Object> e : m.entrySet()) {
+            if (b.length() > 1) {
+                b.append(", ");
+            }
+            Object v = e.getValue();
+            String value = v instanceof Double x ? String.format(Locale.ROOT, "%.4f", x)
+                    : v instanceof String s ? "\"" + s + "\"" : String.valueOf(v);
+            b.append('"').append(e.getKey()).append("\": ").append(value);
+        }
+        return b.append('}').toString();
+    }
+}
