@@ -39,9 +39,9 @@ done
   echo "benchmark: Fashion-MNIST is missing at $data (apt-get install -y dataset-fashion-mnist)" >&2; exit 3; }
 
 if [[ $quick -eq 1 ]]; then
-  epochs=3 mllib_iters=5 jmh_opts=(-f 1 -wi 1 -i 2 -w 500ms -r 500ms)
+  epochs=3 mllib_iters=5 step_count=100 jmh_opts=(-f 1 -wi 1 -i 2 -w 500ms -r 500ms)
 else
-  epochs=10 mllib_iters=50,100 jmh_opts=(-f 1 -wi 3 -i 5 -w 1s -r 1s)
+  epochs=10 mllib_iters=50,100 step_count=400 jmh_opts=(-f 1 -wi 3 -i 5 -w 1s -r 1s)
 fi
 
 # The options Spark's own launcher passes on Java 17 (as in submit/local.sh and the pom).
@@ -121,15 +121,22 @@ else
 fi
 
 # 4. Ours, end to end: batch 128 (lr 0.1) and 1024 (lr 0.5), in both precisions when train has --precision.
+precisions=(default)
+given_precision=""
+for ((i = 0; i < ${#extra[@]}; i++)); do
+  case "${extra[i]}" in
+    --precision) given_precision="${extra[i + 1]:-}" ;;
+    --precision=*) given_precision="${extra[i]#--precision=}" ;;
+  esac
+done
+if [[ -n "$given_precision" ]]; then
+  precisions=(given)
+elif "$root/submit/local.sh" train --help 2>&1 | grep -q -- '--precision'; then
+  precisions=(float64 float32)
+fi
 if [[ $skip_ours -eq 1 ]]; then
   echo "skipped (--skip-ours)" > "$out/ours.skipped"
 else
-  precisions=(default)
-  if [[ " ${extra[*]-} " == *" --precision "* || " ${extra[*]-} " == *" --precision="* ]]; then
-    precisions=(given)
-  elif "$root/submit/local.sh" train --help 2>&1 | grep -q -- '--precision'; then
-    precisions=(float64 float32)
-  fi
   for precision in "${precisions[@]}"; do
     for run in 128:0.1 1024:0.5; do
       batch="${run%%:*}" lr="${run##*:}"
@@ -151,10 +158,15 @@ fi
 if [[ -n "${STEP_JSON:-}" ]]; then
   cp "$STEP_JSON" "$out/step.json"
 elif [[ -f "$root/target/test-classes/org/sparkmlp/bench/StepBench.class" ]]; then
-  log "StepBench: Spark's floor and our step ..."
-  run_java -Xmx3g org.sparkmlp.bench.StepBench > "$out/step.out" 2> "$out/step.log" \
-    || { tail -20 "$out/step.log" >&2; log "StepBench failed (see step.log)"; }
-  [[ -s "$out/step.out" ]] && cp "$out/step.out" "$out/step.json"
+  step_precisions=(float64 float32)
+  [[ -n "$given_precision" ]] && step_precisions=("$given_precision")
+  [[ ${precisions[0]} == default ]] && step_precisions=(float64)
+  for precision in "${step_precisions[@]}"; do
+    log "StepBench: Spark's floor and our step, $precision, $step_count steps per figure ..."
+    run_java -Xmx3g org.sparkmlp.bench.StepBench "$data" "$precision" "$step_count" >> "$out/step.out" \
+      2> "$out/step-$precision.log" || log "StepBench $precision failed (see step-$precision.log)"
+  done
+  if [[ -s "$out/step.out" ]]; then cp "$out/step.out" "$out/step.json"; fi
 fi
 
 python3 "$root/bench/table.py" "$out" | tee "$out/table.md"
