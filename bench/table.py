@@ -225,7 +225,7 @@ def main():
         row("**target**", "step at batch 128 / (ship + kernel)", st.get("precision", ""), verdict(v, 1.3), "",
             f"kernel on {share} rows: one partition's share" if share == 64 else "")
     if not steps:
-        row("**target**", "step at batch 128 / (ship + kernel at 128)", "", "not measured", "", "")
+        row("**target**", "step at batch 128 / (ship + kernel)", "", "not measured", "", "")
     mllib_ratio = (f"MLlib's DataFrame cache: {mllib['cached_train_bytes'] / mllib['raw_train_bytes']:.2f} "
                    f"× rows × features × 8 ({mllib['cached_train_bytes'] / 2**20:.0f} MB; its own stacked copy "
                    f"during fit: {mllib['internal_cache_peak_bytes'] / 2**20:.0f} MB more)") if mllib else "MLlib not measured"
