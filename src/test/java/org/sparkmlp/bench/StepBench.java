@@ -74,7 +74,7 @@ public final class StepBench {
             out.put("steps", steps);
             out.put("bare_ms", median(steps, engine::bareJob));
             out.put("ship_ms", median(steps, () -> engine.shipOnly(weights, next(plan128).from(), plan128.to())));
-            BlockedRows rows = Block.view(d.train().glom().first(), arch.inputs(), precision);
+            BlockedRows rows = Block.view(d.train().collectPartitions(new int[] {0})[0], arch.inputs(), precision);
             out.put("kernel64_ms", median(steps, () -> kernel(arch, weights, rows, 64, precision)));
             out.put("kernel512_ms", median(steps, () -> kernel(arch, weights, rows, 512, precision)));
             out.put("step128_ms", median(steps, () -> engine.gradient(weights, 0, next(plan128).from(), plan128.to())));
