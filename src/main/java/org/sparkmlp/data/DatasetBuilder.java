@@ -10,15 +10,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import org.apache.spark.Partition;
 import org.apache.spark.Partitioner;
-import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.rdd.ShuffledRDD;
 import org.apache.spark.storage.StorageLevel;
 import org.sparkmlp.nn.Precision;
 import org.sparkmlp.nn.Scaling;
 import scala.Tuple2;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
 
 /**
  * Turns raw blocks into the cached training, validation and test sets.
@@ -398,13 +404,60 @@ public final class DatasetBuilder {
         JavaRDD<Tuple2<Integer, Piece>> pieces = data.mapPartitionsWithIndex(
                 (p, it) -> new Cutter(it, first[p], sets.value(), classes.value(), set, offsets, total,
                         target.partitions()), true);
-        JavaRDD<Block> blocks = JavaPairRDD.fromJavaRDD(pieces)
-                .partitionBy(new ExactPartitioner(target.partitions()))
-                .values()
-                .mapPartitionsWithIndex((t, it) -> new Assembler(t, it, target, total, scaling), true);
+        ShuffledRDD<Integer, Piece, Piece> moved = new ShuffledRDD<>(pieces.rdd(),
+                new ExactPartitioner(target.partitions()), tag(Integer.class), tag(Piece.class), tag(Piece.class));
+        JavaRDD<Block> blocks = new JavaRDD<>(new Packed(moved, target, total, scaling), tag(Block.class));
         blocks.setName(SET_NAMES[set] + " blocks").persist(StorageLevel.MEMORY_AND_DISK());
         blocks.count();
         return blocks;
+    }
+
+    private static <T> ClassTag<T> tag(Class<T> type) {
+        return ClassTag$.MODULE$.apply(type);
+    }
+
+    /**
+     * The cached blocks of one set: the reduce side of the packing shuffle as an RDD class of its own. Every
+     * training step's task carries this RDD's lineage (up to the shuffle) and deserialises it; a named class
+     * with plain fields costs a fraction of the lambdas that {@code values().mapPartitionsWithIndex} would put
+     * there, each of which is resolved through reflection in every task.
+     */
+    private static final class Packed extends RDD<Block> {
+        private static final long serialVersionUID = 1L;
+        private final Target target;
+        private final long total;
+        private final Scaling scaling;
+
+        Packed(RDD<Tuple2<Integer, Piece>> moved, Target target, long total, Scaling scaling) {
+            super(moved, tag(Block.class));
+            this.target = target;
+            this.total = total;
+            this.scaling = scaling;
+        }
+
+        @Override
+        public scala.collection.Iterator<Block> compute(Partition split, TaskContext context) {
+            @SuppressWarnings("unchecked")
+            RDD<Tuple2<Integer, Piece>> moved = (RDD<Tuple2<Integer, Piece>>) (RDD<?>) firstParent(tag(Tuple2.class));
+            scala.collection.Iterator<Tuple2<Integer, Piece>> in = moved.iterator(split, context);
+            Iterator<Piece> pieces = new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return in.hasNext();
+                }
+
+                @Override
+                public Piece next() {
+                    return in.next()._2();
+                }
+            };
+            return CollectionConverters.asScala(new Assembler(split.index(), pieces, target, total, scaling));
+        }
+
+        @Override
+        public Partition[] getPartitions() {
+            return firstParent(tag(Tuple2.class)).partitions();
+        }
     }
 
     /** Where the blocks go: how many partitions, the width and length of a block, and its precision. */

@@ -20,7 +20,7 @@ public enum Activation {
         @Override
         void apply(float[] z, int from, int to) {
             for (int i = from; i < to; i++) {
-                z[i] = (float) Math.tanh(z[i]);
+                z[i] = tanhFloat(z[i]);
             }
         }
 
@@ -119,6 +119,21 @@ public enum Activation {
 
     /** {@link #multiplyByDerivative(double[], double[], int)} in float, for the float32 kernel. */
     abstract void multiplyByDerivative(float[] a, float[] delta, int length);
+
+    /**
+     * tanh to float precision through {@link Math#exp} (a JIT intrinsic) rather than {@link Math#tanh} (a native
+     * call in Java 17, several times slower, which made tanh a fifth of the float32 kernel's time):
+     * sign(z)·(1 − 2/(e^{2|z|} + 1)) in double. Its absolute error is about 1e-16, so its relative error is below
+     * float's 6e-8 for |z| ≥ 1e-8; below 1e-4, tanh z = z to float precision (the next term is z³/3).
+     * Infinities give ±1 and NaN stays NaN.
+     */
+    static float tanhFloat(float z) {
+        double a = Math.abs((double) z);
+        if (a < 1e-4) {
+            return z;
+        }
+        return (float) Math.copySign(1.0 - 2.0 / (Math.exp(2.0 * a) + 1.0), z);
+    }
 
     /** The name used on the command line and in model files. */
     public String id() {
