@@ -44,18 +44,8 @@ else
   epochs=10 mllib_iters=50,100 step_count=400 jmh_opts=(-f 1 -wi 3 -i 5 -w 1s -r 1s)
 fi
 
-# The options Spark's own launcher passes on Java 17 (as in submit/local.sh and the pom).
-spark_jvm_opts=(
-  -XX:+IgnoreUnrecognizedVMOptions --add-modules=jdk.incubator.vector
-  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
-  --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
-  --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED -Dio.netty.tryReflectionSetAccessible=true
-)
+# The JVM options Spark needs on Java 17.
+source "$root/submit/spark-jvm-options.sh"
 # One BLAS thread per task: Spark already runs a task per core, and PyTorch is pinned to one thread too.
 export OPENBLAS_NUM_THREADS=1
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"

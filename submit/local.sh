@@ -14,18 +14,8 @@ if [[ ! -f "$jar" || ! -f "$cp_file" || -n "$(find "$root/src/main" "$root/pom.x
   (cd "$root" && mvn -q -B -DskipTests package) >&2
 fi
 
-# The options Spark's own launcher passes on Java 17 (org.apache.spark.launcher.JavaModuleOptions).
-spark_jvm_opts=(
-  -XX:+IgnoreUnrecognizedVMOptions --add-modules=jdk.incubator.vector
-  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
-  --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
-  --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED -Dio.netty.tryReflectionSetAccessible=true
-)
+# The JVM options Spark needs on Java 17.
+source "$root/submit/spark-jvm-options.sh"
 
 # One BLAS thread per task: Spark already runs a task per core.
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"

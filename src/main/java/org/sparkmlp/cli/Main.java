@@ -94,8 +94,8 @@ public final class Main {
         if (code == ExitCode.OUT_OF_MEMORY) {
             return "out of memory (" + outOfMemory(t) + "). Give each task less data with more --partitions, give"
                     + " Java a larger heap (SPARK_MLP_JAVA_OPTS=-Xmx8g for submit/local.sh; --driver-memory and"
-                    + " --executor-memory before -- for submit/cluster.sh), or halve the cached data with"
-                    + " --precision float32";
+                    + " --executor-memory before -- for submit/cluster.sh), or cache floats, not doubles, with"
+                    + " --precision float32 (the default)";
         }
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof ModelFormatException || c instanceof Trainer.DivergedException || c instanceof OutputException) {
@@ -140,7 +140,7 @@ public final class Main {
     }
 
     private static final Pattern OOM_TEXT = Pattern.compile("OutOfMemoryError(?:: ([^\\n]*))?");
-    private static final Pattern EXIT_52 = Pattern.compile("exit(?:ed)?(?: with)? (?:code|status) 52\\b");
+    private static final Pattern EXIT_52 = Pattern.compile("(?i)exit(?:ed)?(?: with)?(?: exit)? (?:code|status):? 52\\b");
 
     static String version() {
         String v = Main.class.getPackage().getImplementationVersion();

@@ -30,7 +30,10 @@ final class SparkSetup {
                 .setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1")
                 // A cached element is a block of up to 32 MiB: Spark's default (check the unroll memory every 16
                 // elements) would let each task hold 512 MiB it has not accounted for before spilling to disk.
-                .setIfMissing("spark.storage.unrollMemoryCheckPeriod", "1");
+                .setIfMissing("spark.storage.unrollMemoryCheckPeriod", "1")
+                // A step's partial sum is 8 bytes a parameter: above Spark's 1 MiB default (131,072 parameters)
+                // every sum would detour through the block manager and a fetch, even in local mode.
+                .setIfMissing("spark.task.maxDirectResultSize", "64m");
         if (conf.get("spark.master", "").startsWith("local")) {
             // In local mode the executor is this JVM: on an OutOfMemoryError in a task Spark would call
             // System.exit(52) from the task thread, racing our one-line report and exit code. Depth 0 makes it

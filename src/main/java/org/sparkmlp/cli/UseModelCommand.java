@@ -48,7 +48,7 @@ final class UseModelCommand {
             }
             JavaRDD<Block> blocks = DatasetBuilder.forModel(loaded.data(), model.classes(), model.scaling(), true);
             Evaluation e = Evaluator.evaluate(sc.sc(), blocks.rdd(), model.parameters(), model.architecture(),
-                    model.loss(), Precision.FLOAT64);
+                    model.loss(), Precision.FLOAT64, Precision.FLOAT64);
             out.printf("rows %,d  loss %.6f  accuracy %.4f%n", e.rows(), e.loss(), e.accuracy());
             out.print(confusionTable(model.classes(), e.confusion()));
             if (outputs != null) {

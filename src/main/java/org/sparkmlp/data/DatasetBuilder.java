@@ -771,12 +771,12 @@ public final class DatasetBuilder {
         }
     }
 
-    /** Sends key k to partition k: the pieces already know their target. */
-    static final class ExactPartitioner extends Partitioner {
+    /** Sends key k to partition k: for keys that already are partition numbers (pieces, groups of sums). */
+    public static final class ExactPartitioner extends Partitioner {
         private static final long serialVersionUID = 1L;
         private final int partitions;
 
-        ExactPartitioner(int partitions) {
+        public ExactPartitioner(int partitions) {
             this.partitions = partitions;
         }
 

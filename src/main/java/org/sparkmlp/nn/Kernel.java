@@ -32,7 +32,7 @@ public abstract sealed class Kernel permits Kernel64, Kernel32 {
     /** Logits → ŷ and δ_L of one chunk in double, for {@link Loss}: K × CHUNK numbers each. */
     protected final double[] lossOut;
     protected final double[] lossDelta;
-    /** {@link #lossOut} as the last forward pass left it: logits (predict) or probabilities (otherwise). */
+    /** Correct predictions and summed loss of the last chunk. */
     private long correct;
     private double lossSum;
 
@@ -81,9 +81,8 @@ public abstract sealed class Kernel permits Kernel64, Kernel32 {
      */
     final void run(BlockedRows rows, RowSelection selection, int count, GradientSum into, boolean gradient,
                    long[] confusion) {
-        if (rows.precision() != precision()) {
-            throw new IllegalArgumentException("a " + precision().id() + " kernel cannot read " + rows.precision().id()
-                    + " rows");
+        if (rows.precision() != precision() && precision() == Precision.FLOAT32) {
+            throw new IllegalArgumentException("a float32 kernel cannot read " + rows.precision().id() + " rows");
         }
         if (count == 0) {
             return;
@@ -100,7 +99,7 @@ public abstract sealed class Kernel permits Kernel64, Kernel32 {
                 int inBlock = rows.rowInBlock(r);
                 m = Math.min(Math.min(CHUNK, count - done), rows.rowsPerBlock() - inBlock);
                 System.arraycopy(rows.labels(b), inBlock, labels, 0, m);
-                readInPlace(rows, b, inBlock * n0);
+                readInPlace(rows, b, inBlock * n0, m);
             } else {
                 m = Math.min(CHUNK, count - done);
                 for (int j = 0; j < m; j++) {
@@ -128,8 +127,8 @@ public abstract sealed class Kernel permits Kernel64, Kernel32 {
         }
     }
 
-    /** The chunk's inputs are block b's, from offset {@code at}. */
-    abstract void readInPlace(BlockedRows rows, int b, int at);
+    /** The chunk's inputs are block b's m rows from offset {@code at} (read in place where the widths agree). */
+    abstract void readInPlace(BlockedRows rows, int b, int at, int m);
 
     /** Copies n_0 inputs from block b at {@code from} into the gather buffer at {@code to}. */
     abstract void gatherRow(BlockedRows rows, int b, int from, int to);

@@ -65,7 +65,7 @@ public final class Kernel32 extends Kernel {
     }
 
     @Override
-    void readInPlace(BlockedRows rows, int b, int at) {
+    void readInPlace(BlockedRows rows, int b, int at, int m) {
         input = rows.floats(b);
         inputOffset = at;
     }

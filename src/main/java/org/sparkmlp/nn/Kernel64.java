@@ -2,7 +2,8 @@ package org.sparkmlp.nn;
 
 /**
  * The kernel in double ({@code dgemm}): exact enough for gradient checks against finite differences, and the
- * gradient is added straight into the double sum (BLAS β = 1).
+ * gradient is added straight into the double sum (BLAS β = 1). It also reads float rows, widening each chunk as
+ * it gathers it, so a model's double weights can be scored on a set cached in float32.
  */
 public final class Kernel64 extends Kernel {
     /** act[l] holds h_l for 1 ≤ l &lt; L; act[0] is the gather buffer; act[L] is the base class's lossOut. */
@@ -84,14 +85,29 @@ public final class Kernel64 extends Kernel {
     }
 
     @Override
-    void readInPlace(BlockedRows rows, int b, int at) {
-        input = rows.doubles(b);
-        inputOffset = at;
+    void readInPlace(BlockedRows rows, int b, int at, int m) {
+        if (rows.precision() == Precision.FLOAT64) {
+            input = rows.doubles(b);
+            inputOffset = at;
+        } else {
+            widen(rows.floats(b), at, act[0], 0, m * arch.inputs());
+            readGathered();
+        }
     }
 
     @Override
     void gatherRow(BlockedRows rows, int b, int from, int to) {
-        System.arraycopy(rows.doubles(b), from, act[0], to, arch.inputs());
+        if (rows.precision() == Precision.FLOAT64) {
+            System.arraycopy(rows.doubles(b), from, act[0], to, arch.inputs());
+        } else {
+            widen(rows.floats(b), from, act[0], to, arch.inputs());
+        }
+    }
+
+    private static void widen(float[] from, int at, double[] to, int toAt, int n) {
+        for (int i = 0; i < n; i++) {
+            to[toAt + i] = from[at + i];
+        }
     }
 
     @Override

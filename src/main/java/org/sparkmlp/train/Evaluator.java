@@ -26,14 +26,18 @@ public final class Evaluator {
     private Evaluator() {
     }
 
-    /** Evaluates {@code parameters} on every row of {@code blocks}, shipped in {@code precision}. */
+    /**
+     * Evaluates {@code parameters} on every row of {@code blocks}, cached in {@code data}'s width, with the
+     * kernel (and the weights shipped) in {@code precision}: float64 scores the double weights as a model file
+     * holds them, on any cached width.
+     */
     public static Evaluation evaluate(SparkContext sc, RDD<Block> blocks, double[] parameters, Architecture arch,
-                                      Loss loss, Precision precision) {
+                                      Loss loss, Precision data, Precision precision) {
         Broadcast<?> weights = Jobs.ship(sc, parameters, precision, null);
         try {
             int partitions = blocks.getNumPartitions();
             Part[] parts = new Part[partitions];
-            Jobs.run(sc, blocks, new Task(weights, arch, loss, precision), Jobs.all(partitions), Part.class, "evaluate",
+            Jobs.run(sc, blocks, new Task(weights, arch, loss, data, precision), Jobs.all(partitions), Part.class, "evaluate",
                     (p, part) -> parts[p] = part);
             int k = arch.classes();
             double lossSum = 0.0;
@@ -70,18 +74,20 @@ public final class Evaluator {
         private final Broadcast<?> weights;
         private final Architecture arch;
         private final Loss loss;
+        private final Precision data;
         private final Precision precision;
 
-        Task(Broadcast<?> weights, Architecture arch, Loss loss, Precision precision) {
+        Task(Broadcast<?> weights, Architecture arch, Loss loss, Precision data, Precision precision) {
             this.weights = weights;
             this.arch = arch;
             this.loss = loss;
+            this.data = data;
             this.precision = precision;
         }
 
         @Override
         public Part apply(TaskContext context, Iterator<Block> blocks) {
-            BlockedRows rows = GradientTask.view(blocks, arch, precision);
+            BlockedRows rows = GradientTask.view(blocks, arch, data);
             GradientSum sum = GradientSum.empty();
             Part part = new Part();
             part.confusion = new long[arch.classes() * arch.classes()];

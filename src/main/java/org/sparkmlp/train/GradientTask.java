@@ -25,7 +25,9 @@ import scala.runtime.AbstractFunction2;
  *
  * <p>It allocates per task, never per row, and nothing the size of the network: the gradient goes into a
  * {@link GradientSum} kept per thread and zeroed each task. That is safe because an executor serialises a
- * task's result on the task's own thread before the thread runs another task.
+ * task's result on the task's own thread before the thread runs another task, and on the executor-sum path
+ * the shuffle writer serialises the leaf inside the task. So a sum that {@link #gradient} returns is valid only
+ * until the next call on the same thread: never cache an RDD of them.
  */
 final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Block>, GradientSum> implements Serializable {
     private static final long serialVersionUID = 1L;

@@ -36,12 +36,18 @@ final class Jobs {
     /** Runs {@code task} on the given partitions of {@code rdd} as one job, labelled in Spark's UI. */
     static <T, U> void run(SparkContext sc, RDD<T> rdd, Function2<TaskContext, Iterator<T>, U> task,
                            List<Integer> partitions, Class<U> type, String label, ResultHandler<U> handler) {
-        sc.setLocalProperty("callSite.short", label);
-        sc.setLocalProperty("callSite.long", label);
         ClassTag<U> tag = ClassTag$.MODULE$.apply(type);
         List<Object> ids = new ArrayList<>(partitions);
         Seq<Object> seq = CollectionConverters.asScala(ids).toList();
-        sc.runJob(rdd, task, seq, new Handler<>(partitions, handler), tag);
+        sc.setLocalProperty("callSite.short", label);
+        sc.setLocalProperty("callSite.long", label);
+        try {
+            sc.runJob(rdd, task, seq, new Handler<>(partitions, handler), tag);
+        } finally {
+            // Later jobs and RDDs of this thread get their own call sites again.
+            sc.setLocalProperty("callSite.short", null);
+            sc.setLocalProperty("callSite.long", null);
+        }
     }
 
     /** Partitions 0 … n−1. */

@@ -3,13 +3,13 @@ package org.sparkmlp.train;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.Partitioner;
 import org.apache.spark.SparkContext;
 import org.apache.spark.TaskContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.rdd.ShuffledRDD;
 import org.sparkmlp.data.Block;
+import org.sparkmlp.data.DatasetBuilder;
 import org.sparkmlp.nn.Architecture;
 import org.sparkmlp.nn.GradientSum;
 import org.sparkmlp.nn.Loss;
@@ -38,10 +38,13 @@ import scala.runtime.AbstractFunction2;
  */
 public final class StepEngine {
     /**
-     * Partitions above which depth ≥ 2 reduces on executors. Measured on local[2] (2 cores), 784-100-10
-     * (636 KB per partial sum): up to 32 partitions the driver's merge is cheaper than a shuffle stage;
-     * see BENCHMARKS.md. On a cluster, where every sum crosses the network to the driver, set
-     * {@code --aggregation-depth} to 1 to force direct merging, or lower the partitions.
+     * Partitions above which depth ≥ 2 adds sums on executors first. Measured on local[2], 784-100-10 (636 KB a
+     * partial sum), batch 1024: with 8 and 16 partitions a step costs 48 and 61 ms when the driver adds every
+     * sum and 96 and 171 ms with a level of executors, whose extra shuffle stage costs more than it saves
+     * (BENCHMARKS.md). The executor level pays off where the driver's inbound bytes are the bottleneck — many
+     * partitions on a cluster — which one machine cannot measure; {@code --aggregation-depth 1} keeps every sum
+     * on the driver. Each executor-level step writes a shuffle of P partial sums, whose files Spark's
+     * ContextCleaner deletes once the driver has collected the step's RDD.
      */
     public static final int TREE_THRESHOLD = 32;
 
@@ -90,10 +93,6 @@ public final class StepEngine {
         return sizes.clone();
     }
 
-    public Precision precision() {
-        return precision;
-    }
-
     /** How many levels of executors add partial sums before the driver (0: the driver adds them all). */
     public int executorLevels() {
         return levels.length;
@@ -120,9 +119,12 @@ public final class StepEngine {
         Jobs.run(sc, train, new Nothing(), Jobs.all(partitions), Integer.class, "bare job", (p, n) -> { });
     }
 
-    /** Evaluates {@code weights} on a set cached like the training set. */
-    public Evaluation evaluate(RDD<Block> set, double[] weights) {
-        return Evaluator.evaluate(sc, set, weights, arch, loss, precision);
+    /**
+     * Evaluates {@code weights} on a set cached like the training set, with the kernel in {@code kernel}'s width:
+     * the training precision for the per-epoch validation, float64 for the model as it is written.
+     */
+    public Evaluation evaluate(RDD<Block> set, double[] weights, Precision kernel) {
+        return Evaluator.evaluate(sc, set, weights, arch, loss, precision, kernel);
     }
 
     private GradientSum run(double[] weights, int epoch, int[] from, int[] to, boolean compute) {
@@ -160,7 +162,7 @@ public final class StepEngine {
         for (int i = 0; i < levels.length; i++) {
             int groups = groups(partitions, levels[i]);
             ShuffledRDD<Integer, PartitionSums, PartitionSums> shuffled = new ShuffledRDD<>(keyed,
-                    new GroupPartitioner(groups), KEY, SUMS, SUMS);
+                    new DatasetBuilder.ExactPartitioner(groups), KEY, SUMS, SUMS);
             int nextShift = i + 1 < levels.length ? levels[i + 1] - levels[i] : 0;
             if (i + 1 < levels.length) {
                 keyed = shuffled.mapPartitionsWithIndex(new Regroup(partitions, nextShift), false, PAIR);
@@ -297,36 +299,6 @@ public final class StepEngine {
                 sums.merge(in.next()._2());
             }
             return sums;
-        }
-    }
-
-    /** Sends key g to reducer g: the keys are already group numbers. */
-    static final class GroupPartitioner extends Partitioner {
-        private static final long serialVersionUID = 1L;
-        private final int groups;
-
-        GroupPartitioner(int groups) {
-            this.groups = groups;
-        }
-
-        @Override
-        public int numPartitions() {
-            return groups;
-        }
-
-        @Override
-        public int getPartition(Object key) {
-            return (Integer) key;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof GroupPartitioner g && g.groups == groups;
-        }
-
-        @Override
-        public int hashCode() {
-            return groups;
         }
     }
 }

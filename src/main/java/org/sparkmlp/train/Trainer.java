@@ -10,6 +10,7 @@ import org.sparkmlp.data.Block;
 import org.sparkmlp.data.Dataset;
 import org.sparkmlp.nn.Architecture;
 import org.sparkmlp.nn.GradientSum;
+import org.sparkmlp.nn.Precision;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Per step: the {@link StepEngine} ships the weights and returns Σ∇ over the step's rows;
  * W ← W − η_t · (Σ∇ / rows). Per epoch: evaluate the validation set and tell the listener. The driver keeps
- * two weight arrays and alternates them, because in local mode a broadcast hands tasks the driver's own array.
+ * two weight arrays and alternates them: the update reads one and writes the other, and neither is copied.
  */
 public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
@@ -97,7 +98,7 @@ public final class Trainer {
                 step++;
             }
             trainingNanos += System.nanoTime() - start;
-            validation = evaluate(engine, data.validation(), current);
+            validation = evaluate(engine, data.validation(), current, config.precision());
             double seconds = (System.nanoTime() - start) / 1e9;
             EpochMetrics metrics = new EpochMetrics(epoch + 1, step, lr, lossSum / rows, (double) correct / rows,
                     validation == null ? Double.NaN : validation.loss(),
@@ -106,7 +107,8 @@ public final class Trainer {
             LOG.info("epoch {}: {}", epoch + 1, metrics);
             listener.epochEnded(metrics);
         }
-        Evaluation test = evaluate(engine, data.test(), current);
+        // The test set scores the model as model.json holds it: double weights (on the cached inputs).
+        Evaluation test = evaluate(engine, data.test(), current, Precision.FLOAT64);
         return new Result(current, history, step, trainingNanos / 1e9, validation, test);
     }
 
@@ -122,8 +124,9 @@ public final class Trainer {
         return check == 0.0;
     }
 
-    private static Evaluation evaluate(StepEngine engine, JavaRDD<Block> set, double[] parameters) {
-        return set == null ? null : engine.evaluate(set.rdd(), parameters);
+    private static Evaluation evaluate(StepEngine engine, JavaRDD<Block> set, double[] parameters,
+                                       Precision kernel) {
+        return set == null ? null : engine.evaluate(set.rdd(), parameters, kernel);
     }
 
     /**

@@ -58,11 +58,8 @@ public final class StepBench {
         }
         int partitions = 2;
         try (JavaSparkContext sc = new JavaSparkContext(SparkTests.conf("local[2]").setAppName("step-bench"))) {
-            DataSource source = new DataSource(data, DataSource.Format.AUTO, LabelColumn.LAST, CsvReader.Header.AUTO);
-            DataSource.Loaded loaded = source.loadForTraining(sc, partitions, false);
-            Dataset d = DatasetBuilder.build(sc, loaded.data(), null, partitions, new DatasetBuilder.Split(0.1, 0.0, 42),
-                    null, null, Scaling.Kind.PIXEL, "bench", precision);
-            Architecture arch = new Architecture(new int[] {d.features(), 100, d.classes().size()}, Activation.TANH);
+            Dataset d = load(sc, data, partitions, precision);
+            Architecture arch = network(d);
             double[] weights = arch.glorotUniform(42);
             StepEngine engine = new StepEngine(sc.sc(), d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 2);
             BatchPlan plan128 = new BatchPlan(engine.partitionSizes(), 128);
@@ -89,11 +86,8 @@ public final class StepBench {
 
     private static void aggregation(String data, Precision precision, int steps, int partitions) {
         try (JavaSparkContext sc = new JavaSparkContext(SparkTests.conf("local[2]").setAppName("aggregation-bench"))) {
-            DataSource source = new DataSource(data, DataSource.Format.AUTO, LabelColumn.LAST, CsvReader.Header.AUTO);
-            DataSource.Loaded loaded = source.loadForTraining(sc, partitions, false);
-            Dataset d = DatasetBuilder.build(sc, loaded.data(), null, partitions, new DatasetBuilder.Split(0.1, 0.0, 42),
-                    null, null, Scaling.Kind.PIXEL, "bench", precision);
-            Architecture arch = new Architecture(new int[] {d.features(), 100, d.classes().size()}, Activation.TANH);
+            Dataset d = load(sc, data, partitions, precision);
+            Architecture arch = network(d);
             double[] weights = arch.glorotUniform(42);
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("precision", precision.id());
@@ -108,6 +102,19 @@ public final class StepBench {
             System.out.println(json(out));
             d.release();
         }
+    }
+
+    /** The training set cached as the trainer caches it (pixels / 255, 10 % held out for validation). */
+    private static Dataset load(JavaSparkContext sc, String data, int partitions, Precision precision) {
+        DataSource source = new DataSource(data, DataSource.Format.AUTO, LabelColumn.LAST, CsvReader.Header.AUTO);
+        DataSource.Loaded loaded = source.loadForTraining(sc, partitions, false);
+        return DatasetBuilder.build(sc, loaded.data(), null, partitions, new DatasetBuilder.Split(0.1, 0.0, 42),
+                null, null, Scaling.Kind.PIXEL, "bench", precision);
+    }
+
+    /** The benchmark's network: inputs-100-classes, tanh. */
+    private static Architecture network(Dataset d) {
+        return new Architecture(new int[] {d.features(), 100, d.classes().size()}, Activation.TANH);
     }
 
     /** The plan at its next step, starting a new epoch when the last one is used up. */

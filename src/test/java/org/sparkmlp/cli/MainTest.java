@@ -249,9 +249,16 @@ class MainTest {
         Path second = dir.resolve("second");
         Run step = run("train", "--data", data.toString(), "--init-model", first.resolve("model.json").toString(),
                 "--epochs", "1", "--batch-size", "100", "--lr", "0.7", "--lr-schedule", "constant", "--val-fraction", "0",
-                "--test-fraction", "0", "--master", "local[2]", "--out", second.toString());
+                "--test-fraction", "0", "--precision", "float64", "--master", "local[2]", "--out", second.toString());
         assertEquals(ExitCode.OK, step.code(), step.err());
         Model end = ModelFile.read(second.resolve("model.json"));
+        // The same step in float32: weights shipped and gradient computed in float, the update in double.
+        Path third = dir.resolve("third");
+        Run step32 = run("train", "--data", data.toString(), "--init-model", first.resolve("model.json").toString(),
+                "--epochs", "1", "--batch-size", "100", "--lr", "0.7", "--lr-schedule", "constant", "--val-fraction", "0",
+                "--test-fraction", "0", "--precision", "float32", "--master", "local[2]", "--out", third.toString());
+        assertEquals(ExitCode.OK, step32.code(), step32.err());
+        Model end32 = ModelFile.read(third.resolve("model.json"));
 
         double[] x = {0.5, -1.0, 2.0, 1.5, 0.25, -0.5, -0.75, 2.0, 1.0, 0.1, 0.2, 0.3};
         GradientSum g = GradientSum.empty();
@@ -261,6 +268,7 @@ class MainTest {
         for (int i = 0; i < p.length; i++) {
             double expected = p[i] - 0.7 * g.gradient()[i] / 4;
             assertEquals(expected, end.parameters()[i], 1e-12 * Math.max(1, Math.abs(expected)), "parameter " + i);
+            assertEquals(expected, end32.parameters()[i], 1e-5 * Math.max(1, Math.abs(expected)), "float32 parameter " + i);
         }
     }
 }

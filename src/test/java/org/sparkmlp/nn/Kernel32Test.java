@@ -101,10 +101,30 @@ class Kernel32Test {
         int[][] y = {new int[4], new int[4]};
         assertThrows(IllegalArgumentException.class,
                 () -> BlockedRows.ofDoubles(2, new int[] {3, 4}, new double[][] {new double[8], new double[8]}, y));
-        BlockedRows floats = BlockedRows.of(2, 4, new float[8], new int[4]);
+        BlockedRows doubles = BlockedRows.of(2, 4, new double[8], new int[4]);
         Architecture arch = new Architecture(new int[] {2, 2}, Activation.TANH);
-        assertThrows(IllegalArgumentException.class, () -> new Kernel64(arch, Loss.MSE)
-                .accumulate(new double[arch.parameterCount()], floats, RowSelection.contiguous(0), 4, GradientSum.empty()));
+        assertThrows(IllegalArgumentException.class, () -> new Kernel32(arch, Loss.MSE)
+                .accumulate(new float[arch.parameterCount()], doubles, RowSelection.contiguous(0), 4, GradientSum.empty()));
+    }
+
+    @Test
+    void theDoubleKernelReadsFloatRowsAsTheirWidenedDoubles() {
+        int[] sizes = {7, 5, 3};
+        Architecture arch = new Architecture(sizes, Activation.RELU);
+        float[] x32 = floats(ReferenceNet.uniform(rnd, ROWS * sizes[0], -1, 1));
+        int[] y = ReferenceNet.labels(rnd, ROWS, 3);
+        double[] p = ReferenceNet.uniform(rnd, arch.parameterCount(), -1, 1);
+        int[] perm = ReferenceNet.permutation(rnd, ROWS);
+        for (RowSelection selection : new RowSelection[] {RowSelection.contiguous(0), ReferenceNet.gathered(perm)}) {
+            GradientSum fromFloats = GradientSum.empty();
+            new Kernel64(arch, Loss.CROSS_ENTROPY).accumulate(p, BlockedRows.of(sizes[0], ROWS, x32, y), selection, ROWS,
+                    fromFloats);
+            GradientSum fromDoubles = GradientSum.empty();
+            new Kernel64(arch, Loss.CROSS_ENTROPY).accumulate(p, BlockedRows.of(sizes[0], ROWS, widened(x32), y),
+                    selection, ROWS, fromDoubles);
+            assertEquals(fromDoubles.loss(), fromFloats.loss(), 0.0);
+            assertArrayEquals(fromDoubles.gradient(), fromFloats.gradient(), 0.0);
+        }
     }
 
     /** The rows in blocks of {@code per} rows (the last shorter). */
