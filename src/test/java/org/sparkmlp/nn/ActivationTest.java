@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The float activations of the float32 kernel against their double definitions. */
+/** The fast tanh of both kernels against {@link Math#tanh}, and the float activations against the double ones. */
 class ActivationTest {
 
     @Test
@@ -23,6 +23,24 @@ class ActivationTest {
         assertEquals(1.0f, Activation.tanhFloat(Float.POSITIVE_INFINITY));
         assertEquals(-1.0f, Activation.tanhFloat(Float.NEGATIVE_INFINITY));
         assertTrue(Float.isNaN(Activation.tanhFloat(Float.NaN)));
+    }
+
+    @Test
+    void fastDoubleTanhIsWithin1e14OfMathTanhAndAFewUlpsAwayFromZero() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (int i = 0; i < 200_000; i++) {
+            double z = Math.pow(10, rnd.nextDouble(-12, 1.6)) * (rnd.nextBoolean() ? 1 : -1);
+            double expected = Math.tanh(z);
+            double got = Activation.tanh(z);
+            assertEquals(expected, got, 1e-14 * Math.abs(expected), "tanh(" + z + ")");
+            if (Math.abs(z) >= 0.5) {
+                assertTrue(Math.abs(got - expected) <= 4 * Math.ulp(expected), "tanh(" + z + ") = " + got + ", expected " + expected);
+            }
+        }
+        assertEquals(0.0, Activation.tanh(0.0));
+        assertEquals(1.0, Activation.tanh(Double.POSITIVE_INFINITY));
+        assertEquals(-1.0, Activation.tanh(Double.NEGATIVE_INFINITY));
+        assertTrue(Double.isNaN(Activation.tanh(Double.NaN)));
     }
 
     @Test
