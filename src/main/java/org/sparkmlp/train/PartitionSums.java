@@ -87,7 +87,7 @@ public final class PartitionSums implements Serializable {
             }
             GradientSum other = sums[at];
             remove(at);
-            sum = (index & 1) == 0 ? sum.merge(other) : other.merge(sum);
+            sum = (index & 1) == 0 ? add(sum, other) : add(other, sum);
             level++;
             index >>= 1;
         }
@@ -98,6 +98,17 @@ public final class PartitionSums implements Serializable {
         nodes[size] = key(level, index);
         sums[size] = sum;
         size++;
+    }
+
+    /**
+     * left + right. An idle partition's sum (no rows, no array) on the left would make merge copy the whole
+     * right-hand gradient; taking the right-hand sum as it is gives the same bits without the copy.
+     */
+    private static GradientSum add(GradientSum left, GradientSum right) {
+        if (left.rows() == 0 && left.gradient() == null) {
+            return right;
+        }
+        return left.merge(right);
     }
 
     private int find(long key) {
