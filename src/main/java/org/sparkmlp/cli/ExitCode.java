@@ -20,6 +20,16 @@ public enum ExitCode {
         this.meaning = meaning;
     }
 
+    /** The exit code with this number (a command's return value); INTERNAL for a number of none. */
+    public static ExitCode of(int code) {
+        for (ExitCode c : values()) {
+            if (c.code == code) {
+                return c;
+            }
+        }
+        return INTERNAL;
+    }
+
     public int code() {
         return code;
     }

@@ -1,19 +1,39 @@
 package org.sparkmlp.cli;
 
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.sparkmlp.data.DataFormatException;
 import org.sparkmlp.io.ModelFormatException;
 import org.sparkmlp.train.Trainer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
- * Entry point: {@code train}, {@code evaluate} or {@code predict} with options. Every failure ends in one
- * line on stderr and its own {@link ExitCode}; a stack trace only for what must be a bug.
+ * Entry point: {@code train}, {@code evaluate}, {@code predict} (and {@code completion}, {@code help}) with
+ * options declared once, in the command classes, and parsed by picocli. Every failure ends in one line on
+ * stderr and its own {@link ExitCode}; a stack trace only for what must be a bug.
  */
-public final class Main {
-    private Main() {
+@Command(name = "spark-mlp", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Trains a multilayer perceptron with synchronous mini-batch SGD on Apache Spark.",
+        subcommands = {TrainCommand.class, UseModelCommand.Evaluate.class, UseModelCommand.Predict.class,
+                CompletionCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    /** No command: the help. */
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     public static void main(String[] args) {
@@ -23,26 +43,91 @@ public final class Main {
     /** Runs a command and returns its exit code (the tests call this; {@link #main} exits with it). */
     public static ExitCode run(String[] args, PrintStream out, PrintStream err) {
         try {
-            if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")
-                    || java.util.Arrays.asList(args).contains("--help")) {
-                out.print(Options.help());
-                return ExitCode.OK;
-            }
-            if (args[0].equals("--version")) {
-                out.println("spark-mlp " + version());
-                return ExitCode.OK;
-            }
-            String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
-            Options options = Options.parse(args[0], rest);
-            switch (options.command()) {
-                case "train" -> new TrainCommand(options, out).run();
-                case "evaluate" -> new UseModelCommand(options, out).evaluate();
-                case "predict" -> new UseModelCommand(options, out).predict();
-                default -> throw new Options.UsageException("unknown command " + options.command());
-            }
-            return ExitCode.OK;
+            return ExitCode.of(commandLine(args, out, err).execute(args));
         } catch (Throwable t) {
             return fail(t, err);
+        }
+    }
+
+    /**
+     * The command hierarchy, its defaults read from the files {@code args} name ({@code --defaults},
+     * {@code --preset}) and the jar, its output on {@code out}, and its failures mapped to exit codes on
+     * {@code err}.
+     */
+    static CommandLine commandLine(String[] args, PrintStream out, PrintStream err) {
+        CommandLine cl = new CommandLine(new Main());
+        Converters.register(cl);
+        cl.setUsageHelpWidth(110);
+        cl.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+        cl.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+        cl.setDefaultValueProvider(Defaults.load(valueOf(args, "--defaults"), valueOf(args, "--preset"))
+                .checkKeys(optionNames(cl)));
+        String exitCodes = exitCodes();
+        forEach(cl, c -> c.getCommandSpec().usageMessage().footerHeading("%nExit codes:%n").footer(exitCodes));
+        cl.setParameterExceptionHandler((e, given) -> {
+            e.getCommandLine().getErr().println("spark-mlp: " + usageMessage(e));
+            return ExitCode.USAGE.code();
+        });
+        cl.setExecutionExceptionHandler((e, c, parsed) -> fail(e, err).code());
+        return cl;
+    }
+
+    /** The one line for a command-line mistake, with where to look for the right form. */
+    private static String usageMessage(CommandLine.ParameterException e) {
+        CommandLine where = e.getCommandLine();
+        if (e instanceof CommandLine.UnmatchedArgumentException u && where.getParent() == null
+                && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+            return "unknown command '" + u.getUnmatched().get(0) + "' (expected "
+                    + String.join(", ", where.getSubcommands().keySet()) + ")";
+        }
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int nl = m.indexOf('\n');
+        return (nl < 0 ? m : m.substring(0, nl)) + " (see " + where.getCommandSpec().qualifiedName() + " --help)";
+    }
+
+    /** The value of {@code --name V} or {@code --name=V} among the arguments, else null. */
+    private static String valueOf(String[] args, String name) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals(name) && i + 1 < args.length) {
+                return args[i + 1];
+            }
+            if (args[i].startsWith(name + "=")) {
+                return args[i].substring(name.length() + 1);
+            }
+        }
+        return null;
+    }
+
+    /** Every option name of every command, without "--": the keys a defaults file may set. */
+    private static Set<String> optionNames(CommandLine cl) {
+        Set<String> names = new TreeSet<>();
+        forEach(cl, c -> c.getCommandSpec().options().forEach(o -> names.add(o.longestName().replaceFirst("^--?", ""))));
+        return names;
+    }
+
+    private static void forEach(CommandLine cl, java.util.function.Consumer<CommandLine> action) {
+        action.accept(cl);
+        cl.getSubcommands().values().forEach(sub -> forEach(sub, action));
+    }
+
+    private static String exitCodes() {
+        StringBuilder b = new StringBuilder();
+        for (ExitCode c : ExitCode.values()) {
+            b.append(String.format("  %d  %s%n", c.code(), c.meaning()));
+        }
+        return b.toString();
+    }
+
+    /** Where a command prints what it reports. */
+    static PrintWriter console(CommandSpec spec) {
+        return spec.commandLine().getOut();
+    }
+
+    /** {@code --version}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"spark-mlp " + version()};
         }
     }
 
@@ -58,7 +143,7 @@ public final class Main {
 
     /** The exit code of a failure, looking through Spark's wrapping for the cause a user can act on. */
     static ExitCode classify(Throwable t) {
-        if (t instanceof Options.UsageException) {
+        if (t instanceof UsageException) {
             return ExitCode.USAGE;
         }
         if (DataFormatException.findIn(t) != null) {

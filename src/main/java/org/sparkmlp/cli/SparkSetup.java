@@ -13,13 +13,13 @@ final class SparkSetup {
     }
 
     /**
-     * A context for {@code command}. Settings given by spark-submit or {@code --conf} win; ours only fill gaps,
+     * A context for {@code command}. The master is {@code master} when given on the command line or when
+     * spark-submit set none. Settings given by spark-submit or {@code --conf} win; ours only fill gaps,
      * except Kryo with required registration, which the job depends on.
      */
-    static JavaSparkContext start(Options options) {
-        SparkConf conf = new SparkConf().setAppName("spark-mlp " + options.command());
-        String master = options.get("master");
-        if (options.isExplicit("master") || !conf.contains("spark.master")) {
+    static JavaSparkContext start(String command, String master, boolean masterGiven) {
+        SparkConf conf = new SparkConf().setAppName("spark-mlp " + command);
+        if (masterGiven || !conf.contains("spark.master")) {
             conf.setMaster(master == null ? "local[*]" : master);
         }
         conf.set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")

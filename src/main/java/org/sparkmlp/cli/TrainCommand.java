@@ -1,18 +1,17 @@
 package org.sparkmlp.cli;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.sparkmlp.data.CsvReader;
 import org.sparkmlp.data.DataSource;
 import org.sparkmlp.data.Dataset;
 import org.sparkmlp.data.DatasetBuilder;
-import org.sparkmlp.data.LabelColumn;
 import org.sparkmlp.io.ModelFile;
 import org.sparkmlp.nn.Activation;
 import org.sparkmlp.nn.Architecture;
@@ -26,66 +25,156 @@ import org.sparkmlp.train.LearningRate;
 import org.sparkmlp.train.Trainer;
 import org.sparkmlp.train.TrainingConfig;
 import org.sparkmlp.train.TrainingListener;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code train}: read and split the data, run SGD, write model.json, metrics.jsonl and summary.json. */
-final class TrainCommand {
-    private final Options options;
-    private final PrintStream out;
+@Command(name = "train", sortOptions = false, mixinStandardHelpOptions = true,
+        description = "Trains a network; writes model.json, metrics.jsonl and summary.json to --out.")
+final class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
 
-    TrainCommand(Options options, PrintStream out) {
-        this.options = options;
-        this.out = out;
+    @Mixin
+    DataOptions input;
+
+    @Option(names = "--test", paramLabel = "PATH", description = "A separate test set (same format as --data);"
+            + " then --test-fraction must be 0.")
+    String test;
+
+    @Option(names = "--hidden", paramLabel = "N[,N...]", description = "Hidden layer sizes, e.g. 100 or 256,128;"
+            + " 0 for none (softmax regression). Default: ${DEFAULT-VALUE}.")
+    Converters.LayerSizes hidden;
+
+    @Option(names = "--activation", paramLabel = "tanh|relu|sigmoid", completionCandidates = Converters.ActivationIds.class,
+            description = "Hidden-layer activation. Default: ${DEFAULT-VALUE}.")
+    Activation activation;
+
+    @Option(names = "--loss", paramLabel = "cross-entropy|mse", completionCandidates = Converters.LossIds.class,
+            description = "Loss on the softmax output (mse: 1/2 sum of squared errors per row). Default: ${DEFAULT-VALUE}.")
+    Loss loss;
+
+    @Option(names = "--batch-size", paramLabel = "B", description = "Rows per SGD step over all partitions:"
+            + " 1 = online, >= training rows = full batch. Default: ${DEFAULT-VALUE}.")
+    Integer batchSize;
+
+    @Option(names = "--lr", paramLabel = "RATE", description = "Initial learning rate eta0. Default: ${DEFAULT-VALUE}.")
+    Double lr;
+
+    @Option(names = "--lr-schedule", paramLabel = "constant|inverse-time|exponential|step|cosine",
+            completionCandidates = Converters.ScheduleIds.class, description = "eta0; eta0/(1+k*t) with t the step;"
+            + " eta0*k^epoch; eta0*k^floor(epoch/lr-step-epochs); eta0*(1+cos(pi*t/T))/2. Default: ${DEFAULT-VALUE}.")
+    LearningRate.Schedule lrSchedule;
+
+    @Option(names = "--lr-decay", paramLabel = "K", description = "The schedule's k. Default: ${DEFAULT-VALUE}.")
+    Double lrDecay;
+
+    @Option(names = "--lr-step-epochs", paramLabel = "E", description = "Epochs between decays of the step schedule."
+            + " Default: ${DEFAULT-VALUE}.")
+    Integer lrStepEpochs;
+
+    @Option(names = "--epochs", paramLabel = "E", description = "Passes over the training rows. Default: ${DEFAULT-VALUE}.")
+    Integer epochs;
+
+    @Option(names = "--val-fraction", paramLabel = "F", description = "Fraction of --data held out for validation"
+            + " (stratified, seeded). Default: ${DEFAULT-VALUE}.")
+    Double valFraction;
+
+    @Option(names = "--test-fraction", paramLabel = "F", description = "Fraction of --data held out for the final test"
+            + " (stratified, seeded); ignored when the test set comes from --test or an IDX directory's t10k files."
+            + " Default: ${DEFAULT-VALUE}.")
+    Double testFraction;
+
+    @Option(names = "--scale", paramLabel = "auto|none|pixel|minmax|standard", completionCandidates = Converters.ScaleIds.class,
+            description = "Input scaling fitted on the training split and stored in the model; auto: pixel (x/255)"
+                    + " for IDX, minmax for CSV. Default: ${DEFAULT-VALUE}.")
+    Converters.ScaleChoice scale;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Seed of the split, the initial weights and every"
+            + " epoch's row order. Default: ${DEFAULT-VALUE}.")
+    Long seed;
+
+    @Option(names = "--init-model", paramLabel = "FILE", description = "Start from this model's weights,"
+            + " architecture, scaling and classes.")
+    String initModel;
+
+    @Option(names = "--aggregation-depth", paramLabel = "D", description = "Levels that add the gradient sums, the"
+            + " driver's included: 1 adds all on the driver; D >= 2 adds on executors first when there are more than"
+            + " 32 partitions. Default: ${DEFAULT-VALUE}.")
+    Integer aggregationDepth;
+
+    @Option(names = "--precision", paramLabel = "float32|float64", completionCandidates = Converters.PrecisionIds.class,
+            description = "Float width of the cached inputs, shipped weights and kernel (gradients are summed and the"
+                    + " model kept in double). Default: ${DEFAULT-VALUE}.")
+    Precision precision;
+
+    /** Read before the command line is parsed (it supplies defaults); declared here for help and completion. */
+    @Option(names = "--preset", paramLabel = "NAME", description = "Overlay the defaults with preset-NAME.properties"
+            + " from beside the defaults file (conf/), else from the jar; the command line still wins.")
+    String preset;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory for model.json, metrics.jsonl and"
+            + " summary.json. Default: ${DEFAULT-VALUE}.")
+    String out;
+
+    @Mixin
+    SparkOptions spark;
+
+    private PrintWriter console;
+
+    @Override
+    public Integer call() throws IOException {
+        console = Main.console(spec);
+        run();
+        return ExitCode.OK.code();
     }
 
-    void run() throws IOException {
+    private void run() throws IOException {
         // Everything that can be checked without Spark is checked first.
-        Model init = options.get("init-model") == null ? null : ModelFile.read(Path.of(options.get("init-model")));
+        Model init = initModel == null ? null : ModelFile.read(Path.of(initModel));
         TrainingConfig config = config(init);
-        DataSource source = dataSource(options);
-        DataSource testSource = options.get("test") == null ? null
-                : new DataSource(options.get("test"), source.format(), source.labelColumn(), source.header());
-        String scale = options.getChoice("scale", s -> {
-            if (!List.of("auto", "none", "pixel", "minmax", "standard").contains(s)) {
-                throw new IllegalArgumentException("unknown scaling '" + s + "' (expected auto, none, pixel, minmax or standard)");
-            }
-            return s;
-        });
-        double valFraction = options.getDouble("val-fraction", 0.0, 0.99);
-        double testFraction = options.getDouble("test-fraction", 0.0, 0.99);
-        int partitionsOption = options.get("partitions") == null ? 0 : options.getInt("partitions", 1);
-        if (options.get("test") == null) {
+        DataSource source = input.source();
+        DataSource testSource = test == null ? null
+                : new DataSource(test, source.format(), source.labelColumn(), source.header());
+        double valFraction = fraction(this.valFraction, "val-fraction");
+        double testFraction = fraction(this.testFraction, "test-fraction");
+        if (test == null) {
             try {
                 new DatasetBuilder.Split(valFraction, testFraction, 0);
             } catch (IllegalArgumentException e) {
-                throw new Options.UsageException("--val-fraction and --test-fraction: " + e.getMessage());
+                throw new UsageException("--val-fraction and --test-fraction: " + e.getMessage());
             }
         }
-        Outputs outputs = new Outputs(options.require("out")).prepare();
+        Outputs outputs = new Outputs(Commands.need(out, "out")).prepare();
 
         long started = System.nanoTime();
-        try (JavaSparkContext sc = SparkSetup.start(options)) {
+        try (JavaSparkContext sc = SparkSetup.start("train", spark.master, Commands.isExplicit(spec, "master"))) {
             String blas = SparkSetup.blasReport(sc);
-            out.println("BLAS: " + blas);
-            int partitions = partitionsOption > 0 ? partitionsOption : sc.defaultParallelism();
+            console.println("BLAS: " + blas);
+            int partitions = input.partitions(sc.defaultParallelism());
             DataSource.Loaded loaded = source.loadForTraining(sc, partitions, testSource == null);
-            DataSource.Loaded test = testSource == null ? null : testSource.loadForTraining(sc, partitions, false);
-            boolean separateTest = test != null || loaded.test() != null;
-            if (separateTest && options.isExplicit("test-fraction") && testFraction > 0) {
-                throw new Options.UsageException("--test-fraction " + testFraction + " conflicts with the separate test set "
-                        + (test != null ? options.get("test") : "in " + source.path()) + "; give one or the other");
+            DataSource.Loaded testSet = testSource == null ? null : testSource.loadForTraining(sc, partitions, false);
+            boolean separateTest = testSet != null || loaded.test() != null;
+            if (separateTest && Commands.isExplicit(spec, "test-fraction") && testFraction > 0) {
+                throw new UsageException("--test-fraction " + testFraction + " conflicts with the separate test set "
+                        + (testSet != null ? test : "in " + source.path()) + "; give one or the other");
             }
-            Scaling.Kind kind = scale.equals("auto")
+            Converters.ScaleChoice choice = Commands.need(scale, "scale");
+            Scaling.Kind kind = choice == Converters.ScaleChoice.AUTO
                     ? (loaded.format() == DataSource.Format.IDX ? Scaling.Kind.PIXEL : Scaling.Kind.MINMAX)
-                    : Scaling.Kind.fromId(scale);
+                    : Scaling.Kind.fromId(choice.id());
             if (init != null && init.architecture().inputs() != loaded.features()) {
-                throw new Options.UsageException("--init-model takes " + init.architecture().inputs()
+                throw new UsageException("--init-model takes " + init.architecture().inputs()
                         + " inputs but the data has " + loaded.features() + " features");
             }
-            Dataset data = DatasetBuilder.build(sc, loaded.data(), test != null ? test.data() : loaded.test(), partitions,
+            Dataset data = DatasetBuilder.build(sc, loaded.data(), testSet != null ? testSet.data() : loaded.test(), partitions,
                     new DatasetBuilder.Split(valFraction, separateTest ? 0.0 : testFraction, config.seed()),
                     init == null ? null : init.classes(), init == null ? null : init.scaling(), kind,
-                    loaded.description() + (test != null ? " + test " + test.description() : ""), config.precision());
-            out.printf("data: %s%n      %,d training, %,d validation, %,d test rows; %d features, %d classes; %d partitions%n",
+                    loaded.description() + (testSet != null ? " + test " + testSet.description() : ""), config.precision());
+            console.printf("data: %s%n      %,d training, %,d validation, %,d test rows; %d features, %d classes; %d partitions%n",
                     data.description(), data.trainRows(), data.validationRows(), data.testRows(), data.features(),
                     data.classes().size(), partitions);
 
@@ -105,60 +194,72 @@ final class TrainCommand {
         }
     }
 
+    private static double fraction(Double value, String option) {
+        double f = Commands.need(value, option);
+        if (!(f >= 0.0 && f <= 0.99)) {
+            throw new UsageException("--" + option + " must be between 0.0 and 0.99, got " + f);
+        }
+        return f;
+    }
+
+    private static int atLeast(Integer value, String option, int min) {
+        int v = Commands.need(value, option);
+        if (v < min) {
+            throw new UsageException("--" + option + " must be at least " + min + ", got " + v);
+        }
+        return v;
+    }
+
     private TrainingConfig config(Model init) {
-        int[] hidden = options.getSizes("hidden");
-        Activation activation = options.getChoice("activation", Activation::fromId);
-        Loss loss = options.getChoice("loss", Loss::fromId);
+        int[] sizes = hidden == null ? new int[0] : hidden.sizes();
+        Activation activation = Commands.need(this.activation, "activation");
+        Loss loss = Commands.need(this.loss, "loss");
         if (init != null) {
-            int[] sizes = init.architecture().sizes();
-            int[] initHidden = java.util.Arrays.copyOfRange(sizes, 1, sizes.length - 1);
-            if (options.isExplicit("hidden") && !java.util.Arrays.equals(hidden, initHidden)) {
-                throw new Options.UsageException("--hidden " + options.get("hidden") + " differs from --init-model's hidden layers "
+            int[] initSizes = init.architecture().sizes();
+            int[] initHidden = java.util.Arrays.copyOfRange(initSizes, 1, initSizes.length - 1);
+            if (Commands.isExplicit(spec, "hidden") && !java.util.Arrays.equals(sizes, initHidden)) {
+                throw new UsageException("--hidden " + hidden + " differs from --init-model's hidden layers "
                         + java.util.Arrays.toString(initHidden));
             }
-            if (options.isExplicit("activation") && activation != init.architecture().activation()) {
-                throw new Options.UsageException("--activation " + activation.id() + " differs from --init-model's "
+            if (Commands.isExplicit(spec, "activation") && activation != init.architecture().activation()) {
+                throw new UsageException("--activation " + activation.id() + " differs from --init-model's "
                         + init.architecture().activation().id());
             }
-            hidden = initHidden;
+            sizes = initHidden;
             activation = init.architecture().activation();
-            if (!options.isExplicit("loss")) {
+            if (!Commands.isExplicit(spec, "loss")) {
                 loss = init.loss();
             }
         }
-        LearningRate.Schedule schedule = options.getChoice("lr-schedule", LearningRate.Schedule::fromId);
-        double lr = options.getDouble("lr", Double.MIN_VALUE, 1e6);
-        double decay = options.getDouble("lr-decay", 0.0, 1e6);
+        LearningRate.Schedule schedule = Commands.need(lrSchedule, "lr-schedule");
+        double lr = Commands.need(this.lr, "lr");
+        if (!(lr > 0 && lr <= 1e6)) {
+            throw new UsageException("--lr must be above 0 and at most 1e6, got " + lr);
+        }
+        double decay = Commands.need(lrDecay, "lr-decay");
+        if (!(decay >= 0 && decay <= 1e6)) {
+            throw new UsageException("--lr-decay must be between 0 and 1e6, got " + decay);
+        }
         if ((schedule == LearningRate.Schedule.EXPONENTIAL || schedule == LearningRate.Schedule.STEP)
-                && !options.isExplicit("lr-decay")) {
+                && !Commands.isExplicit(spec, "lr-decay")) {
             // The default decay suits inverse-time (k per step); as a per-epoch factor it would stall training.
-            throw new Options.UsageException("--lr-schedule " + schedule.id() + " multiplies the rate by --lr-decay;"
+            throw new UsageException("--lr-schedule " + schedule.id() + " multiplies the rate by --lr-decay;"
                     + " give it explicitly, e.g. --lr-decay 0.9");
         }
-        int stepEpochs = options.getInt("lr-step-epochs", 1);
+        int stepEpochs = atLeast(lrStepEpochs, "lr-step-epochs", 1);
         LearningRate rate;
         try {
             rate = LearningRate.of(schedule, lr, decay, stepEpochs, 1);
         } catch (IllegalArgumentException e) {
-            throw new Options.UsageException("--lr-decay: " + e.getMessage());
+            throw new UsageException("--lr-decay: " + e.getMessage());
         }
-        return new TrainingConfig(hidden, activation, loss, options.getInt("batch-size", 1), options.getInt("epochs", 1),
-                rate, options.getLong("seed"), options.getInt("aggregation-depth", 1),
-                options.getChoice("precision", Precision::fromId));
-    }
-
-    static DataSource dataSource(Options options) {
-        String data = options.require("data");
-        if (!data.equals(DataSource.BUNDLED_DIGITS) && !data.contains("://") && !data.contains("*")
-                && !java.nio.file.Files.exists(Path.of(data.startsWith("file:") ? data.substring(5) : data))) {
-            throw new org.sparkmlp.data.DataFormatException(data, null, "no such file or directory");
-        }
-        return new DataSource(data, options.getChoice("format", DataSource.Format::fromId),
-                options.getChoice("label-column", LabelColumn::parse),
-                options.getChoice("header", h -> CsvReader.Header.valueOf(h.toUpperCase(java.util.Locale.ROOT))));
+        return new TrainingConfig(sizes, activation, loss, atLeast(batchSize, "batch-size", 1), atLeast(epochs, "epochs", 1),
+                rate, Commands.need(seed, "seed"), atLeast(aggregationDepth, "aggregation-depth", 1),
+                Commands.need(precision, "precision"));
     }
 
     private TrainingListener listener(Outputs outputs) {
+        PrintWriter out = console;
         return new TrainingListener() {
             @Override
             public void started(String architecture, long trainRows, long stepsPerEpoch, int epochs) {
@@ -189,7 +290,7 @@ final class TrainCommand {
         p.put("data", data.description());
         p.put("rows", Map.of("train", data.trainRows(), "validation", data.validationRows(), "test", data.testRows()));
         p.put("scaling", data.scaling().kind().id());
-        p.put("init_model", options.get("init-model"));
+        p.put("init_model", initModel);
         p.put("steps", result.steps());
         p.put("spark", sc.version());
         p.put("blas", blas);
@@ -219,7 +320,7 @@ final class TrainCommand {
         s.put("rows", Map.of("train", data.trainRows(), "validation", data.validationRows(), "test", data.testRows()));
         s.put("classes", data.classes());
         s.put("config", config.describe());
-        s.put("options", options.effective());
+        s.put("options", Commands.effective(spec));
         s.put("blas", blas);
         return s;
     }
@@ -237,6 +338,7 @@ final class TrainCommand {
     }
 
     private void report(Trainer.Result result, Outputs outputs) {
+        PrintWriter out = console;
         Evaluation test = result.test();
         if (test != null) {
             out.printf("test: loss %.4f  accuracy %.4f  (%,d rows)%n", test.loss(), test.accuracy(), test.rows());

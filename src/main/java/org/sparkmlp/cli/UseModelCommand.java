@@ -3,13 +3,14 @@ package org.sparkmlp.cli;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -24,26 +25,71 @@ import org.sparkmlp.nn.Precision;
 import org.sparkmlp.nn.Model;
 import org.sparkmlp.train.Evaluation;
 import org.sparkmlp.train.Evaluator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code evaluate} and {@code predict}: a model file applied to raw data, with the model's own scaling. */
-final class UseModelCommand {
-    private final Options options;
-    private final PrintStream out;
+abstract class UseModelCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
 
-    UseModelCommand(Options options, PrintStream out) {
-        this.options = options;
-        this.out = out;
+    @Option(names = "--model", paramLabel = "FILE", required = true, description = "The model file to use.")
+    String modelFile;
+
+    @Mixin
+    DataOptions input;
+
+    @Mixin
+    SparkOptions spark;
+
+    PrintWriter out;
+
+    @Override
+    public Integer call() throws IOException {
+        out = Main.console(spec);
+        run();
+        return ExitCode.OK.code();
+    }
+
+    abstract void run() throws IOException;
+
+    @Command(name = "evaluate", sortOptions = false, mixinStandardHelpOptions = true,
+            description = "Loss, accuracy and confusion matrix of a model on labelled data; evaluation.json when --out is given.")
+    static final class Evaluate extends UseModelCommand {
+        @Option(names = "--out", paramLabel = "DIR", description = "Write evaluation.json here (only when given).")
+        String outDir;
+
+        @Override
+        void run() throws IOException {
+            evaluate(Commands.isExplicit(spec, "out") ? outDir : null);
+        }
+    }
+
+    @Command(name = "predict", sortOptions = false, mixinStandardHelpOptions = true,
+            description = "Writes predictions.csv to --out: the predicted class and every class's probability per row.")
+    static final class Predict extends UseModelCommand {
+        @Option(names = "--out", paramLabel = "DIR", description = "Output directory for predictions.csv."
+                + " Default: ${DEFAULT-VALUE}.")
+        String outDir;
+
+        @Override
+        void run() throws IOException {
+            predict(Commands.need(outDir, "out"));
+        }
     }
 
     /** Loss, accuracy and confusion matrix; also evaluation.json when --out is given. */
-    void evaluate() throws IOException {
-        Model model = ModelFile.read(Path.of(options.require("model")));
-        DataSource source = TrainCommand.dataSource(options);
-        Outputs outputs = options.isExplicit("out") ? new Outputs(options.get("out")).prepare() : null;
-        try (JavaSparkContext sc = SparkSetup.start(options)) {
+    void evaluate(String outDir) throws IOException {
+        Model model = ModelFile.read(Path.of(modelFile));
+        DataSource source = input.source();
+        Outputs outputs = outDir != null ? new Outputs(outDir).prepare() : null;
+        try (JavaSparkContext sc = SparkSetup.start("evaluate", spark.master, Commands.isExplicit(spec, "master"))) {
             DataSource.Loaded loaded = load(sc, source, model);
             if (!loaded.labelled()) {
-                throw new Options.UsageException("evaluate needs labelled data, but " + source.path() + " has "
+                throw new UsageException("evaluate needs labelled data, but " + source.path() + " has "
                         + model.architecture().inputs() + " fields per record: inputs only");
             }
             JavaRDD<Block> blocks = DatasetBuilder.forModel(loaded.data(), model.classes(), model.scaling(), true);
@@ -53,7 +99,7 @@ final class UseModelCommand {
             out.print(confusionTable(model.classes(), e.confusion()));
             if (outputs != null) {
                 Map<String, Object> json = new LinkedHashMap<>();
-                json.put("model", options.get("model"));
+                json.put("model", modelFile);
                 json.put("data", loaded.description());
                 json.put("rows", e.rows());
                 json.put("loss", e.loss());
@@ -70,11 +116,11 @@ final class UseModelCommand {
      * predictions.csv in --out: a header, then one line per input row, in input order: the predicted class and
      * the probability of every class.
      */
-    void predict() throws IOException {
-        Model model = ModelFile.read(Path.of(options.require("model")));
-        DataSource source = TrainCommand.dataSource(options);
-        Outputs outputs = new Outputs(options.require("out")).prepare();
-        try (JavaSparkContext sc = SparkSetup.start(options)) {
+    void predict(String outDir) throws IOException {
+        Model model = ModelFile.read(Path.of(modelFile));
+        DataSource source = input.source();
+        Outputs outputs = new Outputs(outDir).prepare();
+        try (JavaSparkContext sc = SparkSetup.start("predict", spark.master, Commands.isExplicit(spec, "master"))) {
             DataSource.Loaded loaded = load(sc, source, model);
             JavaRDD<Block> blocks = DatasetBuilder.forModel(loaded.data(), model.classes(), model.scaling(),
                     loaded.labelled());
@@ -124,7 +170,7 @@ final class UseModelCommand {
     }
 
     private DataSource.Loaded load(JavaSparkContext sc, DataSource source, Model model) {
-        int partitions = options.get("partitions") == null ? sc.defaultParallelism() : options.getInt("partitions", 1);
+        int partitions = input.partitions(sc.defaultParallelism());
         return source.loadForModel(sc, model.architecture().inputs(), partitions);
     }
 

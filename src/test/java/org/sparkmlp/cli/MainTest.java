@@ -45,14 +45,77 @@ class MainTest {
     }
 
     @Test
-    void helpDocumentsEveryOptionAndExitCode() {
-        Run r = run("--help");
-        assertEquals(ExitCode.OK, r.code());
-        for (Options.Spec s : Options.SPECS) {
-            assertTrue(r.out().contains("--" + s.name()), "help lacks --" + s.name());
+    void everyCommandsHelpDocumentsEachOfItsOptionsWithItsDefaultAndTheExitCodes() {
+        picocli.CommandLine cl = Main.commandLine(new String[0], System.out, System.err);
+        Run top = run("--help");
+        assertEquals(ExitCode.OK, top.code());
+        for (String command : List.of("train", "evaluate", "predict", "completion")) {
+            assertTrue(top.out().contains(command), "top-level help lacks " + command);
+            Run r = run(command, "--help");
+            assertEquals(ExitCode.OK, r.code(), r.err());
+            for (picocli.CommandLine.Model.OptionSpec o : cl.getSubcommands().get(command).getCommandSpec().options()) {
+                assertTrue(r.out().contains(o.longestName()), command + " help lacks " + o.longestName());
+            }
+            for (ExitCode c : ExitCode.values()) {
+                assertTrue(r.out().replaceAll("\\s+", " ").contains(c.meaning()), command + " help lacks exit code " + c.code());
+            }
         }
-        for (ExitCode c : ExitCode.values()) {
-            assertTrue(r.out().contains(c.meaning()), "help lacks exit code " + c.code());
+        // Defaults come from conf/spark-mlp.properties (the copy in the jar) and show in the help.
+        assertTrue(run("train", "--help").out().replaceAll("\\s+", " ").contains("Default: inverse-time"));
+        // Not honoured as another option's value.
+        Run asValue = run("train", "--out", "--help");
+        assertEquals(ExitCode.USAGE, asValue.code(), asValue.out());
+    }
+
+    @Test
+    void readmeOptionTablesListExactlyTheDeclaredOptions() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        java.util.Set<String> documented = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\| `(--[a-z0-9-]+)").matcher(readme);
+        while (m.find()) {
+            documented.add(m.group(1));
+        }
+        java.util.Set<String> declared = new java.util.TreeSet<>();
+        picocli.CommandLine cl = Main.commandLine(new String[0], System.out, System.err);
+        for (picocli.CommandLine cmd : cl.getSubcommands().values()) {
+            for (picocli.CommandLine.Model.OptionSpec o : cmd.getCommandSpec().options()) {
+                if (!o.usageHelp() && !o.versionHelp()) {
+                    declared.add(o.longestName());
+                }
+            }
+        }
+        assertEquals(declared, documented, "README.md's option tables against the declared options");
+    }
+
+    @Test
+    void defaultsFileAndPresetAreOverlaidAndTheCommandLineWins() throws IOException {
+        Path defaults = dir.resolve("my.properties");
+        Files.writeString(defaults, "epochs=7\nbatch-size=16\n");
+        Files.writeString(dir.resolve("preset-tiny.properties"), "batch-size=64\nlr=0.05\n");
+        picocli.CommandLine cl = Main.commandLine(new String[] {"--defaults", defaults.toString(), "--preset", "tiny"},
+                System.out, System.err);
+        cl.parseArgs("train", "--defaults", defaults.toString(), "--preset", "tiny", "--lr", "0.3");
+        TrainCommand train = cl.getSubcommands().get("train").getCommand();
+        assertEquals(7, train.epochs);          // the defaults file over the jar's 15
+        assertEquals(64, train.batchSize);      // the preset over the defaults file
+        assertEquals(0.3, train.lr);            // the command line over the preset
+        assertEquals("cross-entropy", train.loss.id()); // the jar's default, untouched
+
+        Files.writeString(defaults, "epochs=7\nbatchsize=16\n");
+        Run typo = run("train", "--defaults", defaults.toString());
+        assertEquals(ExitCode.USAGE, typo.code(), typo.err());
+        assertTrue(typo.err().contains("unknown key 'batchsize'"), typo.err());
+        Run noPreset = run("train", "--preset", "nope");
+        assertEquals(ExitCode.USAGE, noPreset.code(), noPreset.err());
+        assertTrue(noPreset.err().contains("preset-nope.properties"), noPreset.err());
+    }
+
+    @Test
+    void completionScriptCoversCommandsOptionsAndChoices() {
+        Run r = run("completion");
+        assertEquals(ExitCode.OK, r.code(), r.err());
+        for (String word : List.of("train", "evaluate", "predict", "--batch-size", "--lr-schedule", "inverse-time", "float32")) {
+            assertTrue(r.out().contains(word), "completion script lacks " + word);
         }
     }
 
@@ -62,7 +125,8 @@ class MainTest {
                 new String[] {"train", "--batch-size", "0"}, new String[] {"train", "--lr", "fast"},
                 new String[] {"train", "--lr-schedule", "sometimes"}, new String[] {"train", "--hidden", "10,-3"},
                 new String[] {"train", "--epochs"}, new String[] {"fit"}, new String[] {"predict", "--epochs", "3"},
-                new String[] {"train", "--activation", "softplus"}, new String[] {"train", "--val-fraction", "1.5"})) {
+                new String[] {"train", "--activation", "softplus"}, new String[] {"train", "--val-fraction", "1.5"},
+                new String[] {"train", "--header", "maybe"}, new String[] {"evaluate", "--hidden", "3"})) {
             Run r = run(args);
             assertEquals(ExitCode.USAGE, r.code(), String.join(" ", args) + ": " + r.err());
             assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
@@ -151,8 +215,7 @@ class MainTest {
     @Test
     void aTaskOutOfMemoryInLocalModeFailsTheJobInsteadOfEndingTheJvm() {
         // Without SparkSetup's setting Spark's handler would call System.exit(52) here and end the test run.
-        Options options = Options.parse("train", new String[] {"--master", "local[2]"});
-        try (org.apache.spark.api.java.JavaSparkContext sc = SparkSetup.start(options)) {
+        try (org.apache.spark.api.java.JavaSparkContext sc = SparkSetup.start("train", "local[2]", true)) {
             Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
                     () -> sc.parallelize(List.of(1, 2), 2).map(i -> {
                         if (i == 2) {

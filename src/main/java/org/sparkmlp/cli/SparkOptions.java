@@ -1,0 +1,15 @@
+package org.sparkmlp.cli;
+
+import picocli.CommandLine.Option;
+
+/** Options every command has: where Spark runs, and which defaults file applies. */
+final class SparkOptions {
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master when not run by spark-submit,"
+            + " e.g. local[*], local[2], spark://host:7077. Default: ${DEFAULT-VALUE}.")
+    String master;
+
+    /** Read before the command line is parsed (it supplies the defaults); declared here for help and completion. */
+    @Option(names = "--defaults", paramLabel = "FILE", description = "The defaults file."
+            + " Default: $SPARK_MLP_DEFAULTS, else the copy in the jar.")
+    String defaults;
+}
