@@ -56,9 +56,13 @@ final class Outputs {
         writeText(name, toJson(JSON, content) + "\n");
     }
 
-    /** Adds a line to metrics.jsonl and rewrites it whole, so a reader never sees a partial line. */
-    void appendMetric(Map<String, Object> line) {
+    /** Adds a line to metrics.jsonl, written by the next {@link #flushMetrics}. */
+    void addMetric(Map<String, Object> line) {
         metricLines.add(toJson(JSON_LINE, line));
+    }
+
+    /** Rewrites metrics.jsonl whole with every line so far, so a reader never sees a partial line. */
+    void flushMetrics() {
         writeText("metrics.jsonl", String.join("\n", metricLines) + "\n");
     }
 

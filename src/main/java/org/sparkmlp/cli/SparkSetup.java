@@ -2,6 +2,8 @@ package org.sparkmlp.cli;
 
 import java.util.List;
 import java.util.stream.IntStream;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkmlp.nn.Blas;
@@ -15,10 +17,18 @@ final class SparkSetup {
     /**
      * A context for {@code command}. The master is {@code master} when given on the command line or when
      * spark-submit set none. Settings given by spark-submit or {@code --conf} win; ours only fill gaps,
-     * except Kryo with required registration, which the job depends on.
+     * except Kryo with required registration, which the job depends on. {@code verbose} shows Spark's INFO logs
+     * and console progress bar, which are hidden by default.
      */
-    static JavaSparkContext start(String command, String master, boolean masterGiven) {
+    static JavaSparkContext start(String command, String master, boolean masterGiven, boolean verbose) {
+        if (verbose) {
+            Configurator.setRootLevel(Level.INFO);
+            Configurator.setLevel("org.sparkmlp", Level.INFO);
+        }
         SparkConf conf = new SparkConf().setAppName("spark-mlp " + command);
+        if (verbose) {
+            conf.set("spark.ui.showConsoleProgress", "true");
+        }
         if (masterGiven || !conf.contains("spark.master")) {
             conf.setMaster(master == null ? "local[*]" : master);
         }

@@ -111,6 +111,10 @@ final class TrainCommand implements Callable<Integer> {
                     + " model kept in double). Default: ${DEFAULT-VALUE}.")
     Precision precision;
 
+    @Option(names = "--log-every", paramLabel = "N", description = "Also write a line to metrics.jsonl every N steps"
+            + " (0: one line per epoch only). Default: ${DEFAULT-VALUE}.")
+    long logEvery;
+
     /** Read before the command line is parsed (it supplies defaults); declared here for help and completion. */
     @Option(names = "--preset", paramLabel = "NAME", description = "Overlay the defaults with preset-NAME.properties"
             + " from beside the defaults file (conf/), else from the jar; the command line still wins.")
@@ -151,7 +155,7 @@ final class TrainCommand implements Callable<Integer> {
         Outputs outputs = new Outputs(Commands.need(out, "out")).prepare();
 
         long started = System.nanoTime();
-        try (JavaSparkContext sc = SparkSetup.start("train", spark.master, Commands.isExplicit(spec, "master"))) {
+        try (JavaSparkContext sc = spark.start("train", spec)) {
             String blas = SparkSetup.blasReport(sc);
             console.println("BLAS: " + blas);
             int partitions = input.partitions(sc.defaultParallelism());
@@ -258,27 +262,13 @@ final class TrainCommand implements Callable<Integer> {
                 Commands.need(precision, "precision"));
     }
 
+    /** The console's progress and metrics.jsonl, both listening to the run. */
     private TrainingListener listener(Outputs outputs) {
-        PrintWriter out = console;
-        return new TrainingListener() {
-            @Override
-            public void started(String architecture, long trainRows, long stepsPerEpoch, int epochs) {
-                out.printf("training %s: %,d rows, %,d steps per epoch, %d epochs%n", architecture, trainRows,
-                        stepsPerEpoch, epochs);
-            }
-
-            @Override
-            public void epochEnded(EpochMetrics m) {
-                out.printf("epoch %3d  steps %7d  lr %.5g  train_loss %.4f  val_loss %s  val_acc %s  %.2f s%n",
-                        m.epoch(), m.steps(), m.learningRate(), m.trainLoss(), fmt(m.validationLoss()),
-                        fmt(m.validationAccuracy()), m.seconds());
-                outputs.appendMetric(m.toMap());
-            }
-        };
-    }
-
-    private static String fmt(double v) {
-        return Double.isFinite(v) ? String.format("%.4f", v) : "-";
+        if (logEvery < 0) {
+            throw new UsageException("--log-every must be 0 (epochs only) or more, got " + logEvery);
+        }
+        return TrainingListener.all(new ConsoleProgress(console, ConsoleProgress.stdoutIsTerminal()),
+                new MetricsLog(outputs, logEvery));
     }
 
     private Map<String, Object> provenance(TrainingConfig config, Dataset data, Trainer.Result result, String blas,

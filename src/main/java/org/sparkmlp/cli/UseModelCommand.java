@@ -86,7 +86,7 @@ abstract class UseModelCommand implements Callable<Integer> {
         Model model = ModelFile.read(Path.of(modelFile));
         DataSource source = input.source();
         Outputs outputs = outDir != null ? new Outputs(outDir).prepare() : null;
-        try (JavaSparkContext sc = SparkSetup.start("evaluate", spark.master, Commands.isExplicit(spec, "master"))) {
+        try (JavaSparkContext sc = spark.start("evaluate", spec)) {
             DataSource.Loaded loaded = load(sc, source, model);
             if (!loaded.labelled()) {
                 throw new UsageException("evaluate needs labelled data, but " + source.path() + " has "
@@ -120,7 +120,7 @@ abstract class UseModelCommand implements Callable<Integer> {
         Model model = ModelFile.read(Path.of(modelFile));
         DataSource source = input.source();
         Outputs outputs = new Outputs(outDir).prepare();
-        try (JavaSparkContext sc = SparkSetup.start("predict", spark.master, Commands.isExplicit(spec, "master"))) {
+        try (JavaSparkContext sc = spark.start("predict", spec)) {
             DataSource.Loaded loaded = load(sc, source, model);
             JavaRDD<Block> blocks = DatasetBuilder.forModel(loaded.data(), model.classes(), model.scaling(),
                     loaded.labelled());

@@ -1,6 +1,7 @@
 package org.sparkmlp.train;
 
 import java.lang.management.GarbageCollectorMXBean;
+import java.nio.DoubleBuffer;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,6 +66,9 @@ public final class Trainer {
 
         double[] current = initial.clone();
         double[] next = new double[current.length];
+        // Read-only views of the two alternating arrays, made once: what step listeners see.
+        DoubleBuffer currentView = DoubleBuffer.wrap(current).asReadOnlyBuffer();
+        DoubleBuffer nextView = DoubleBuffer.wrap(next).asReadOnlyBuffer();
         List<EpochMetrics> history = new ArrayList<>();
         long step = 0;
         double trainingNanos = 0;
@@ -72,7 +76,11 @@ public final class Trainer {
         for (int epoch = 0; epoch < config.epochs(); epoch++) {
             long start = System.nanoTime();
             long gcStart = gcMillis();
+            // The Spark UI groups each epoch's jobs and names every step's.
+            String epochName = "epoch " + (epoch + 1) + "/" + config.epochs();
+            sc.setJobGroup("spark-mlp-epoch-" + (epoch + 1), epochName, false);
             plan.startEpoch();
+            long stepInEpoch = 0;
             double lossSum = 0.0;
             long correct = 0;
             long rows = 0;
@@ -80,6 +88,7 @@ public final class Trainer {
             while (plan.hasNextStep()) {
                 plan.nextStep();
                 lr = rate.at(step, epoch);
+                sc.setJobDescription(epochName + ", step " + (stepInEpoch + 1) + "/" + stepsPerEpoch);
                 GradientSum g = engine.gradient(current, epoch, plan.from(), plan.to());
                 if (!Double.isFinite(g.loss())) {
                     throw new DivergedException("training diverged at epoch " + (epoch + 1) + ", step " + (step + 1)
@@ -92,12 +101,20 @@ public final class Trainer {
                 double[] t = current;
                 current = next;
                 next = t;
+                DoubleBuffer v = currentView;
+                currentView = nextView;
+                nextView = v;
                 lossSum += g.loss();
                 correct += g.correct();
                 rows += g.rows();
                 step++;
+                stepInEpoch++;
+                listener.stepEnded(new StepMetrics(epoch + 1, config.epochs(), stepInEpoch, stepsPerEpoch, step,
+                        g.rows(), lr, g.loss() / g.rows(), lossSum / rows, rows, (System.nanoTime() - start) / 1e9),
+                        currentView);
             }
             trainingNanos += System.nanoTime() - start;
+            sc.setJobDescription(epochName + ", validation");
             validation = evaluate(engine, data.validation(), current, config.precision());
             double seconds = (System.nanoTime() - start) / 1e9;
             EpochMetrics metrics = new EpochMetrics(epoch + 1, step, lr, lossSum / rows, (double) correct / rows,
@@ -108,7 +125,11 @@ public final class Trainer {
             listener.epochEnded(metrics);
         }
         // The test set scores the model as model.json holds it: double weights (on the cached inputs).
+        sc.setJobGroup("spark-mlp-test", "test", false);
+        sc.setJobDescription("test");
         Evaluation test = evaluate(engine, data.test(), current, Precision.FLOAT64);
+        sc.clearJobGroup();
+        sc.setJobDescription(null);
         return new Result(current, history, step, trainingNanos / 1e9, validation, test);
     }
 

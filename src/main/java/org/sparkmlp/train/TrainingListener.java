@@ -1,15 +1,49 @@
 package org.sparkmlp.train;
 
+import java.nio.DoubleBuffer;
+import java.util.List;
+
 /**
- * Hears about a run as it goes, on the driver thread, between steps: {@link #started} once, then
- * {@link #epochEnded} after each epoch's validation. Slow listeners slow training; none is called per step.
+ * Hears about a run as it goes, on the driver thread, between steps: {@link #started} once, {@link #stepEnded}
+ * after every step's update, {@link #epochEnded} after each epoch's validation. Training waits for a listener, so
+ * a listener does little per step (the console redraws a few times a second, not per step).
  */
 public interface TrainingListener {
     /** Before the first step, with what the run will do. */
     default void started(String architecture, long trainRows, long stepsPerEpoch, int epochs) {
     }
 
+    /**
+     * After a step's update, with the parameters it produced: a read-only view of the driver's array, valid
+     * only during the call (the next step overwrites that array); copy what you keep.
+     */
+    default void stepEnded(StepMetrics metrics, DoubleBuffer parameters) {
+    }
+
     void epochEnded(EpochMetrics metrics);
 
     TrainingListener NONE = metrics -> { };
+
+    /** Every listener of {@code listeners}, told in their order. */
+    static TrainingListener all(TrainingListener... listeners) {
+        List<TrainingListener> list = List.of(listeners);
+        return new TrainingListener() {
+            @Override
+            public void started(String architecture, long trainRows, long stepsPerEpoch, int epochs) {
+                list.forEach(l -> l.started(architecture, trainRows, stepsPerEpoch, epochs));
+            }
+
+            @Override
+            public void stepEnded(StepMetrics metrics, DoubleBuffer parameters) {
+                for (TrainingListener l : list) {
+                    l.stepEnded(metrics, parameters);
+                }
+            }
+
+            @Override
+            public void epochEnded(EpochMetrics metrics) {
+                list.forEach(l -> l.epochEnded(metrics));
+            }
+        };
+    }
 }

@@ -215,7 +215,7 @@ class MainTest {
     @Test
     void aTaskOutOfMemoryInLocalModeFailsTheJobInsteadOfEndingTheJvm() {
         // Without SparkSetup's setting Spark's handler would call System.exit(52) here and end the test run.
-        try (org.apache.spark.api.java.JavaSparkContext sc = SparkSetup.start("train", "local[2]", true)) {
+        try (org.apache.spark.api.java.JavaSparkContext sc = SparkSetup.start("train", "local[2]", true, false)) {
             Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
                     () -> sc.parallelize(List.of(1, 2), 2).map(i -> {
                         if (i == 2) {

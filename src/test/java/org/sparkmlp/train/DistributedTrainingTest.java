@@ -289,6 +289,58 @@ class DistributedTrainingTest {
     }
 
     @Test
+    void theSparkUiNamesTheEpochAndStepOfEveryJobAndListenersHearEveryStep() throws Exception {
+        Path file = dir.resolve("circles-ui.csv");
+        Files.writeString(file, SparkTests.csv(SparkTests.circles(200, 0.05, 5)));
+        DataSource source = new DataSource(file.toString(), DataSource.Format.CSV, LabelColumn.LAST, CsvReader.Header.AUTO);
+        Dataset d = DatasetBuilder.build(sc, source.loadForTraining(sc, 2, false).data(), null, 2,
+                new DatasetBuilder.Split(0.1, 0.2, 3), null, null, Scaling.Kind.STANDARD, "circles", Precision.FLOAT64);
+        TrainingConfig config = new TrainingConfig(new int[] {4}, Activation.TANH, Loss.CROSS_ENTROPY, 50, 2,
+                LearningRate.inverseTime(0.3, 1e-3), 3, 2, Precision.FLOAT64);
+        Architecture arch = new Architecture(config.layerSizes(2, 2), Activation.TANH);
+        List<String[]> jobs = java.util.Collections.synchronizedList(new ArrayList<>());
+        org.apache.spark.scheduler.SparkListener ui = new org.apache.spark.scheduler.SparkListener() {
+            @Override
+            public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+                java.util.Properties p = start.properties();
+                jobs.add(new String[] {p.getProperty("spark.jobGroup.id"), p.getProperty("spark.job.description")});
+            }
+        };
+        sc.sc().addSparkListener(ui);
+        List<StepMetrics> steps = new ArrayList<>();
+        double[] lastSeen = new double[1];
+        try {
+            new Trainer(sc, config).train(d, arch, arch.glorotUniform(3), new TrainingListener() {
+                @Override
+                public void stepEnded(StepMetrics m, java.nio.DoubleBuffer parameters) {
+                    steps.add(m);
+                    assertTrue(parameters.isReadOnly());
+                    lastSeen[0] = parameters.get(0);
+                }
+
+                @Override
+                public void epochEnded(EpochMetrics m) {
+                }
+            });
+            sc.sc().listenerBus().waitUntilEmpty();
+        } finally {
+            sc.sc().removeSparkListener(ui);
+        }
+        // 140 training rows in steps of 50: 3 steps an epoch, 2 epochs.
+        assertEquals(6, steps.size());
+        assertEquals(List.of(1L, 2L, 3L, 1L, 2L, 3L), steps.stream().map(StepMetrics::stepInEpoch).toList());
+        assertEquals(3, steps.get(5).stepsPerEpoch());
+        assertEquals(140, steps.get(2).epochRows());
+        List<String> described = jobs.stream().map(j -> j[1]).toList();
+        for (String expected : List.of("epoch 1/2, step 1/3", "epoch 1/2, step 3/3", "epoch 1/2, validation",
+                "epoch 2/2, step 2/3", "test")) {
+            assertTrue(described.contains(expected), "no job described as '" + expected + "': " + described);
+        }
+        assertTrue(jobs.stream().anyMatch(j -> "spark-mlp-epoch-2".equals(j[0]) && "epoch 2/2, step 1/3".equals(j[1])));
+        d.release();
+    }
+
+    @Test
     void sameSeedGivesABitIdenticalModelAndAnotherSeedAnother() throws IOException {
         double[] first = trainBlobs(21);
         double[] second = trainBlobs(21);
