@@ -7,15 +7,17 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.spark.SparkException;
 import org.sparkmlp.data.DataFormatException;
 import org.sparkmlp.io.ModelFormatException;
 import org.sparkmlp.train.Trainer;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * Entry point: {@code train}, {@code evaluate}, {@code predict} (and {@code completion}, {@code help}) with
@@ -105,7 +107,7 @@ public final class Main implements Runnable {
         return names;
     }
 
-    private static void forEach(CommandLine cl, java.util.function.Consumer<CommandLine> action) {
+    private static void forEach(CommandLine cl, Consumer<CommandLine> action) {
         action.accept(cl);
         cl.getSubcommands().values().forEach(sub -> forEach(sub, action));
     }
@@ -166,7 +168,7 @@ public final class Main implements Runnable {
         if (t instanceof IllegalArgumentException) {
             return ExitCode.USAGE;
         }
-        if (t instanceof org.apache.spark.SparkException) {
+        if (t instanceof SparkException) {
             return ExitCode.SPARK;
         }
         return ExitCode.INTERNAL;

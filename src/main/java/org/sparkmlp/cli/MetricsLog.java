@@ -1,6 +1,7 @@
 package org.sparkmlp.cli;
 
 import java.nio.DoubleBuffer;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.sparkmlp.train.EpochMetrics;
 import org.sparkmlp.train.StepMetrics;
@@ -30,7 +31,7 @@ final class MetricsLog implements TrainingListener {
 
     @Override
     public void epochEnded(EpochMetrics m) {
-        Map<String, Object> line = new java.util.LinkedHashMap<>();
+        Map<String, Object> line = new LinkedHashMap<>();
         line.put("event", "epoch");
         line.putAll(m.toMap());
         outputs.addMetric(line);

@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.RDDInfo;
 import org.sparkmlp.data.DataSource;
 import org.sparkmlp.data.Dataset;
 import org.sparkmlp.data.DatasetBuilder;
@@ -220,10 +222,10 @@ final class TrainCommand implements Callable<Integer> {
         Loss loss = Commands.need(this.loss, "loss");
         if (init != null) {
             int[] initSizes = init.architecture().sizes();
-            int[] initHidden = java.util.Arrays.copyOfRange(initSizes, 1, initSizes.length - 1);
-            if (Commands.isExplicit(spec, "hidden") && !java.util.Arrays.equals(sizes, initHidden)) {
+            int[] initHidden = Arrays.copyOfRange(initSizes, 1, initSizes.length - 1);
+            if (Commands.isExplicit(spec, "hidden") && !Arrays.equals(sizes, initHidden)) {
                 throw new UsageException("--hidden " + hidden + " differs from --init-model's hidden layers "
-                        + java.util.Arrays.toString(initHidden));
+                        + Arrays.toString(initHidden));
             }
             if (Commands.isExplicit(spec, "activation") && activation != init.architecture().activation()) {
                 throw new UsageException("--activation " + activation.id() + " differs from --init-model's "
@@ -319,7 +321,7 @@ final class TrainCommand implements Callable<Integer> {
     private static long cachedBytes(JavaSparkContext sc, Dataset data) {
         int id = data.train().id();
         long bytes = 0;
-        for (org.apache.spark.storage.RDDInfo info : sc.sc().getRDDStorageInfo()) {
+        for (RDDInfo info : sc.sc().getRDDStorageInfo()) {
             if (info.id() == id) {
                 bytes += info.memSize() + info.diskSize();
             }

@@ -6,6 +6,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,10 +20,12 @@ import org.sparkmlp.data.DataSource;
 import org.sparkmlp.data.DatasetBuilder;
 import org.sparkmlp.io.AtomicFiles;
 import org.sparkmlp.io.ModelFile;
-import org.sparkmlp.nn.Kernel;
+import org.sparkmlp.nn.Architecture;
 import org.sparkmlp.nn.Kernel64;
-import org.sparkmlp.nn.Precision;
+import org.sparkmlp.nn.Kernel;
+import org.sparkmlp.nn.Loss;
 import org.sparkmlp.nn.Model;
+import org.sparkmlp.nn.Precision;
 import org.sparkmlp.train.Evaluation;
 import org.sparkmlp.train.Evaluator;
 import picocli.CommandLine.Command;
@@ -127,8 +130,8 @@ abstract class UseModelCommand implements Callable<Integer> {
             Broadcast<double[]> weights = sc.broadcast(model.parameters());
             List<String> classes = model.classes();
             int k = classes.size();
-            org.sparkmlp.nn.Architecture arch = model.architecture();
-            org.sparkmlp.nn.Loss loss = model.loss();
+            Architecture arch = model.architecture();
+            Loss loss = model.loss();
             // One text chunk per block: the blocks of a partition come in row order.
             JavaRDD<String> lines = blocks.map(b -> {
                 double[] probs = new double[b.rows() * k];
@@ -200,9 +203,9 @@ abstract class UseModelCommand implements Callable<Integer> {
     }
 
     private static List<List<Long>> confusionRows(int k, long[] confusion) {
-        List<List<Long>> rows = new java.util.ArrayList<>();
+        List<List<Long>> rows = new ArrayList<>();
         for (int t = 0; t < k; t++) {
-            List<Long> row = new java.util.ArrayList<>();
+            List<Long> row = new ArrayList<>();
             for (int p = 0; p < k; p++) {
                 row.add(confusion[t * k + p]);
             }
