@@ -19,6 +19,7 @@ import org.sparkmlp.nn.Loss;
 import org.sparkmlp.nn.Model;
 import org.sparkmlp.nn.Precision;
 import org.sparkmlp.nn.Scaling;
+import org.sparkmlp.report.ClassMetrics;
 import org.sparkmlp.train.EpochMetrics;
 import org.sparkmlp.train.Evaluation;
 import org.sparkmlp.train.LearningRate;
@@ -308,6 +309,11 @@ final class TrainCommand implements Callable<Integer> {
         s.put("val_accuracy", last.validationAccuracy());
         s.put("test_loss", test == null ? null : test.loss());
         s.put("test_accuracy", test == null ? null : test.accuracy());
+        if (test != null) {
+            int k = data.classes().size();
+            s.put("test_confusion", ClassMetrics.rows(test.confusion(), k));
+            s.put("test_per_class", ClassMetrics.toJson(data.classes(), ClassMetrics.of(test.confusion(), k)));
+        }
         s.put("epochs", epochs.size());
         s.put("steps", result.steps());
         s.put("seconds", seconds);

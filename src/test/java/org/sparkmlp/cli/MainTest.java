@@ -275,6 +275,17 @@ class MainTest {
             assertTrue(summary.has(key), "summary lacks " + key);
         }
         assertEquals(3, summary.get("epochs").asInt());
+        long testRows = summary.get("rows").get("test").asLong();
+        long counted = 0;
+        for (JsonNode row : summary.get("test_confusion")) {
+            for (JsonNode n : row) {
+                counted += n.asLong();
+            }
+        }
+        assertEquals(testRows, counted, "test_confusion counts every test row");
+        assertEquals(2, summary.get("test_per_class").size());
+        assertEquals(summary.get("test_confusion").get(1).get(0).asLong() + summary.get("test_confusion").get(1).get(1).asLong(),
+                summary.get("test_per_class").get(1).get("support").asLong());
         try (Stream<Path> files = Files.list(out)) {
             assertEquals(List.of("metrics.jsonl", "model.json", "summary.json"),
                     files.map(p -> p.getFileName().toString()).sorted().toList(), "no temporary files left");
