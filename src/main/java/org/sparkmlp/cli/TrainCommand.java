@@ -32,9 +32,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code train}: read and split the data, run SGD, write model.json, metrics.jsonl and summary.json. */
+/** {@code train}: read and split the data, run SGD, write model.json, metrics.jsonl, summary.json and the report. */
 @Command(name = "train", sortOptions = false, mixinStandardHelpOptions = true,
-        description = "Trains a network; writes model.json, metrics.jsonl and summary.json to --out.")
+        description = "Trains a network; writes model.json, metrics.jsonl, summary.json and report.html to --out.")
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -117,8 +117,8 @@ final class TrainCommand implements Callable<Integer> {
             + " from beside the defaults file (conf/), else from the jar; the command line still wins.")
     String preset;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output directory for model.json, metrics.jsonl and"
-            + " summary.json. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory for model.json, metrics.jsonl,"
+            + " summary.json and report.html. Default: ${DEFAULT-VALUE}.")
     String out;
 
     @Mixin
@@ -190,6 +190,7 @@ final class TrainCommand implements Callable<Integer> {
             Map<String, Object> summary = summary(config, data, result, blas, cachedBytes(sc, data),
                     (System.nanoTime() - started) / 1e9);
             outputs.writeJson("summary.json", summary);
+            outputs.writeReport();
             data.release();
             report(result, outputs);
         }
@@ -352,6 +353,6 @@ final class TrainCommand implements Callable<Integer> {
             out.println("test: no test set");
         }
         out.println("wrote " + outputs.path("model.json") + ", " + outputs.path("metrics.jsonl") + ", "
-                + outputs.path("summary.json"));
+                + outputs.path("summary.json") + ", " + outputs.path("report.html"));
     }
 }
