@@ -4,6 +4,7 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.io.ByteArrayOutputStream;
+import java.text.DecimalFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -99,6 +100,15 @@ public final class Charts {
         x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         NumberAxis y = (NumberAxis) plot.getRangeAxis();
         y.setAutoRangeIncludesZero(false);
+        // JFreeChart's default switches to "1.9925E-1" for ticks finer than 1e-4, as a learning rate's are.
+        double largest = 0;
+        for (int s = 0; s < data.getSeriesCount(); s++) {
+            for (int i = 0; i < data.getItemCount(s); i++) {
+                double v = Math.abs(data.getYValue(s, i));
+                largest = Double.isFinite(v) ? Math.max(largest, v) : largest;
+            }
+        }
+        y.setNumberFormatOverride(largest > 0 && largest < 1e-3 ? new DecimalFormat("0.###E0") : new DecimalFormat("0.########"));
         if (Double.isFinite(level)) {
             ValueMarker marker = new ValueMarker(level, TEST, new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
                     BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));

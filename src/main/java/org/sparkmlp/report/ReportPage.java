@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -134,19 +133,27 @@ final class ReportPage {
         }
         for (Map.Entry<String, byte[]> chart : charts.entrySet()) {
             String file = chart.getKey();
+            String caption = caption(file, testShown(file));
             b.append("<figure><img src=\"data:image/png;base64,").append(Base64.getEncoder().encodeToString(chart.getValue()))
                     .append("\" width=\"").append(Charts.WIDTH).append("\" height=\"").append(Charts.HEIGHT)
-                    .append("\" alt=\"").append(Html.escape(caption(file))).append("\">")
-                    .append("<figcaption>").append(Html.escape(caption(file))).append(" (<a href=\"")
+                    .append("\" alt=\"").append(Html.escape(caption)).append("\">")
+                    .append("<figcaption>").append(Html.escape(caption)).append(" (<a href=\"")
                     .append(Html.escape(file)).append("\">").append(Html.escape(file)).append("</a>)</figcaption></figure>\n");
         }
         b.append("</section>\n");
     }
 
-    private static String caption(String file) {
+    /** Whether the chart draws the test figure as a level line: when summary.json has it. */
+    private boolean testShown(String file) {
+        String field = file.equals(Report.LOSS_PNG) ? "test_loss" : file.equals(Report.ACCURACY_PNG) ? "test_accuracy" : null;
+        return field != null && run.summary() != null && run.summary().path(field).isNumber();
+    }
+
+    private static String caption(String file, boolean testShown) {
+        String test = testShown ? ", the test figure as a dashed line" : "";
         return switch (file) {
-            case Report.LOSS_PNG -> "Training and validation loss per epoch, the test loss as a dashed line";
-            case Report.ACCURACY_PNG -> "Training and validation accuracy per epoch, the test accuracy as a dashed line";
+            case Report.LOSS_PNG -> "Training and validation loss per epoch" + test;
+            case Report.ACCURACY_PNG -> "Training and validation accuracy per epoch" + test;
             case Report.LEARNING_RATE_PNG -> "Learning rate of each epoch's last step";
             default -> file;
         };
@@ -298,8 +305,7 @@ final class ReportPage {
         List<String[]> rows = new ArrayList<>();
         JsonNode p = model == null ? null : model.get("provenance");
         if (p != null && p.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = p.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : p.properties()) {
                 if (!e.getKey().equals("config")) {
                     rows.add(new String[] {e.getKey(), text(e.getValue())});
                 }
@@ -342,8 +348,7 @@ final class ReportPage {
     private void keyValues(String id, JsonNode object) {
         b.append("<table id=\"").append(id).append("\" class=\"pairs\">\n");
         if (object.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : object.properties()) {
                 b.append("<tr><th>").append(Html.escape(e.getKey())).append("</th><td>")
                         .append(Html.escape(text(e.getValue()))).append("</td></tr>\n");
             }
@@ -370,7 +375,7 @@ final class ReportPage {
         }
         if (v.isObject()) {
             List<String> parts = new ArrayList<>();
-            v.fields().forEachRemaining(e -> parts.add(e.getKey() + " " + text(e.getValue())));
+            v.properties().forEach(e -> parts.add(e.getKey() + " " + text(e.getValue())));
             return String.join(", ", parts);
         }
         return v.asText();

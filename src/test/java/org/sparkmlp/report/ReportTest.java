@@ -186,6 +186,22 @@ class ReportTest {
     }
 
     @Test
+    void noEpochYetOrOneEpochWithAConstantRateStillGiveChartsOfTheStatedSize() throws IOException {
+        Files.writeString(dir.resolve("metrics.jsonl"), "");
+        Report.write(dir);
+        assertTrue(html().contains("No epoch has ended yet"), "says why the charts are empty");
+        Files.writeString(dir.resolve("metrics.jsonl"), "{\"epoch\":1,\"steps\":3,\"lr\":0.1,\"train_loss\":0.7,"
+                + "\"train_accuracy\":0.5,\"val_loss\":0.6,\"val_accuracy\":0.5,\"seconds\":1.0,\"gc_seconds\":0.0}\n");
+        Report.write(dir);
+        assertEquals(1, epochRows(html()).size());
+        for (String png : List.of(Report.LOSS_PNG, Report.ACCURACY_PNG, Report.LEARNING_RATE_PNG)) {
+            BufferedImage image = ImageIO.read(dir.resolve(png).toFile());
+            assertEquals(Charts.WIDTH, image.getWidth(), png);
+            assertEquals(Charts.HEIGHT, image.getHeight(), png);
+        }
+    }
+
+    @Test
     void everyTextFromTheRunFilesIsEscaped() throws IOException {
         String evil = "</td><script>alert('x')</script><b a=\"1\">&amp;";
         Files.writeString(dir.resolve("summary.json"), "{\"epochs\": 0, \"test_accuracy\": 0.5, \"test_loss\": 1.0,"
