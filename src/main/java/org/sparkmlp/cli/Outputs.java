@@ -13,6 +13,8 @@ import java.util.Map;
 import org.sparkmlp.io.AtomicFiles;
 import org.sparkmlp.io.ModelFile;
 import org.sparkmlp.nn.Model;
+import org.sparkmlp.report.Report;
+import org.sparkmlp.report.ReportWriteException;
 
 /** The output directory: every file is written whole under a temporary name and renamed into place. */
 final class Outputs {
@@ -64,6 +66,15 @@ final class Outputs {
     /** Rewrites metrics.jsonl whole with every line so far, so a reader never sees a partial line. */
     void flushMetrics() {
         writeText("metrics.jsonl", String.join("\n", metricLines) + "\n");
+    }
+
+    /** report.html and its charts, built from the files written so far. */
+    void writeReport() {
+        try {
+            Report.write(dir);
+        } catch (ReportWriteException e) {
+            throw new Main.OutputException(e.file().toString(), (IOException) e.getCause());
+        }
     }
 
     void writeText(String name, String content) {

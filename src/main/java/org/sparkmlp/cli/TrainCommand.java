@@ -21,6 +21,7 @@ import org.sparkmlp.nn.Loss;
 import org.sparkmlp.nn.Model;
 import org.sparkmlp.nn.Precision;
 import org.sparkmlp.nn.Scaling;
+import org.sparkmlp.report.ClassMetrics;
 import org.sparkmlp.train.EpochMetrics;
 import org.sparkmlp.train.Evaluation;
 import org.sparkmlp.train.LearningRate;
@@ -33,9 +34,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code train}: read and split the data, run SGD, write model.json, metrics.jsonl and summary.json. */
+/** {@code train}: read and split the data, run SGD, write model.json, metrics.jsonl, summary.json and the report. */
 @Command(name = "train", sortOptions = false, mixinStandardHelpOptions = true,
-        description = "Trains a network; writes model.json, metrics.jsonl and summary.json to --out.")
+        description = "Trains a network; writes model.json, metrics.jsonl, summary.json and report.html to --out.")
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -122,8 +123,8 @@ final class TrainCommand implements Callable<Integer> {
             + " from beside the defaults file (conf/), else from the jar; the command line still wins.")
     String preset;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output directory for model.json, metrics.jsonl and"
-            + " summary.json. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory for model.json, metrics.jsonl,"
+            + " summary.json and report.html. Default: ${DEFAULT-VALUE}.")
     String out;
 
     @Mixin
@@ -195,6 +196,7 @@ final class TrainCommand implements Callable<Integer> {
             Map<String, Object> summary = summary(config, data, result, blas, cachedBytes(sc, data),
                     (System.nanoTime() - started) / 1e9);
             outputs.writeJson("summary.json", summary);
+            outputs.writeReport();
             data.release();
             report(result, outputs);
         }
@@ -300,6 +302,11 @@ final class TrainCommand implements Callable<Integer> {
         s.put("val_accuracy", last.validationAccuracy());
         s.put("test_loss", test == null ? null : test.loss());
         s.put("test_accuracy", test == null ? null : test.accuracy());
+        if (test != null) {
+            int k = data.classes().size();
+            s.put("test_confusion", ClassMetrics.rows(test.confusion(), k));
+            s.put("test_per_class", ClassMetrics.toJson(data.classes(), ClassMetrics.of(test.confusion(), k)));
+        }
         s.put("epochs", epochs.size());
         s.put("steps", result.steps());
         s.put("seconds", seconds);
@@ -338,6 +345,6 @@ final class TrainCommand implements Callable<Integer> {
             out.println("test: no test set");
         }
         out.println("wrote " + outputs.path("model.json") + ", " + outputs.path("metrics.jsonl") + ", "
-                + outputs.path("summary.json"));
+                + outputs.path("summary.json") + ", " + outputs.path("report.html"));
     }
 }

@@ -49,7 +49,7 @@ class MainTest {
         picocli.CommandLine cl = Main.commandLine(new String[0], System.out, System.err);
         Run top = run("--help");
         assertEquals(ExitCode.OK, top.code());
-        for (String command : List.of("train", "evaluate", "predict", "completion")) {
+        for (String command : List.of("train", "evaluate", "predict", "report", "completion")) {
             assertTrue(top.out().contains(command), "top-level help lacks " + command);
             Run r = run(command, "--help");
             assertEquals(ExitCode.OK, r.code(), r.err());
@@ -275,8 +275,20 @@ class MainTest {
             assertTrue(summary.has(key), "summary lacks " + key);
         }
         assertEquals(3, summary.get("epochs").asInt());
+        long testRows = summary.get("rows").get("test").asLong();
+        long counted = 0;
+        for (JsonNode row : summary.get("test_confusion")) {
+            for (JsonNode n : row) {
+                counted += n.asLong();
+            }
+        }
+        assertEquals(testRows, counted, "test_confusion counts every test row");
+        assertEquals(2, summary.get("test_per_class").size());
+        assertEquals(summary.get("test_confusion").get(1).get(0).asLong() + summary.get("test_confusion").get(1).get(1).asLong(),
+                summary.get("test_per_class").get(1).get("support").asLong());
         try (Stream<Path> files = Files.list(out)) {
-            assertEquals(List.of("metrics.jsonl", "model.json", "summary.json"),
+            assertEquals(List.of("accuracy.png", "learning-rate.png", "loss.png", "metrics.jsonl", "model.json",
+                    "report.html", "summary.json"),
                     files.map(p -> p.getFileName().toString()).sorted().toList(), "no temporary files left");
         }
         Model model = ModelFile.read(out.resolve("model.json"));
