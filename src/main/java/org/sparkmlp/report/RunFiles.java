@@ -96,6 +96,10 @@ public record RunFiles(Path dir, List<String> found, List<EpochMetrics> epochs, 
             if (!(node instanceof ObjectNode)) {
                 throw new RunFilesException(where + "not a JSON object");
             }
+            JsonNode event = node.get("event");
+            if (event != null && !"epoch".equals(event.asText())) {
+                continue; // a --log-every step line: the report plots epochs
+            }
             JsonNode epoch = node.get("epoch");
             if (epoch == null || !epoch.canConvertToInt() || !epoch.isIntegralNumber()) {
                 throw new RunFilesException(where + "no integer field 'epoch'");

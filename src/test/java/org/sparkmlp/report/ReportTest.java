@@ -173,6 +173,20 @@ class ReportTest {
     }
 
     @Test
+    void stepLinesOfLogEveryAreLeftOutOfTheEpochTable() throws IOException {
+        List<String> lines = Files.readAllLines(Path.of("src/test/resources/report/digits-run/metrics.jsonl"));
+        List<String> mixed = new java.util.ArrayList<>();
+        for (String line : lines.subList(0, 3)) {
+            mixed.add("{\"event\":\"step\",\"epoch\":1,\"step_in_epoch\":10,\"step\":10,\"rows\":32,\"lr\":0.2,"
+                    + "\"loss\":1.5,\"running_loss\":1.7,\"seconds\":0.5}");
+            mixed.add(line.replaceFirst("\\{", "{\"event\":\"epoch\","));
+        }
+        Files.write(dir.resolve("metrics.jsonl"), mixed);
+        Report.write(dir);
+        assertEquals(3, epochRows(html()).size());
+    }
+
+    @Test
     void runWithoutValidationSetShowsGapsNotZeros() throws IOException {
         Files.writeString(dir.resolve("metrics.jsonl"),
                 "{\"epoch\":1,\"steps\":10,\"lr\":0.1,\"train_loss\":0.9,\"train_accuracy\":0.6,\"val_loss\":null,"
