@@ -11,6 +11,8 @@ import org.sparkmlp.data.LabelColumn;
 import org.sparkmlp.nn.Activation;
 import org.sparkmlp.nn.Loss;
 import org.sparkmlp.nn.Precision;
+import org.sparkmlp.optim.EarlyStopping;
+import org.sparkmlp.optim.Optimizer;
 import org.sparkmlp.train.LearningRate;
 import picocli.CommandLine;
 
@@ -34,6 +36,8 @@ final class Converters {
         cl.registerConverter(CsvReader.Header.class, checked(Converters::header));
         cl.registerConverter(LayerSizes.class, checked(LayerSizes::parse));
         cl.registerConverter(ScaleChoice.class, checked(ScaleChoice::fromId));
+        cl.registerConverter(Optimizer.Kind.class, checked(Optimizer.Kind::fromId));
+        cl.registerConverter(EarlyStopping.Metric.class, checked(EarlyStopping.Metric::fromId));
     }
 
     private static <T> CommandLine.ITypeConverter<T> checked(Function<String, T> parse) {
@@ -140,6 +144,18 @@ final class Converters {
     static final class FormatIds extends Ids {
         FormatIds() {
             super(Arrays.stream(DataSource.Format.values()).map(DataSource.Format::id).toArray(String[]::new));
+        }
+    }
+
+    static final class OptimizerIds extends Ids {
+        OptimizerIds() {
+            super(Arrays.stream(Optimizer.Kind.values()).map(Optimizer.Kind::id).toArray(String[]::new));
+        }
+    }
+
+    static final class MetricIds extends Ids {
+        MetricIds() {
+            super(Arrays.stream(EarlyStopping.Metric.values()).map(EarlyStopping.Metric::id).toArray(String[]::new));
         }
     }
 

@@ -21,6 +21,8 @@ import org.sparkmlp.nn.Loss;
 import org.sparkmlp.nn.Model;
 import org.sparkmlp.nn.Precision;
 import org.sparkmlp.nn.Scaling;
+import org.sparkmlp.optim.EarlyStopping;
+import org.sparkmlp.optim.Optimizer;
 import org.sparkmlp.report.ClassMetrics;
 import org.sparkmlp.train.EpochMetrics;
 import org.sparkmlp.train.Evaluation;
@@ -78,6 +80,50 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr-step-epochs", paramLabel = "E", description = "Epochs between decays of the step schedule."
             + " Default: ${DEFAULT-VALUE}.")
     Integer lrStepEpochs;
+
+    @Option(names = "--optimizer", paramLabel = "sgd|momentum|nesterov|adam", completionCandidates = Converters.OptimizerIds.class,
+            description = "The update rule, with PyTorch's formulas: plain SGD; heavy-ball momentum; Nesterov momentum"
+                    + " (torch.optim.SGD(nesterov=True)); Adam, bias-corrected (AdamW with --weight-decay)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    Optimizer.Kind optimizer;
+
+    @Option(names = "--momentum", paramLabel = "MU", description = "Momentum of momentum and nesterov, in [0, 1)."
+            + " Default: ${DEFAULT-VALUE}.")
+    Double momentum;
+
+    @Option(names = "--beta1", paramLabel = "B1", description = "Adam's beta1, in [0, 1). Default: ${DEFAULT-VALUE}.")
+    Double beta1;
+
+    @Option(names = "--beta2", paramLabel = "B2", description = "Adam's beta2, in [0, 1). Default: ${DEFAULT-VALUE}.")
+    Double beta2;
+
+    @Option(names = "--epsilon", paramLabel = "EPS", description = "Adam's epsilon. Default: ${DEFAULT-VALUE}.")
+    Double epsilon;
+
+    @Option(names = "--weight-decay", paramLabel = "LAMBDA", description = "L2 weight decay: added to the gradient"
+            + " for the SGD rules, decoupled for Adam (AdamW). Default: ${DEFAULT-VALUE}.")
+    Double weightDecay;
+
+    @Option(names = "--lr-warmup-epochs", paramLabel = "E", description = "Linear warmup of the rate from 0 to eta0"
+            + " over E epochs (may be fractional), then the schedule. Default: ${DEFAULT-VALUE}.")
+    Double lrWarmupEpochs;
+
+    @Option(names = "--lr-warmup-steps", paramLabel = "N", description = "The warmup in steps instead of epochs."
+            + " Default: ${DEFAULT-VALUE}.")
+    Long lrWarmupSteps;
+
+    @Option(names = "--clip-norm", paramLabel = "C", description = "Scale the step's mean gradient down to global"
+            + " norm C when it is larger (0: no clipping). Default: ${DEFAULT-VALUE}.")
+    Double clipNorm;
+
+    @Option(names = "--early-stop-patience", paramLabel = "K", description = "Stop when the watched validation"
+            + " metric has not improved for K epochs, and keep the best epoch's model (0: never stop early)."
+            + " Default: ${DEFAULT-VALUE}.")
+    Integer earlyStopPatience;
+
+    @Option(names = "--early-stop-metric", paramLabel = "val_loss|val_accuracy", completionCandidates = Converters.MetricIds.class,
+            description = "What early stopping watches. Default: ${DEFAULT-VALUE}.")
+    EarlyStopping.Metric earlyStopMetric;
 
     @Option(names = "--epochs", paramLabel = "E", description = "Passes over the training rows. Default: ${DEFAULT-VALUE}.")
     Integer epochs;
@@ -261,9 +307,39 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--lr-decay: " + e.getMessage());
         }
-        return new TrainingConfig(sizes, activation, loss, atLeast(batchSize, "batch-size", 1), atLeast(epochs, "epochs", 1),
-                rate, Commands.need(seed, "seed"), atLeast(aggregationDepth, "aggregation-depth", 1),
-                Commands.need(precision, "precision"));
+        Optimizer rule;
+        try {
+            rule = Optimizer.of(Commands.need(optimizer, "optimizer"), Commands.need(momentum, "momentum"),
+                    Commands.need(beta1, "beta1"), Commands.need(beta2, "beta2"), Commands.need(epsilon, "epsilon"),
+                    Commands.need(weightDecay, "weight-decay"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--optimizer " + optimizer.id() + ": " + e.getMessage());
+        }
+        double warmupEpochs = Commands.need(lrWarmupEpochs, "lr-warmup-epochs");
+        long warmupSteps = Commands.need(lrWarmupSteps, "lr-warmup-steps");
+        if (warmupEpochs > 0 && warmupSteps > 0) {
+            // A preset may set one and the command line the other: the one given on the command line wins.
+            if (Commands.isExplicit(spec, "lr-warmup-steps") && !Commands.isExplicit(spec, "lr-warmup-epochs")) {
+                warmupEpochs = 0;
+            } else if (Commands.isExplicit(spec, "lr-warmup-epochs") && !Commands.isExplicit(spec, "lr-warmup-steps")) {
+                warmupSteps = 0;
+            } else {
+                throw new UsageException("give --lr-warmup-epochs or --lr-warmup-steps, not both");
+            }
+        }
+        int patience = Commands.need(earlyStopPatience, "early-stop-patience");
+        if (patience < 0) {
+            throw new UsageException("--early-stop-patience must be 0 (never) or more, got " + patience);
+        }
+        try {
+            return new TrainingConfig(sizes, activation, loss, atLeast(batchSize, "batch-size", 1),
+                    atLeast(epochs, "epochs", 1), rate, Commands.need(seed, "seed"),
+                    atLeast(aggregationDepth, "aggregation-depth", 1), Commands.need(precision, "precision"), rule,
+                    warmupEpochs, warmupSteps, Commands.need(clipNorm, "clip-norm"),
+                    new EarlyStopping(patience, Commands.need(earlyStopMetric, "early-stop-metric")));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     /** The console's progress and metrics.jsonl, both listening to the run. */
@@ -297,6 +373,10 @@ final class TrainCommand implements Callable<Integer> {
         EpochMetrics last = epochs.get(epochs.size() - 1);
         Evaluation test = result.test();
         Map<String, Object> s = new LinkedHashMap<>();
+        s.put("status", result.status().id());
+        s.put("stop_reason", result.reason());
+        s.put("best_epoch", result.bestEpoch() == 0 ? null : result.bestEpoch());
+        s.put("model_epoch", result.modelEpoch());
         s.put("train_loss", last.trainLoss());
         s.put("val_loss", last.validationLoss());
         s.put("val_accuracy", last.validationAccuracy());

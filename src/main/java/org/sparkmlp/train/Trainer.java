@@ -12,15 +12,27 @@ import org.sparkmlp.data.Dataset;
 import org.sparkmlp.nn.Architecture;
 import org.sparkmlp.nn.GradientSum;
 import org.sparkmlp.nn.Precision;
+import org.sparkmlp.optim.EarlyStopping;
+import org.sparkmlp.optim.GradientClipping;
+import org.sparkmlp.optim.Optimizer;
+import org.sparkmlp.optim.TrainingState;
+import org.sparkmlp.optim.Updater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The driver's loop: synchronous mini-batch SGD.
+ * The driver's loop: synchronous mini-batch training with a pluggable update rule.
  *
- * <p>Per step: the {@link StepEngine} ships the weights and returns Σ∇ over the step's rows;
- * W ← W − η_t · (Σ∇ / rows). Per epoch: evaluate the validation set and tell the listener. The driver keeps
- * two weight arrays and alternates them: the update reads one and writes the other, and neither is copied.
+ * <p>Per step: the {@link StepEngine} ships the weights and returns Σ∇ over the step's rows; the driver divides
+ * once (g = Σ∇/n), clips g to {@code clipNorm} if asked ({@link GradientClipping}), and the {@link Updater} of the
+ * configured {@link Optimizer} writes W' = f(W, g, state, t, η_t) with η_t from the {@link LearningRate} (warmup
+ * included). The default, plain SGD, is W − η_t·g, the same bits as before optimisers were pluggable. Per epoch:
+ * evaluate the validation set, tell the listener (metrics, then the {@link TrainingState}), and let
+ * {@link EarlyStopping} decide whether to go on.
+ *
+ * <p>The driver keeps two weight arrays and alternates them: the update reads the one just shipped and writes the
+ * other, whose broadcast was destroyed when its step's job ended, so no array is written while a broadcast of it is
+ * live. The optimiser's slots never leave the driver.
  */
 public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
@@ -33,9 +45,36 @@ public final class Trainer {
         this.config = config;
     }
 
-    /** The outcome of a run. */
+    /** Why a run ended. */
+    public enum Status {
+        /** Every configured epoch ran. */
+        FINISHED,
+        /** Early stopping's patience ran out. */
+        EARLY_STOPPED;
+
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /**
+     * The outcome of a run.
+     *
+     * @param parameters the model's weights: the best epoch's when early stopping is on, else the last epoch's
+     * @param epochs metrics of the epochs this call ran
+     * @param steps updates applied in all, counting those before a resumed state
+     * @param validation the validation set scored with {@code parameters} (training precision), null without one
+     * @param test the test set scored with {@code parameters} in float64, null without one
+     * @param status finished or early-stopped
+     * @param reason why, in words
+     * @param bestEpoch the epoch (from 1) with the best validation metric, 0 without a validation set
+     * @param modelEpoch the epoch whose weights {@code parameters} holds
+     * @param finalState the state after the last epoch that ran (its weights are the last epoch's): what a
+     *                   checkpoint would save to continue the run
+     */
     public record Result(double[] parameters, List<EpochMetrics> epochs, long steps, double trainingSeconds,
-                         Evaluation validation, Evaluation test) {
+                         Evaluation validation, Evaluation test, Status status, String reason, int bestEpoch,
+                         int modelEpoch, TrainingState finalState) {
     }
 
     /** Thrown when the loss stops being a finite number: the run cannot recover. */
@@ -48,32 +87,64 @@ public final class Trainer {
     }
 
     /**
-     * Trains from {@code initial} parameters (which are not modified) on {@code data} and returns the final
-     * parameters, the metrics of every epoch and the test evaluation (null without a test set).
+     * Trains from {@code initial} parameters (which are not modified) on {@code data} and returns the kept
+     * parameters, the metrics of every epoch, the test evaluation (null without a test set) and why it stopped.
      */
     public Result train(Dataset data, Architecture arch, double[] initial, TrainingListener listener) {
         if (initial.length != arch.parameterCount()) {
             throw new IllegalArgumentException("initial parameters: " + initial.length + " numbers for "
                     + arch.parameterCount() + " parameters of " + arch);
         }
+        return train(data, arch, TrainingState.start(initial, config.optimizer(), config.earlyStopping()), listener);
+    }
+
+    /**
+     * Continues a run from {@code state} (its {@code epoch()} epochs done) up to the configured epochs. With the
+     * configuration, data and partitioning of the run that produced the state, the result has the same bits as
+     * that run had it gone on.
+     */
+    public Result train(Dataset data, Architecture arch, TrainingState state, TrainingListener listener) {
+        if (state.parameterCount() != arch.parameterCount()) {
+            throw new IllegalArgumentException("training state: " + state.parameterCount() + " numbers for "
+                    + arch.parameterCount() + " parameters of " + arch);
+        }
+        EarlyStopping stopping = config.earlyStopping();
+        if (stopping.enabled() && data.validation() == null) {
+            throw new IllegalArgumentException("early stopping watches " + stopping.metric().id()
+                    + ", but there is no validation set (give a validation fraction above 0)");
+        }
         StepEngine engine = new StepEngine(sc.sc(), data.train().rdd(), arch, config.loss(), config.precision(),
                 config.seed(), config.aggregationDepth());
         BatchPlan plan = new BatchPlan(engine.partitionSizes(), config.batchSize());
         long stepsPerEpoch = plan.stepsPerEpoch();
+        long totalSteps = stepsPerEpoch * config.epochs();
         LearningRate rate = LearningRate.of(config.learningRate().schedule(), config.learningRate().initial(),
-                config.learningRate().decay(), config.learningRate().stepEpochs(), stepsPerEpoch * config.epochs());
+                config.learningRate().decay(), config.learningRate().stepEpochs(), totalSteps);
+        long warmup = config.warmupSteps(stepsPerEpoch);
+        if (warmup > 0) {
+            rate = rate.withWarmup(warmup, stepsPerEpoch, totalSteps);
+        }
         listener.started(arch.toString(), plan.rows(), stepsPerEpoch, config.epochs());
 
-        double[] current = initial.clone();
+        Updater updater = config.optimizer().resume(state.optimizer());
+        double[] current = state.weights();
         double[] next = new double[current.length];
         // Read-only views of the two alternating arrays, made once: what step listeners see.
         DoubleBuffer currentView = DoubleBuffer.wrap(current).asReadOnlyBuffer();
         DoubleBuffer nextView = DoubleBuffer.wrap(next).asReadOnlyBuffer();
+        double[] mean = new double[current.length];
+        double clipNorm = config.clipNorm();
+        long step = state.step();
+        EarlyStopping.Progress progress = state.progress();
+        double[] best = state.bestWeights();
+        Evaluation bestValidation = null;
         List<EpochMetrics> history = new ArrayList<>();
-        long step = 0;
         double trainingNanos = 0;
         Evaluation validation = null;
-        for (int epoch = 0; epoch < config.epochs(); epoch++) {
+        Status status = Status.FINISHED;
+        int epoch = state.epoch();
+        TrainingState last = state;
+        for (; epoch < config.epochs(); epoch++) {
             long start = System.nanoTime();
             long gcStart = gcMillis();
             // The Spark UI groups each epoch's jobs and names every step's.
@@ -94,7 +165,11 @@ public final class Trainer {
                     throw new DivergedException("training diverged at epoch " + (epoch + 1) + ", step " + (step + 1)
                             + ": the loss is " + g.loss() + "; try a smaller --lr");
                 }
-                if (!update(current, next, g, lr)) {
+                g.meanGradientInto(mean);
+                if (clipNorm > 0.0) {
+                    GradientClipping.clip(mean, clipNorm);
+                }
+                if (!updater.update(current, mean, lr, next)) {
                     throw new DivergedException("training diverged at epoch " + (epoch + 1) + ", step " + (step + 1)
                             + ": a weight became " + "infinite or NaN; try a smaller --lr");
                 }
@@ -116,6 +191,16 @@ public final class Trainer {
             trainingNanos += System.nanoTime() - start;
             sc.setJobDescription(epochName + ", validation");
             validation = evaluate(engine, data.validation(), current, config.precision());
+            if (validation != null) {
+                progress = stopping.observe(progress, epoch + 1,
+                        stopping.metric() == EarlyStopping.Metric.VAL_LOSS ? validation.loss() : validation.accuracy());
+                if (progress.bestEpoch() == epoch + 1) {
+                    bestValidation = validation;
+                    if (stopping.enabled()) {
+                        best = current.clone();
+                    }
+                }
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
             EpochMetrics metrics = new EpochMetrics(epoch + 1, step, lr, lossSum / rows, (double) correct / rows,
                     validation == null ? Double.NaN : validation.loss(),
@@ -123,26 +208,39 @@ public final class Trainer {
             history.add(metrics);
             LOG.info("epoch {}: {}", epoch + 1, metrics);
             listener.epochEnded(metrics);
+            last = new TrainingState(current, updater.state(), step, epoch + 1, progress, best);
+            listener.stateAfterEpoch(last);
+            if (stopping.shouldStop(progress)) {
+                status = Status.EARLY_STOPPED;
+                epoch++;
+                break;
+            }
+        }
+        int lastEpoch = epoch;
+        String metric = stopping.metric().id();
+        String reason = status == Status.EARLY_STOPPED
+                ? String.format(java.util.Locale.ROOT, "%s did not improve for %d epochs after epoch %d (best %.6g)",
+                        metric, progress.epochsSinceBest(), progress.bestEpoch(), progress.bestValue())
+                : "ran all " + config.epochs() + " epochs";
+        double[] kept = current;
+        int modelEpoch = lastEpoch;
+        if (stopping.enabled() && best != null) {
+            kept = best;
+            modelEpoch = progress.bestEpoch();
+            if (modelEpoch != lastEpoch) {
+                sc.setJobDescription("validation of epoch " + modelEpoch);
+                validation = bestValidation != null ? bestValidation
+                        : evaluate(engine, data.validation(), kept, config.precision());
+            }
         }
         // The test set scores the model as model.json holds it: double weights (on the cached inputs).
         sc.setJobGroup("spark-mlp-test", "test", false);
         sc.setJobDescription("test");
-        Evaluation test = evaluate(engine, data.test(), current, Precision.FLOAT64);
+        Evaluation test = evaluate(engine, data.test(), kept, Precision.FLOAT64);
         sc.clearJobGroup();
         sc.setJobDescription(null);
-        return new Result(current, history, step, trainingNanos / 1e9, validation, test);
-    }
-
-    /** next = current − lr · Σ∇ / rows: the driver's only division. Returns whether every weight is finite. */
-    private static boolean update(double[] current, double[] next, GradientSum g, double lr) {
-        double[] grad = g.gradient();
-        double inv = 1.0 / g.rows();
-        double check = 0.0;
-        for (int i = 0; i < current.length; i++) {
-            next[i] = current[i] - lr * (grad[i] * inv);
-            check += next[i] * 0.0; // stays 0 unless some weight is NaN or infinite
-        }
-        return check == 0.0;
+        return new Result(kept, history, step, trainingNanos / 1e9, validation, test, status, reason,
+                progress.bestEpoch(), modelEpoch, last);
     }
 
     private static Evaluation evaluate(StepEngine engine, JavaRDD<Block> set, double[] parameters,

@@ -6,6 +6,8 @@ import java.util.Map;
 import org.sparkmlp.nn.Activation;
 import org.sparkmlp.nn.Loss;
 import org.sparkmlp.nn.Precision;
+import org.sparkmlp.optim.EarlyStopping;
+import org.sparkmlp.optim.Optimizer;
 
 /**
  * Everything that decides a training run apart from the data: immutable, validated on construction with a
@@ -18,9 +20,24 @@ import org.sparkmlp.nn.Precision;
  * @param seed seeds the initial weights and every epoch's row order
  * @param aggregationDepth levels of the sum over partitions, the driver's included ({@link StepEngine})
  * @param precision float width of the cached inputs, shipped weights and kernel
+ * @param optimizer the update rule ({@link Optimizer#sgd()} by default: plain SGD)
+ * @param lrWarmupEpochs epochs of linear warmup to the initial rate (0: none); the trainer turns them into
+ *                       round(E · steps per epoch) steps
+ * @param lrWarmupSteps steps of linear warmup (0: none); at most one of the two warmups is given
+ * @param clipNorm the global gradient norm above which the mean gradient is scaled down to it (0: no clipping)
+ * @param earlyStopping patience and metric ({@link EarlyStopping#off()} by default)
  */
 public record TrainingConfig(int[] hidden, Activation activation, Loss loss, int batchSize, int epochs,
-                             LearningRate learningRate, long seed, int aggregationDepth, Precision precision) {
+                             LearningRate learningRate, long seed, int aggregationDepth, Precision precision,
+                             Optimizer optimizer, double lrWarmupEpochs, long lrWarmupSteps, double clipNorm,
+                             EarlyStopping earlyStopping) {
+
+    /** Plain SGD without warmup, clipping or early stopping: the configuration before optimisers were pluggable. */
+    public TrainingConfig(int[] hidden, Activation activation, Loss loss, int batchSize, int epochs,
+                          LearningRate learningRate, long seed, int aggregationDepth, Precision precision) {
+        this(hidden, activation, loss, batchSize, epochs, learningRate, seed, aggregationDepth, precision,
+                Optimizer.sgd(), 0.0, 0, 0.0, EarlyStopping.off());
+    }
 
     public TrainingConfig {
         hidden = hidden.clone();
@@ -41,6 +58,54 @@ public record TrainingConfig(int[] hidden, Activation activation, Loss loss, int
         if (precision == null) {
             throw new IllegalArgumentException("precision must not be null");
         }
+        if (optimizer == null) {
+            throw new IllegalArgumentException("optimizer must not be null");
+        }
+        if (!(lrWarmupEpochs >= 0.0) || !Double.isFinite(lrWarmupEpochs)) {
+            throw new IllegalArgumentException("learning-rate warmup must be ≥ 0 epochs, got " + lrWarmupEpochs);
+        }
+        if (lrWarmupSteps < 0) {
+            throw new IllegalArgumentException("learning-rate warmup must be ≥ 0 steps, got " + lrWarmupSteps);
+        }
+        if (lrWarmupEpochs > 0.0 && lrWarmupSteps > 0) {
+            throw new IllegalArgumentException("give the learning-rate warmup in epochs (" + lrWarmupEpochs
+                    + ") or in steps (" + lrWarmupSteps + "), not both");
+        }
+        if (!(clipNorm >= 0.0) || !Double.isFinite(clipNorm)) {
+            throw new IllegalArgumentException("clip norm must be ≥ 0 (0: no clipping), got " + clipNorm);
+        }
+        if (earlyStopping == null) {
+            throw new IllegalArgumentException("early stopping must not be null (EarlyStopping.off() for none)");
+        }
+    }
+
+    /** This configuration with another update rule. */
+    public TrainingConfig withOptimizer(Optimizer rule) {
+        return new TrainingConfig(hidden, activation, loss, batchSize, epochs, learningRate, seed, aggregationDepth,
+                precision, rule, lrWarmupEpochs, lrWarmupSteps, clipNorm, earlyStopping);
+    }
+
+    /** This configuration with a linear warmup of {@code epochs} epochs or {@code steps} steps (0 and 0: none). */
+    public TrainingConfig withLrWarmup(double warmupEpochs, long warmupSteps) {
+        return new TrainingConfig(hidden, activation, loss, batchSize, epochs, learningRate, seed, aggregationDepth,
+                precision, optimizer, warmupEpochs, warmupSteps, clipNorm, earlyStopping);
+    }
+
+    /** This configuration with global gradient-norm clipping at {@code c} (0: none). */
+    public TrainingConfig withClipNorm(double c) {
+        return new TrainingConfig(hidden, activation, loss, batchSize, epochs, learningRate, seed, aggregationDepth,
+                precision, optimizer, lrWarmupEpochs, lrWarmupSteps, c, earlyStopping);
+    }
+
+    /** This configuration with early stopping. */
+    public TrainingConfig withEarlyStopping(EarlyStopping stopping) {
+        return new TrainingConfig(hidden, activation, loss, batchSize, epochs, learningRate, seed, aggregationDepth,
+                precision, optimizer, lrWarmupEpochs, lrWarmupSteps, clipNorm, stopping);
+    }
+
+    /** The warmup in steps for a run of {@code stepsPerEpoch} steps per epoch. */
+    public long warmupSteps(long stepsPerEpoch) {
+        return lrWarmupSteps > 0 ? lrWarmupSteps : Math.round(lrWarmupEpochs * stepsPerEpoch);
     }
 
     @Override
@@ -72,6 +137,12 @@ public record TrainingConfig(int[] hidden, Activation activation, Loss loss, int
         m.put("seed", seed);
         m.put("aggregation_depth", aggregationDepth);
         m.put("precision", precision.id());
+        m.putAll(optimizer.describe());
+        m.put("lr_warmup_epochs", lrWarmupEpochs);
+        m.put("lr_warmup_steps", lrWarmupSteps);
+        m.put("clip_norm", clipNorm);
+        m.put("early_stop_patience", earlyStopping.patience());
+        m.put("early_stop_metric", earlyStopping.metric().id());
         return m;
     }
 
@@ -80,7 +151,9 @@ public record TrainingConfig(int[] hidden, Activation activation, Loss loss, int
         return o instanceof TrainingConfig c && Arrays.equals(hidden, c.hidden) && activation == c.activation
                 && loss == c.loss && batchSize == c.batchSize && epochs == c.epochs
                 && learningRate.equals(c.learningRate) && seed == c.seed && aggregationDepth == c.aggregationDepth
-                && precision == c.precision;
+                && precision == c.precision && optimizer.equals(c.optimizer)
+                && Double.compare(lrWarmupEpochs, c.lrWarmupEpochs) == 0 && lrWarmupSteps == c.lrWarmupSteps
+                && Double.compare(clipNorm, c.clipNorm) == 0 && earlyStopping.equals(c.earlyStopping);
     }
 
     @Override

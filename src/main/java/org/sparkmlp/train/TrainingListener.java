@@ -2,11 +2,13 @@ package org.sparkmlp.train;
 
 import java.nio.DoubleBuffer;
 import java.util.List;
+import org.sparkmlp.optim.TrainingState;
 
 /**
  * Hears about a run as it goes, on the driver thread, between steps: {@link #started} once, {@link #stepEnded}
- * after every step's update, {@link #epochEnded} after each epoch's validation. Training waits for a listener, so
- * a listener does little per step (the console redraws a few times a second, not per step).
+ * after every step's update, {@link #epochEnded} and {@link #stateAfterEpoch} after each epoch's validation.
+ * Training waits for a listener, so a listener does little per step (the console redraws a few times a second,
+ * not per step).
  */
 public interface TrainingListener {
     /** Before the first step, with what the run will do. */
@@ -21,6 +23,13 @@ public interface TrainingListener {
     }
 
     void epochEnded(EpochMetrics metrics);
+
+    /**
+     * After {@link #epochEnded}, the state the run would continue from ({@link Trainer#train(org.sparkmlp.data.Dataset,
+     * org.sparkmlp.nn.Architecture, TrainingState, TrainingListener)}): what a checkpoint saves. It is a copy; keep it.
+     */
+    default void stateAfterEpoch(TrainingState state) {
+    }
 
     TrainingListener NONE = metrics -> { };
 
@@ -43,6 +52,11 @@ public interface TrainingListener {
             @Override
             public void epochEnded(EpochMetrics metrics) {
                 list.forEach(l -> l.epochEnded(metrics));
+            }
+
+            @Override
+            public void stateAfterEpoch(TrainingState state) {
+                list.forEach(l -> l.stateAfterEpoch(state));
             }
         };
     }

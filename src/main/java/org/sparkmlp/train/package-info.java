@@ -1,9 +1,12 @@
 /**
- * The synchronous SGD loop on Spark.
+ * The synchronous mini-batch training loop on Spark.
  *
  * <p>{@link org.sparkmlp.train.Trainer} holds the loop: per step it asks the
- * {@link org.sparkmlp.train.StepEngine} for the gradient sum of the step's rows and applies W ← W − η_t·Σ∇/n
- * with η_t from {@link org.sparkmlp.train.LearningRate}. The engine is the seam to Spark: one job per step,
+ * {@link org.sparkmlp.train.StepEngine} for the gradient sum of the step's rows, divides it by the rows once, and
+ * hands Σ∇/n with η_t from {@link org.sparkmlp.train.LearningRate} (warmup included) to the update rule of
+ * {@code org.sparkmlp.optim} (plain SGD, W ← W − η_t·Σ∇/n, by default); per epoch it evaluates the validation
+ * set, lets early stopping decide, and hands the listener the {@code TrainingState} a checkpoint would keep.
+ * The engine is the seam to Spark: one job per step,
  * submitted through {@code runJob} with named functions ({@link org.sparkmlp.train.Jobs}); the weights are
  * broadcast once; every partition works out which of its rows belong to the step
  * ({@link org.sparkmlp.train.BatchPlan} shares the global batch between partitions in proportion to their
