@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.sparkmlp.data.BuildOptions;
 import org.sparkmlp.data.CsvReader;
 import org.sparkmlp.data.DataSource;
 import org.sparkmlp.data.Dataset;
@@ -81,10 +82,12 @@ final class TrainCommand {
                 throw new Options.UsageException("--init-model takes " + init.architecture().inputs()
                         + " inputs but the data has " + loaded.features() + " features");
             }
-            Dataset data = DatasetBuilder.build(sc, loaded.data(), test != null ? test.data() : loaded.test(), partitions,
-                    new DatasetBuilder.Split(valFraction, separateTest ? 0.0 : testFraction, config.seed()),
-                    init == null ? null : init.classes(), init == null ? null : init.scaling(), kind,
-                    loaded.description() + (test != null ? " + test " + test.description() : ""), config.precision());
+            Dataset data = DatasetBuilder.build(sc, loaded.data(), test != null ? test.data() : loaded.test(),
+                    BuildOptions.of(partitions, new DatasetBuilder.Split(valFraction, separateTest ? 0.0 : testFraction,
+                                    config.seed()), config.precision())
+                            .withClasses(init == null ? null : init.classes())
+                            .withScaling(init == null ? null : init.scaling()).withScalingKind(kind)
+                            .withDescription(loaded.description() + (test != null ? " + test " + test.description() : "")));
             out.printf("data: %s%n      %,d training, %,d validation, %,d test rows; %d features, %d classes; %d partitions%n",
                     data.description(), data.trainRows(), data.validationRows(), data.testRows(), data.features(),
                     data.classes().size(), partitions);

@@ -23,9 +23,10 @@ public final class KryoRegistration implements KryoRegistrator {
         try {
             return new Class<?>[] {
                 Block.class, Block[].class, RawBlock.class, org.sparkmlp.data.FeatureStats.class,
-                Class.forName("org.sparkmlp.data.DatasetBuilder$Census"),
-                Class.forName("[Lorg.sparkmlp.data.DatasetBuilder$Census;"),
-                Class.forName("org.sparkmlp.data.DatasetBuilder$Piece"),
+                Class.forName("org.sparkmlp.data.LabelCensus$Entry"),
+                Class.forName("[Lorg.sparkmlp.data.LabelCensus$Entry;"),
+                Class.forName("org.sparkmlp.data.BlockPacker$Piece"),
+                org.sparkmlp.data.HadoopConf.class,
                 org.sparkmlp.nn.GradientSum.class, org.sparkmlp.nn.GradientSum[].class,
                 PartitionSums.class, Evaluator.Part.class, Evaluator.Part[].class,
                 double[].class, double[][].class, float[].class, float[][].class, int[].class, int[][].class, long[].class, byte[].class,

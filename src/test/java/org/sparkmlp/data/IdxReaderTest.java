@@ -168,9 +168,9 @@ class IdxReaderTest {
         List<List<Block>> sets = new ArrayList<>();
         for (org.sparkmlp.nn.Precision precision : org.sparkmlp.nn.Precision.values()) {
             Dataset d = DatasetBuilder.build(sc, IdxReader.read(sc, IdxReader.forImagesFile(conf(),
-                    dir.resolve("prec/train-images-idx3-ubyte").toString()), 2, 4), null, 2,
-                    new DatasetBuilder.Split(0.2, 0.2, 3), null, null, org.sparkmlp.nn.Scaling.Kind.STANDARD,
-                    source.path(), precision, 3);
+                    dir.resolve("prec/train-images-idx3-ubyte").toString()), 2, 4), null,
+                            new BuildOptions(2, new DatasetBuilder.Split(0.2, 0.2, 3), precision,
+                                    null, null, org.sparkmlp.nn.Scaling.Kind.STANDARD, source.path(), 3));
             sets.add(d.train().collect());
             d.release();
         }
@@ -258,8 +258,9 @@ class IdxReaderTest {
         DataSource source = new DataSource(dir.resolve("built").toString(), DataSource.Format.IDX,
                 LabelColumn.LAST, CsvReader.Header.AUTO);
         DataSource.Loaded loaded = source.loadForTraining(sc, 2, true);
-        Dataset d = DatasetBuilder.build(sc, loaded.data(), loaded.test(), 2, new DatasetBuilder.Split(0.0, 0.0, 1),
-                null, null, org.sparkmlp.nn.Scaling.Kind.PIXEL, loaded.description(), org.sparkmlp.nn.Precision.FLOAT64);
+        Dataset d = DatasetBuilder.build(sc, loaded.data(), loaded.test(),
+                new BuildOptions(2, new DatasetBuilder.Split(0.0, 0.0, 1), org.sparkmlp.nn.Precision.FLOAT64,
+                        null, null, org.sparkmlp.nn.Scaling.Kind.PIXEL, loaded.description(), 0));
         // Labels of items 0..9 are 0 3 1 4 7 0 3 1 4 2: six classes in numeric order.
         assertEquals(List.of("0", "1", "2", "3", "4", "7"), d.classes());
         assertEquals(10, d.trainRows());
