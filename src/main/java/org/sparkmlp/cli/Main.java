@@ -78,9 +78,6 @@ public final class Main {
         if (outOfMemory(t) != null) {
             return ExitCode.OUT_OF_MEMORY;
         }
-        if (t instanceof IllegalArgumentException) {
-            return ExitCode.USAGE;
-        }
         if (t instanceof org.apache.spark.SparkException) {
             return ExitCode.SPARK;
         }

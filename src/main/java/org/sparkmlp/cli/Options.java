@@ -31,9 +31,14 @@ public final class Options {
             new Spec("data", "PATH", "input data: CSV file, directory or glob; an IDX images file; or a directory with"
                     + " the IDX train-/t10k- files. Default: the bundled handwritten digits (bundled:digits)", ALL),
             new Spec("test", "PATH", "a separate test set (same format as --data); then --test-fraction must be 0", TRAIN),
-            new Spec("format", "csv|idx|auto", "input format; auto: IDX for directories and *-ubyte[.gz] names, else CSV", ALL),
-            new Spec("label-column", "first|last|N|none", "CSV column holding the label, N counted from 0;"
-                    + " predict takes files with or without it", ALL),
+            new Spec("format", "auto|csv|idx|libsvm|parquet|orc|json", "input format; auto: IDX for directories and"
+                    + " *-ubyte[.gz] names, parquet/orc/json/libsvm by extension (.svm too), else CSV", ALL),
+            new Spec("label-column", "first|last|N|NAME|none", "column holding the label: by position (N counted from 0)"
+                    + " or by name (a CSV header's or a table's); predict takes data with or without it", ALL),
+            new Spec("features", "N", "number of inputs: LIBSVM's dimension (else its largest index) or a vector"
+                    + " column's size; give it so that training and test data agree", ALL),
+            new Spec("feature-columns", "a,b,c", "a table's input columns: numeric columns or one Spark ML vector"
+                    + " column (default: every column but the label)", ALL),
             new Spec("header", "auto|true|false", "whether each CSV file starts with a header line;"
                     + " auto: when none of the first line's inputs is a number", ALL),
             new Spec("hidden", "N[,N...]", "hidden layer sizes, e.g. 100 or 256,128; 0 or empty for none", TRAIN),

@@ -43,8 +43,10 @@ final class TrainCommand {
         Model init = options.get("init-model") == null ? null : ModelFile.read(Path.of(options.get("init-model")));
         TrainingConfig config = config(init);
         DataSource source = dataSource(options);
-        DataSource testSource = options.get("test") == null ? null
-                : new DataSource(options.get("test"), source.format(), source.labelColumn(), source.header());
+        if (!source.labelColumn().present()) {
+            throw new Options.UsageException("train needs labels: --label-column cannot be none");
+        }
+        DataSource testSource = options.get("test") == null ? null : source.withPath(options.get("test"));
         String scale = options.getChoice("scale", s -> {
             if (!List.of("auto", "none", "pixel", "minmax", "standard").contains(s)) {
                 throw new IllegalArgumentException("unknown scaling '" + s + "' (expected auto, none, pixel, minmax or standard)");
@@ -69,7 +71,8 @@ final class TrainCommand {
             out.println("BLAS: " + blas);
             int partitions = partitionsOption > 0 ? partitionsOption : sc.defaultParallelism();
             DataSource.Loaded loaded = source.loadForTraining(sc, partitions, testSource == null);
-            DataSource.Loaded test = testSource == null ? null : testSource.loadForTraining(sc, partitions, false);
+            DataSource.Loaded test = testSource == null ? null
+                    : testSource.withFeatures(loaded.features()).loadForTraining(sc, partitions, false);
             boolean separateTest = test != null || loaded.test() != null;
             if (separateTest && options.isExplicit("test-fraction") && testFraction > 0) {
                 throw new Options.UsageException("--test-fraction " + testFraction + " conflicts with the separate test set "
@@ -151,14 +154,18 @@ final class TrainCommand {
     }
 
     static DataSource dataSource(Options options) {
+        // Whether --data exists is checked through Hadoop's file system once Spark has started, before any job.
         String data = options.require("data");
-        if (!data.equals(DataSource.BUNDLED_DIGITS) && !data.contains("://") && !data.contains("*")
-                && !java.nio.file.Files.exists(Path.of(data.startsWith("file:") ? data.substring(5) : data))) {
-            throw new org.sparkmlp.data.DataFormatException(data, null, "no such file or directory");
+        List<String> columns = options.get("feature-columns") == null ? List.of()
+                : List.of(options.get("feature-columns").split(",", -1)).stream().map(String::trim).toList();
+        if (columns.contains("")) {
+            throw new Options.UsageException("--feature-columns must be column names separated by commas, got '"
+                    + options.get("feature-columns") + "'");
         }
         return new DataSource(data, options.getChoice("format", DataSource.Format::fromId),
                 options.getChoice("label-column", LabelColumn::parse),
-                options.getChoice("header", h -> CsvReader.Header.valueOf(h.toUpperCase(java.util.Locale.ROOT))));
+                options.getChoice("header", h -> CsvReader.Header.valueOf(h.toUpperCase(java.util.Locale.ROOT))),
+                options.get("features") == null ? 0 : options.getInt("features", 1), columns);
     }
 
     private TrainingListener listener(Outputs outputs) {

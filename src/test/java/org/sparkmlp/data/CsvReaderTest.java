@@ -58,7 +58,18 @@ class CsvReaderTest {
     private static List<RawBlock> readBlocks(Path path, LabelColumn label, CsvReader.Header header, int partitions) {
         CsvReader.Layout layout = CsvReader.layout(sc, path.toString(), header);
         int features = layout.width() - (label.present() ? 1 : 0);
-        return CsvReader.read(sc, layout, label, header, features, partitions).collect();
+        return collect(CsvReader.read(sc, layout, label, header, features, partitions));
+    }
+
+    /** The blocks of a read; a data error, which the reading task returns as a value, is thrown as the driver does. */
+    private static List<RawBlock> collect(org.apache.spark.api.java.JavaRDD<RawBlock> rdd) {
+        List<RawBlock> blocks = rdd.collect();
+        for (RawBlock b : blocks) {
+            if (b.error() != null) {
+                throw new DataFormatException(b.error());
+            }
+        }
+        return blocks;
     }
 
     private static List<Row> rows(List<RawBlock> blocks) {
@@ -436,7 +447,7 @@ class CsvReaderTest {
         Path file = write("large.csv", text.toString());
         CsvReader.Layout layout = CsvReader.layout(sc, file.toString(), CsvReader.Header.AUTO);
         Exception e = assertThrows(Exception.class,
-                () -> CsvReader.read(sc, layout, LabelColumn.LAST, CsvReader.Header.AUTO, 2, 4).collect());
+                () -> collect(CsvReader.read(sc, layout, LabelColumn.LAST, CsvReader.Header.AUTO, 2, 4)));
         DataFormatException d = DataFormatException.findIn(e);
         assertNotNull(d, () -> "no DataFormatException in " + e);
         assertTrue(d.getMessage().contains("large.csv: line 2711: field 1 'oops' is not a number"), d.getMessage());

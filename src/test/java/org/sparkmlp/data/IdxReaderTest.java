@@ -118,6 +118,17 @@ class IdxReaderTest {
         return next - first;
     }
 
+    /** The blocks of a read; a data error, which the reading task returns as a value, is thrown as the driver does. */
+    private static List<RawBlock> collect(org.apache.spark.api.java.JavaRDD<RawBlock> rdd) {
+        List<RawBlock> blocks = rdd.collect();
+        for (RawBlock b : blocks) {
+            if (b.error() != null) {
+                throw new DataFormatException(b.error());
+            }
+        }
+        return blocks;
+    }
+
     private static DataFormatException failure(Exception e) {
         DataFormatException d = DataFormatException.findIn(e);
         assertNotNull(d, () -> "no DataFormatException in " + e);
@@ -347,7 +358,7 @@ class IdxReaderTest {
         writeLabels(dir.resolve("cut/train-labels-idx1-ubyte" + ext), LABELS_MAGIC, 10, 10);
         IdxReader.Pair pair = IdxReader.forImagesFile(conf(), images.toString());
         // With 3 partitions the ranges are [0,3), [3,6), [6,10): only the last one reaches the cut.
-        Exception e = assertThrows(Exception.class, () -> IdxReader.read(sc, pair, partitions).collect());
+        Exception e = assertThrows(Exception.class, () -> collect(IdxReader.read(sc, pair, partitions)));
         String message = failure(e).getMessage();
         assertTrue(message.contains("train-images-idx3-ubyte" + ext + ": item 7: the file ends early"), message);
     }
@@ -358,7 +369,7 @@ class IdxReaderTest {
         writeImages(images, IMAGES_MAGIC, 10, 10L * PIXELS);
         writeLabels(dir.resolve("lcut/train-labels-idx1-ubyte"), LABELS_MAGIC, 10, 8);
         IdxReader.Pair pair = IdxReader.forImagesFile(conf(), images.toString());
-        Exception e = assertThrows(Exception.class, () -> IdxReader.read(sc, pair, 1).collect());
+        Exception e = assertThrows(Exception.class, () -> collect(IdxReader.read(sc, pair, 1)));
         String message = failure(e).getMessage();
         assertTrue(message.contains("train-labels-idx1-ubyte: item 8: the file ends early"), message);
     }
