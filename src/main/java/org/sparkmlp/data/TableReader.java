@@ -186,8 +186,9 @@ public final class TableReader {
         int features = table.features();
         int rowsPerBlock = Block.rowsFor(features);
         boolean hasRowIndex = rowIndex;
+        String source = table.source();
         return selected.javaRDD().mapPartitions(it -> ReadGuard.of(
-                pack(it, inputs, labelName, floatLabel, vector, features, rowsPerBlock, hasRowIndex), table.source()));
+                pack(it, inputs, labelName, floatLabel, vector, features, rowsPerBlock, hasRowIndex), source));
     }
 
     private static Column[] with(List<Column> columns, Column... more) {
