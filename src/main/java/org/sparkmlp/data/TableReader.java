@@ -163,22 +163,21 @@ public final class TableReader {
             columns.add(functions.col(quote(n)));
         }
         Dataset<Row> rows = table.rows();
-        boolean rowIndex;
-        Dataset<Row> selected;
+        // File-source tables have a _metadata column (file_path, file_block_start; Parquet also row_index).
+        List<String> metadata = List.of();
         try {
-            selected = rows.select(with(columns, functions.col("_metadata.file_path").as(FILE),
-                    functions.col("_metadata.row_index").as(ROW), functions.col("_metadata.file_block_start").as(START)));
-            rowIndex = true;
-        } catch (RuntimeException noRowIndex) {
-            try {
-                selected = rows.select(with(columns, functions.col("_metadata.file_path").as(FILE),
-                        functions.lit(-1L).as(ROW), functions.col("_metadata.file_block_start").as(START)));
-            } catch (RuntimeException noMetadata) {
-                selected = rows.select(with(columns, functions.lit(table.source()).as(FILE), functions.lit(-1L).as(ROW),
-                        functions.lit(0L).as(START)));
-            }
-            rowIndex = false;
+            DataType type = rows.select(functions.col("_metadata")).schema().fields()[0].dataType();
+            metadata = List.of(((StructType) type).fieldNames());
+        } catch (RuntimeException noMetadata) {
+            // A table not read from files: rows are named by their position only.
         }
+        boolean rowIndex = metadata.contains("row_index");
+        Dataset<Row> selected = rows.select(with(columns,
+                metadata.contains("file_path") ? functions.col("_metadata.file_path").as(FILE)
+                        : functions.lit(table.source()).as(FILE),
+                rowIndex ? functions.col("_metadata.row_index").as(ROW) : functions.lit(-1L).as(ROW),
+                metadata.contains("file_block_start") ? functions.col("_metadata.file_block_start").as(START)
+                        : functions.lit(0L).as(START)));
         boolean floatLabel = table.labelled() && isFloating(rows.schema().apply(table.labelColumn()).dataType());
         List<String> inputs = table.featureColumns();
         String labelName = table.labelColumn();
