@@ -55,6 +55,7 @@ public final class CsvReader {
                 long lineNumber = 0;
                 while ((line = in.readLine()) != null) {
                     lineNumber++;
+                    line = withoutByteOrderMark(line, lineNumber);
                     if (line.isBlank()) {
                         continue;
                     }
@@ -118,8 +119,8 @@ public final class CsvReader {
                                   int labelIndex, Header header, RowPacker packer) {
         while (!packer.full() && lines.hasNext()) {
             Tuple2<String, Long> t = lines.next();
-            String line = t._1();
             long lineNumber = t._2() + 1;
+            String line = withoutByteOrderMark(t._1(), lineNumber);
             if (line.isBlank()) {
                 continue;
             }
@@ -202,6 +203,11 @@ public final class CsvReader {
             throw new DataFormatException(file, "line " + lineNumber, "cannot be parsed as CSV: "
                     + TextFiles.firstLine(e.getMessage()));
         }
+    }
+
+    /** A UTF-8 byte-order mark, which some tools write at the start of a file, is not part of the first field. */
+    private static String withoutByteOrderMark(String line, long lineNumber) {
+        return lineNumber == 1 && line.startsWith("\uFEFF") ? line.substring(1) : line;
     }
 
     private static boolean isHeader(String[] fields, Header header, int labelIndex) {

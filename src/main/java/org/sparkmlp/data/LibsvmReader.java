@@ -42,8 +42,12 @@ public final class LibsvmReader {
                             largest = Math.max(largest, r.indices[r.indices.length - 1]);
                         }
                     }
-                } catch (DataFormatException e) {
-                    out.add(e.getMessage());
+                } catch (Exception e) {
+                    DataFormatException data = ReadGuard.dataError(e, name);
+                    if (data == null) {
+                        throw e;
+                    }
+                    out.add(data.getMessage());
                 }
                 out.add(largest);
                 return out.iterator();

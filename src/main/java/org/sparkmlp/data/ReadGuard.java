@@ -69,7 +69,7 @@ final class ReadGuard implements Iterator<RawBlock> {
     }
 
     private boolean fail(Exception e) {
-        DataFormatException data = dataError(e);
+        DataFormatException data = dataError(e, source);
         if (data == null) {
             sneakyThrow(e);
         }
@@ -78,7 +78,8 @@ final class ReadGuard implements Iterator<RawBlock> {
         return true;
     }
 
-    private DataFormatException dataError(Throwable t) {
+    /** The data error {@code t} stands for (itself, or a corrupt stream of {@code source}), or null. */
+    static DataFormatException dataError(Throwable t, String source) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof DataFormatException d) {
                 return d;

@@ -35,6 +35,8 @@ public final class TableReader {
     private static final String FILE = "__spark_mlp_file";
     private static final String ROW = "__spark_mlp_row";
     private static final String START = "__spark_mlp_start";
+    /** Where Spark's JSON and CSV sources put a line they cannot parse. */
+    private static final String CORRUPT = "_corrupt_record";
 
     private TableReader() {
     }
@@ -49,12 +51,49 @@ public final class TableReader {
 
     /** A table from files: {@code format} is parquet, orc or json. */
     public static Dataset<Row> load(JavaSparkContext sc, String format, String path) {
+        if (format.equals("parquet") || format.equals("orc")) {
+            checkMagic(sc.hadoopConfiguration(), format, path);
+        }
         SparkSession spark = SparkSession.builder().config(sc.getConf()).getOrCreate();
         try {
             return spark.read().format(format).load(path);
         } catch (RuntimeException e) {
-            throw new DataFormatException(path, null, "cannot be read as " + format + ": "
+            throw new DataFormatException(TextFiles.displayName(path), null, "cannot be read as " + format + ": "
                     + TextFiles.firstLine(e.getMessage()));
+        }
+    }
+
+    /**
+     * Checks on the driver that each file (of a directory's own files) starts, and for Parquet ends, with the
+     * format's magic bytes: Spark reads footers in tasks, where a file that is not Parquet at all would fail
+     * every attempt with an executor's stack trace.
+     */
+    private static void checkMagic(org.apache.hadoop.conf.Configuration conf, String format, String path) {
+        byte[] magic = format.equals("parquet") ? "PAR1".getBytes(java.nio.charset.StandardCharsets.US_ASCII)
+                : "ORC".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        for (String file : TextFiles.listFiles(conf, path)) {
+            String name = TextFiles.displayName(file);
+            try {
+                org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(file);
+                org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(conf);
+                long length = fs.getFileStatus(p).getLen();
+                if (length < 2L * magic.length) {
+                    throw new DataFormatException(name, null, "is not a " + format + " file (" + length + " bytes)");
+                }
+                byte[] head = new byte[magic.length];
+                byte[] tail = new byte[magic.length];
+                try (org.apache.hadoop.fs.FSDataInputStream in = fs.open(p)) {
+                    in.readFully(0, head);
+                    in.readFully(length - magic.length, tail);
+                }
+                if (!java.util.Arrays.equals(head, magic)
+                        || (format.equals("parquet") && !java.util.Arrays.equals(tail, magic))) {
+                    throw new DataFormatException(name, null, "is not a " + format + " file (its magic bytes "
+                            + new String(magic, java.nio.charset.StandardCharsets.US_ASCII) + " are missing)");
+                }
+            } catch (java.io.IOException e) {
+                throw new DataFormatException(name, null, "cannot be read: " + TextFiles.firstLine(e.getMessage()));
+            }
         }
     }
 
@@ -91,7 +130,7 @@ public final class TableReader {
         List<String> inputs = new ArrayList<>();
         if (featureColumns == null || featureColumns.isEmpty()) {
             for (String n : names) {
-                if (!n.equals(labelName)) {
+                if (!n.equals(labelName) && !n.equals(CORRUPT)) {
                     inputs.add(n);
                 }
             }
@@ -177,7 +216,10 @@ public final class TableReader {
                         : functions.lit(table.source()).as(FILE),
                 rowIndex ? functions.col("_metadata.row_index").as(ROW) : functions.lit(-1L).as(ROW),
                 metadata.contains("file_block_start") ? functions.col("_metadata.file_block_start").as(START)
-                        : functions.lit(0L).as(START)));
+                        : functions.lit(0L).as(START),
+                // Spark keeps a line it cannot parse in this column, the others null: it is reported as such.
+                List.of(rows.schema().fieldNames()).contains(CORRUPT) ? functions.col(CORRUPT).cast("string")
+                        : functions.lit(null).cast("string")));
         boolean floatLabel = table.labelled() && isFloating(rows.schema().apply(table.labelColumn()).dataType());
         List<String> inputs = table.featureColumns();
         String labelName = table.labelColumn();
@@ -241,6 +283,10 @@ public final class TableReader {
                     long record = rowIndex && !r.isNullAt(fileAt + 1) ? r.getLong(fileAt + 1) + 1 : position;
                     String where = start > 0 && !rowIndex ? "row " + record + " of the part from byte " + start
                             : "row " + record;
+                    if (!r.isNullAt(fileAt + 3)) {
+                        throw new DataFormatException(file, where, "cannot be parsed: '"
+                                + abbreviate(r.getString(fileAt + 3).strip()) + "'");
+                    }
                     double[] x = packer.nextRow(record);
                     int at = packer.offset();
                     if (vector) {
@@ -272,6 +318,10 @@ public final class TableReader {
                 return packer.finish();
             }
         };
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
     }
 
     private static double finite(double v, String file, String where, String column) {

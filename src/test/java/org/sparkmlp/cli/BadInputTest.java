@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A corpus of bad inputs, generated here, run through the command line as a user would: each must end with its
+ * A corpus of bad inputs (CSV, LIBSVM, JSON, Parquet; train, evaluate, predict; options), generated here, run through the command line as a user would: each must end with its
  * exit code and one line on stderr that names the file, the record and the problem; no stack trace on stderr or
  * in Spark's log (no executor failure, no task re-run: tasks run with up to 4 attempts here), and nothing
  * written to --out.
@@ -163,6 +163,11 @@ class BadInputTest {
                 List.of(svm, "json", "--label-column", "label", "--feature-columns", "a,c"), data, "nofeature.json",
                 "has no column 'c' for --feature-columns"));
 
+        cases.add(train("json line that is not json", write("broken.json", json + "{\"a\": 1, \"b\"\n" + json),
+                List.of(svm, "json", "--label-column", "label"), data, "broken.json", "row 2", "cannot be parsed"));
+        cases.add(train("not parquet", write("table.parquet", "a,b,label\n1,2,x\n"), List.of(svm, "parquet"), data,
+                "table.parquet", "is not a parquet file"));
+
         cases.add(use("evaluate", "evaluate: other width", write("three.csv", "1,2,3,a\n4,5,6,b\n"), List.of(),
                 "three.csv", "has 4 fields but the model takes 2 inputs"));
         cases.add(use("evaluate", "evaluate: unknown label", write("unknown.csv", "1,2,a\n3,4,b\n5,6,c\n"), List.of(),
@@ -229,7 +234,7 @@ class BadInputTest {
             }
         }
         assertTrue(problems.isEmpty(), problems.size() + " case(s) failed:\n" + String.join("\n", problems));
-        assertFalse(n < 30, "the corpus has " + n + " cases");
+        assertFalse(n < 35, "the corpus has " + n + " cases");
         assertEquals(List.of(), List.copyOf(failures));
     }
 }

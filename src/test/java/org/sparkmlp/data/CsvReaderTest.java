@@ -491,4 +491,42 @@ class CsvReaderTest {
         assertRow(rows.get(0), "x", 1, 2, 3);
         assertRow(rows.get(1), "y", 4, 5, 6);
     }
+
+    @Test
+    void quotedFieldsMayHoldCommasAndDoubledQuotes() throws IOException {
+        Path file = write("quoted.csv", "\"width, cm\",\"height\",\"kind\"\n"
+                + "\"1.5\", 2,\"iris, \"\"setosa\"\"\"\n3,\"4\",versicolor\n");
+        List<Row> rows = read(file, LabelColumn.LAST, CsvReader.Header.AUTO, 1);
+        assertEquals(2, rows.size());
+        assertRow(rows.get(0), "iris, \"setosa\"", 1.5, 2);
+        assertRow(rows.get(1), "versicolor", 3, 4);
+        assertEquals("line 2", rows.get(0).record());
+    }
+
+    @Test
+    void aHeaderNameChoosesTheLabelColumn() throws IOException {
+        Path file = write("byname.csv", "a,kind,b\n1,x,2\n3,y,4\n");
+        DataSource source = new DataSource(file.toString(), DataSource.Format.CSV, LabelColumn.parse("kind"),
+                CsvReader.Header.AUTO);
+        DataSource.Loaded loaded = source.loadForTraining(sc, 1, false);
+        assertEquals(2, loaded.features());
+        List<Row> rows = rows(collect(loaded.data()));
+        assertRow(rows.get(0), "x", 1, 2);
+        assertRow(rows.get(1), "y", 3, 4);
+    }
+
+    @Test
+    void aByteOrderMarkIsNotPartOfTheFirstField() throws IOException {
+        Path file = write("bom.csv", "\uFEFF1,2,a\n3,4,b\n");
+        List<Row> rows = read(file, LabelColumn.LAST, CsvReader.Header.AUTO, 1);
+        assertRow(rows.get(0), "a", 1, 2);
+    }
+
+    @Test
+    void aHeaderOnlyFileIsNamedAsSuch() throws IOException {
+        Path file = write("only-header.csv", "x,y,label\n\n");
+        DataFormatException e = assertThrows(DataFormatException.class,
+                () -> CsvReader.layout(sc, file.toString(), CsvReader.Header.AUTO));
+        assertTrue(e.getMessage().contains("only-header.csv: has a header line but no records"), e.getMessage());
+    }
 }
