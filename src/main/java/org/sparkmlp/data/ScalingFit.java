@@ -53,9 +53,12 @@ final class ScalingFit {
         double[] std = all.std();
         for (int f = 0; f < features; f++) {
             // Finite values can still span more than a double holds (e.g. -1e308 and 1e308).
-            if (!Double.isFinite(max[f] - min[f]) || (kind == Scaling.Kind.STANDARD && !Double.isFinite(std[f]))) {
+            double spread = kind == Scaling.Kind.STANDARD ? std[f] : max[f] - min[f];
+            // A spread too wide for a double, or so narrow (subnormal) that its reciprocal is infinite.
+            if (!Double.isFinite(max[f] - min[f]) || !Double.isFinite(spread)
+                    || (spread > 0.0 && !Double.isFinite(1.0 / spread))) {
                 throw new DataFormatException(source, null, "input " + (f + 1) + " ranges from " + min[f] + " to "
-                        + max[f] + ": too wide to scale in double precision");
+                        + max[f] + ": too wide or too narrow to scale in double precision");
             }
         }
         return kind == Scaling.Kind.MINMAX ? Scaling.minmax(min, max) : Scaling.standard(all.mean(), std);

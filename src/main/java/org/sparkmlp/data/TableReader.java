@@ -54,7 +54,8 @@ public final class TableReader {
         if (format.equals("parquet") || format.equals("orc")) {
             checkMagic(sc.hadoopConfiguration(), format, path);
         }
-        SparkSession spark = SparkSession.builder().config(sc.getConf()).getOrCreate();
+        // The session of the running context; no settings of our own (they could not take effect anyway).
+        SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
         try {
             return spark.read().format(format).load(path);
         } catch (RuntimeException e) {

@@ -424,7 +424,8 @@ class DatasetBuilderTest {
     void oneClassIsNotEnough() throws IOException {
         Path file = dir.resolve("single.csv");
         Files.writeString(file, "1,a\n2,a\n3,a\n");
-        DataFormatException e = assertThrows(DataFormatException.class, () -> DatasetBuilder.build(sc, raw(file, 1), null,
+        DataFormatException e = assertThrows(DataFormatException.class, () -> DatasetBuilder.build(sc, raw(file, 1),
+                null,
                 new BuildOptions(1, new DatasetBuilder.Split(0, 0, 1), Precision.FLOAT64,
                         null, null, Scaling.Kind.NONE, "single", 0)));
         assertTrue(e.getMessage().contains("single.csv"), e.getMessage());
@@ -584,7 +585,8 @@ class DatasetBuilderTest {
     void separateTestSetWithAnUnknownLabelIsRejectedNamingItsRecord() throws IOException {
         // Row 8 of 10 (line 9) carries a label the training data does not have.
         Path testFile = writeTestFile("separate-bad.csv", 10, "99");
-        DataFormatException e = assertThrows(DataFormatException.class, () -> DatasetBuilder.build(sc, raw(csv, 2), raw(testFile, 1),
+        DataFormatException e = assertThrows(DataFormatException.class, () -> DatasetBuilder.build(sc, raw(csv, 2),
+                raw(testFile, 1),
                 new BuildOptions(2, new DatasetBuilder.Split(0.1, 0.0, 5), Precision.FLOAT64,
                         null, null, Scaling.Kind.NONE, "bad", 0)));
         assertTrue(e.getMessage().contains("separate-bad.csv: line 9: label '99'"), e.getMessage());
@@ -594,7 +596,8 @@ class DatasetBuilderTest {
     void separateTestSetWithOtherWidthIsRejected() throws IOException {
         Path testFile = dir.resolve("narrow.csv");
         Files.writeString(testFile, "1,2,2\n3,4,7\n");
-        DataFormatException e = assertThrows(DataFormatException.class, () -> DatasetBuilder.build(sc, raw(csv, 2), raw(testFile, 1),
+        DataFormatException e = assertThrows(DataFormatException.class, () -> DatasetBuilder.build(sc, raw(csv, 2),
+                raw(testFile, 1),
                 new BuildOptions(2, new DatasetBuilder.Split(0.1, 0.0, 5), Precision.FLOAT64,
                         null, null, Scaling.Kind.NONE, "bad", 0)));
         assertTrue(e.getMessage().contains("narrow.csv"), e.getMessage());

@@ -121,7 +121,7 @@ class FormatsAgreeTest {
                 }
                 table.add(RowFactory.create(values));
             }
-            SparkSession spark = SparkSession.builder().config(sc.getConf()).getOrCreate();
+            SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
             spark.createDataFrame(table, new StructType(fields.toArray(new StructField[0]))).coalesce(1).write()
                     .parquet(parquet.toString());
 

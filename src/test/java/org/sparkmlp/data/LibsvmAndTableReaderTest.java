@@ -91,7 +91,7 @@ class LibsvmAndTableReaderTest {
 
     @Test
     void tablesTakeNumericColumnsByNameOrOneVectorColumn() {
-        SparkSession spark = SparkSession.builder().config(sc.getConf()).getOrCreate();
+        SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
         StructType schema = new StructType(new StructField[] {
             DataTypes.createStructField("a", DataTypes.LongType, false),
             DataTypes.createStructField("kind", DataTypes.DoubleType, false),
