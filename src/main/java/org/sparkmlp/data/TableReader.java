@@ -131,7 +131,8 @@ public final class TableReader {
         List<String> inputs = new ArrayList<>();
         if (featureColumns == null || featureColumns.isEmpty()) {
             for (String n : names) {
-                if (!n.equals(labelName) && !n.equals(CORRUPT)) {
+                // Not inputs by default: Spark's column of unparsable lines, and the index pandas may store.
+                if (!n.equals(labelName) && !n.equals(CORRUPT) && !n.matches("__index_level_\\d+__")) {
                     inputs.add(n);
                 }
             }

@@ -90,7 +90,7 @@ class LibsvmAndTableReaderTest {
     }
 
     @Test
-    void tablesTakeNumericColumnsByNameOrOneVectorColumn() {
+    void tablesTakeNumericColumnsByNameOrOneVectorColumnFromParquetOrOrc() {
         SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
         StructType schema = new StructType(new StructField[] {
             DataTypes.createStructField("a", DataTypes.LongType, false),
@@ -116,6 +116,15 @@ class LibsvmAndTableReaderTest {
                 CsvReader.Header.AUTO);
         DataFormatException mixed = assertThrows(DataFormatException.class, () -> everything.loadForTraining(sc, 1, false));
         assertTrue(mixed.getMessage().contains("vector column 'v' must be the only input column"), mixed.getMessage());
+
+        String orc = dir.resolve("orc-table").toString();
+        spark.read().parquet(path).drop("v").withColumn("__index_level_0__", org.apache.spark.sql.functions.lit(7))
+                .write().orc(orc);
+        DataSource fromOrc = new DataSource(orc, DataSource.Format.AUTO, LabelColumn.byName("kind"),
+                CsvReader.Header.AUTO);
+        DataSource.Loaded orcLoaded = fromOrc.loadForTraining(sc, 1, false);
+        assertEquals(DataSource.Format.ORC, orcLoaded.format());
+        assertEquals(List.of("2: 1.0 0.5", "7.5: 4.0 1.5"), rows(orcLoaded.data()), "a, b; no pandas index");
 
         DataSource predict = new DataSource(path, DataSource.Format.PARQUET, LabelColumn.byName("kind"),
                 CsvReader.Header.AUTO, 0, List.of("a", "b"));
