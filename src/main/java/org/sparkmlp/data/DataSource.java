@@ -160,7 +160,7 @@ public record DataSource(String path, Format format, LabelColumn labelColumn, Cs
             case JSON: {
                 Dataset<Row> rows = TableReader.load(sc, f.id(), p);
                 TableReader.Table table = TableReader.describe(rows, displayPath(), labelColumn, featureColumns,
-                        features);
+                        features, columnOrder(conf, f, p));
                 return new Loaded(TableReader.read(table), null, f, table.features(), true, f.id() + " " + describe());
             }
             default: {
@@ -212,7 +212,7 @@ public record DataSource(String path, Format format, LabelColumn labelColumn, Cs
             case ORC:
             case JSON: {
                 Dataset<Row> rows = TableReader.load(sc, f.id(), p);
-                TableReader.Table table = forModel(rows, inputs);
+                TableReader.Table table = forModel(rows, inputs, columnOrder(conf, f, p));
                 return new Loaded(TableReader.read(table), null, f, inputs, table.labelled(),
                         f.id() + " " + describe() + (table.labelled() ? "" : " (no labels)"));
             }
@@ -235,18 +235,20 @@ public record DataSource(String path, Format format, LabelColumn labelColumn, Cs
     }
 
     /** A table's columns for a model: with the label column when that leaves the model's inputs, else without. */
-    private TableReader.Table forModel(Dataset<Row> rows, int inputs) {
-        List<String> names = List.of(rows.schema().fieldNames());
+    private TableReader.Table forModel(Dataset<Row> rows, int inputs, List<String> order) {
+        List<String> names = new java.util.ArrayList<>(List.of(rows.schema().fieldNames()));
+        names.sort(java.util.Comparator.comparingInt(n -> order.contains(n) ? order.indexOf(n) : order.size()));
         int at = labelColumn.present() ? labelColumn.resolve(names) : -1;
         if (at >= 0 && at < names.size()) {
-            TableReader.Table labelled = TableReader.describe(rows, displayPath(), labelColumn, featureColumns, inputs);
+            TableReader.Table labelled = TableReader.describe(rows, displayPath(), labelColumn, featureColumns, inputs,
+                    order);
             if (labelled.features() == inputs) {
                 return labelled;
             }
         }
         if (featureColumns.isEmpty() || at < 0 || at >= names.size() || !featureColumns.contains(names.get(at))) {
             TableReader.Table plain = TableReader.describe(rows, displayPath(), LabelColumn.NONE, featureColumns,
-                    inputs);
+                    inputs, order);
             if (plain.features() == inputs) {
                 return plain;
             }
@@ -254,6 +256,11 @@ public record DataSource(String path, Format format, LabelColumn labelColumn, Cs
         throw new DataFormatException(displayPath(), null, "has " + names.size() + " columns but the model takes "
                 + inputs + " inputs (expected " + inputs + " input columns, and optionally the label column '"
                 + labelColumn + "')");
+    }
+
+    /** The order of a JSON file's keys (Spark sorts the inferred schema by name); none for other tables. */
+    private static List<String> columnOrder(Configuration conf, Format f, String p) {
+        return f == Format.JSON ? TableReader.jsonKeyOrder(conf, p) : List.of();
     }
 
     private void requireNoFeatureColumns(Format f) {

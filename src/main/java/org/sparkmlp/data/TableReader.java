@@ -107,8 +107,20 @@ public final class TableReader {
      */
     public static Table describe(Dataset<Row> table, String source, LabelColumn label, List<String> featureColumns,
                                  int features) {
+        return describe(table, source, label, featureColumns, features, List.of());
+    }
+
+    /**
+     * As above, with the columns taken in {@code order} where it names them (then the rest in schema order):
+     * Spark infers a JSON schema with its fields sorted by name, but positions (--label-column last) and the
+     * default inputs must follow the file.
+     */
+    public static Table describe(Dataset<Row> table, String source, LabelColumn label, List<String> featureColumns,
+                                 int features, List<String> order) {
         StructType schema = table.schema();
-        List<String> names = List.of(schema.fieldNames());
+        List<String> schemaNames = List.of(schema.fieldNames());
+        List<String> names = new ArrayList<>(schemaNames);
+        names.sort(java.util.Comparator.comparingInt(n -> order.contains(n) ? order.indexOf(n) : order.size()));
         String labelName = null;
         if (label.present()) {
             int at = label.resolve(names);
@@ -121,7 +133,7 @@ public final class TableReader {
                         + names.size() + " columns (columns count from 0)");
             }
             labelName = names.get(at);
-            DataType type = schema.fields()[at].dataType();
+            DataType type = schema.fields()[schemaNames.indexOf(labelName)].dataType();
             if (!(type instanceof NumericType) && !type.typeName().equals("string")
                     && !type.typeName().equals("boolean")) {
                 throw new DataFormatException(source, null, "label column '" + labelName + "' holds "
@@ -154,7 +166,7 @@ public final class TableReader {
         }
         boolean vector = false;
         for (String n : inputs) {
-            StructField field = schema.fields()[names.indexOf(n)];
+            StructField field = schema.fields()[schemaNames.indexOf(n)];
             if (isVector(field.dataType())) {
                 if (inputs.size() > 1) {
                     throw new DataFormatException(source, null, "vector column '" + n + "' must be the only input"
@@ -172,6 +184,30 @@ public final class TableReader {
             width = features > 0 ? features : firstVectorSize(table, inputs.get(0), source);
         }
         return new Table(table, labelName, List.copyOf(inputs), vector, width, source);
+    }
+
+    /**
+     * The keys of the first JSON object in the first file, in the file's order; empty when that line is not one
+     * whole object (a multi-line file), so the schema's order stands.
+     */
+    static List<String> jsonKeyOrder(org.apache.hadoop.conf.Configuration conf, String path) {
+        try (java.io.BufferedReader in = TextFiles.open(conf, TextFiles.listFiles(conf, path).get(0))) {
+            String line;
+            while ((line = in.readLine()) != null && line.isBlank()) {
+                // skip blank lines
+            }
+            if (line == null) {
+                return List.of();
+            }
+            com.fasterxml.jackson.databind.JsonNode first = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+            List<String> keys = new ArrayList<>();
+            if (first != null && first.isObject()) {
+                first.fieldNames().forEachRemaining(keys::add);
+            }
+            return keys;
+        } catch (java.io.IOException | RuntimeException e) {
+            return List.of();
+        }
     }
 
     private static boolean isVector(DataType type) {

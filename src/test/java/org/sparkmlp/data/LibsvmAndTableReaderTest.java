@@ -135,6 +135,17 @@ class LibsvmAndTableReaderTest {
     }
 
     @Test
+    void jsonColumnsFollowTheFileNotSparksSortedSchema() throws IOException {
+        Path file = dir.resolve("rows.json");
+        Files.writeString(file, "{\"z\": 1, \"a\": 2.5, \"kind\": \"x\"}\n{\"z\": 3, \"a\": 4, \"kind\": \"y\"}\n");
+        DataSource source = new DataSource(file.toString(), DataSource.Format.AUTO, LabelColumn.LAST,
+                CsvReader.Header.AUTO);
+        DataSource.Loaded loaded = source.loadForTraining(sc, 1, false);
+        assertEquals(DataSource.Format.JSON, loaded.format());
+        assertEquals(List.of("x: 1.0 2.5", "y: 3.0 4.0"), rows(loaded.data()), "z before a, the label last");
+    }
+
+    @Test
     void hadoopConfRoundTripsThroughKryoAndJava() throws Exception {
         Configuration conf = new Configuration(false);
         conf.set("fs.example.setting", "from spark.hadoop");
