@@ -84,6 +84,22 @@ class BadInputTest {
         return file.toString();
     }
 
+    /** The first half of a gzip file of many good records: the first record reads, a later one does not. */
+    private static byte[] truncatedGzip() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(bytes)) {
+            java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < 20000; i++) {
+                text.append(random.nextInt(1000)).append(',').append(random.nextInt(1000)).append(',')
+                        .append(i % 2 == 0 ? "a" : "b").append('\n');
+            }
+            gz.write(text.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] all = bytes.toByteArray();
+        return java.util.Arrays.copyOf(all, all.length / 2);
+    }
+
     /** A model of 2 inputs, classes "a" and "b", no hidden layer. */
     private static String model() throws IOException {
         return write("model.json", "{\"format\": \"spark-mlp-model\", \"version\": 1, \"layers\": [2, 2],"
@@ -133,6 +149,8 @@ class BadInputTest {
                 "nowhere.csv", "no such file or directory"));
         cases.add(train("corrupt gzip", writeBytes("broken.csv.gz", new byte[] {1, 2, 3, 4, 5, 6, 7, 8}), List.of(),
                 data, "broken.csv.gz", "cannot be read"));
+        cases.add(train("truncated gzip", writeBytes("cut.csv.gz", truncatedGzip()), List.of(), data, "cut.csv.gz",
+                "cannot be read", "corrupt or truncated"));
         cases.add(train("test set of another width", good, List.of("--test", write("wide.csv", "1,2,3,a\n4,5,6,b\n"),
                 "--test-fraction", "0"), data, "wide.csv", "has 3 input features but the training data has 2"));
 
@@ -234,7 +252,7 @@ class BadInputTest {
             }
         }
         assertTrue(problems.isEmpty(), problems.size() + " case(s) failed:\n" + String.join("\n", problems));
-        assertFalse(n < 35, "the corpus has " + n + " cases");
+        assertFalse(n < 36, "the corpus has " + n + " cases");
         assertEquals(List.of(), List.copyOf(failures));
     }
 }
