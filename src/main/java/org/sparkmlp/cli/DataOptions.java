@@ -1,28 +1,36 @@
 package org.sparkmlp.cli;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import org.sparkmlp.data.CsvReader;
-import org.sparkmlp.data.DataFormatException;
 import org.sparkmlp.data.DataSource;
 import org.sparkmlp.data.LabelColumn;
 import picocli.CommandLine.Option;
 
 /** Where the rows come from and how they are read: the options train, evaluate and predict share. */
 final class DataOptions {
-    @Option(names = "--data", paramLabel = "PATH", description = "Input data: a CSV file, directory or glob; an IDX"
-            + " images file; or a directory with the IDX train-/t10k- files. bundled:digits is the handwritten digits"
+    @Option(names = "--data", paramLabel = "PATH", description = "Input data: a CSV or LIBSVM file, directory or glob;"
+            + " a Parquet, ORC or JSON table; an IDX images file; or a directory with the IDX train-/t10k- files. bundled:digits is the handwritten digits"
             + " packed in the jar. Default: ${DEFAULT-VALUE}.")
     String data;
 
-    @Option(names = "--format", paramLabel = "csv|idx|auto", completionCandidates = Converters.FormatIds.class,
-            description = "Input format; auto: IDX for directories and *-ubyte[.gz] names, else CSV. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--format", paramLabel = "auto|csv|idx|libsvm|parquet|orc|json", completionCandidates = Converters.FormatIds.class,
+            description = "Input format; auto: IDX for directories and *-ubyte[.gz] names, parquet/orc/json/libsvm by"
+                    + " extension (.svm too), else CSV. Default: ${DEFAULT-VALUE}.")
     DataSource.Format format;
 
-    @Option(names = "--label-column", paramLabel = "first|last|N|none", completionCandidates = Converters.LabelColumnIds.class,
-            description = "CSV column holding the label, N counted from 0; predict takes files with or without it."
-                    + " Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--label-column", paramLabel = "first|last|N|NAME|none", completionCandidates = Converters.LabelColumnIds.class,
+            description = "Column holding the label: by position (N counted from 0) or by name (a CSV header's or a"
+                    + " table's); predict takes data with or without it. Default: ${DEFAULT-VALUE}.")
     LabelColumn labelColumn;
+
+    @Option(names = "--features", paramLabel = "N", description = "Number of inputs: LIBSVM's dimension (else its"
+            + " largest index) or a vector column's size; give it so that training and test data agree.")
+    Integer features;
+
+    @Option(names = "--feature-columns", paramLabel = "a,b,c", description = "A table's input columns: numeric"
+            + " columns or one Spark ML vector column. Default: every column but the label.")
+    String featureColumns;
 
     @Option(names = "--header", paramLabel = "auto|true|false", completionCandidates = Converters.HeaderIds.class,
             description = "Whether each CSV file starts with a header line; auto: when none of the first line's inputs"
@@ -33,15 +41,19 @@ final class DataOptions {
             + " Default: Spark's default parallelism.")
     Integer partitions;
 
-    /** The source the options name; a local path that does not exist fails now, before Spark starts. */
+    /** The source the options name. Whether --data exists is checked through Hadoop's file system, before any job. */
     DataSource source() {
-        String path = Commands.need(data, "data");
-        if (!path.equals(DataSource.BUNDLED_DIGITS) && !path.contains("://") && !path.contains("*")
-                && !Files.exists(Path.of(path.startsWith("file:") ? path.substring(5) : path))) {
-            throw new DataFormatException(path, null, "no such file or directory");
+        List<String> columns = featureColumns == null ? List.of()
+                : Arrays.stream(featureColumns.split(",", -1)).map(String::trim).toList();
+        if (columns.contains("")) {
+            throw new UsageException("--feature-columns must be column names separated by commas, got '" + featureColumns + "'");
         }
-        return new DataSource(path, Commands.need(format, "format"), Commands.need(labelColumn, "label-column"),
-                Commands.need(header, "header"));
+        if (features != null && features < 1) {
+            throw new UsageException("--features must be at least 1, got " + features);
+        }
+        return new DataSource(Commands.need(data, "data"), Commands.need(format, "format"),
+                Commands.need(labelColumn, "label-column"), Commands.need(header, "header"),
+                features == null ? 0 : features, columns);
     }
 
     /** --partitions, or Spark's default parallelism when not given. */

@@ -165,9 +165,6 @@ public final class Main implements Runnable {
         if (outOfMemory(t) != null) {
             return ExitCode.OUT_OF_MEMORY;
         }
-        if (t instanceof IllegalArgumentException) {
-            return ExitCode.USAGE;
-        }
         if (t instanceof SparkException) {
             return ExitCode.SPARK;
         }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.RDDInfo;
+import org.sparkmlp.data.BuildOptions;
 import org.sparkmlp.data.DataSource;
 import org.sparkmlp.data.Dataset;
 import org.sparkmlp.data.DatasetBuilder;
@@ -190,8 +191,10 @@ final class TrainCommand implements Callable<Integer> {
         Model init = initModel == null ? null : ModelFile.read(Path.of(initModel));
         TrainingConfig config = config(init);
         DataSource source = input.source();
-        DataSource testSource = test == null ? null
-                : new DataSource(test, source.format(), source.labelColumn(), source.header());
+        if (!source.labelColumn().present()) {
+            throw new UsageException("train needs labels: --label-column cannot be none");
+        }
+        DataSource testSource = test == null ? null : source.withPath(test);
         double valFraction = fraction(this.valFraction, "val-fraction");
         double testFraction = fraction(this.testFraction, "test-fraction");
         if (test == null) {
@@ -209,7 +212,8 @@ final class TrainCommand implements Callable<Integer> {
             console.println("BLAS: " + blas);
             int partitions = input.partitions(sc.defaultParallelism());
             DataSource.Loaded loaded = source.loadForTraining(sc, partitions, testSource == null);
-            DataSource.Loaded testSet = testSource == null ? null : testSource.loadForTraining(sc, partitions, false);
+            DataSource.Loaded testSet = testSource == null ? null
+                    : testSource.withFeatures(loaded.features()).loadForTraining(sc, partitions, false);
             boolean separateTest = testSet != null || loaded.test() != null;
             if (separateTest && Commands.isExplicit(spec, "test-fraction") && testFraction > 0) {
                 throw new UsageException("--test-fraction " + testFraction + " conflicts with the separate test set "
@@ -223,10 +227,12 @@ final class TrainCommand implements Callable<Integer> {
                 throw new UsageException("--init-model takes " + init.architecture().inputs()
                         + " inputs but the data has " + loaded.features() + " features");
             }
-            Dataset data = DatasetBuilder.build(sc, loaded.data(), testSet != null ? testSet.data() : loaded.test(), partitions,
-                    new DatasetBuilder.Split(valFraction, separateTest ? 0.0 : testFraction, config.seed()),
-                    init == null ? null : init.classes(), init == null ? null : init.scaling(), kind,
-                    loaded.description() + (testSet != null ? " + test " + testSet.description() : ""), config.precision());
+            Dataset data = DatasetBuilder.build(sc, loaded.data(), testSet != null ? testSet.data() : loaded.test(),
+                    BuildOptions.of(partitions, new DatasetBuilder.Split(valFraction, separateTest ? 0.0 : testFraction,
+                                    config.seed()), config.precision())
+                            .withClasses(init == null ? null : init.classes())
+                            .withScaling(init == null ? null : init.scaling()).withScalingKind(kind)
+                            .withDescription(loaded.description() + (testSet != null ? " + test " + testSet.description() : "")));
             console.printf("data: %s%n      %,d training, %,d validation, %,d test rows; %d features, %d classes; %d partitions%n",
                     data.description(), data.trainRows(), data.validationRows(), data.testRows(), data.features(),
                     data.classes().size(), partitions);

@@ -1,31 +1,26 @@
 package org.sparkmlp.data;
 
+import com.univocity.parsers.common.TextParsingException;
+import com.univocity.parsers.csv.CsvParser;
+import com.univocity.parsers.csv.CsvParserSettings;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.io.compress.CompressionCodec;
-import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import scala.Tuple2;
 
 /**
- * Reads delimited text: one record per line, fields separated by commas (when the line has one) or else by
- * runs of spaces and tabs; the label in the column {@link LabelColumn} names; an optional header line; plain
- * or compressed (.gz, .bz2) files, a directory of them, or a glob. Every record is checked while it is packed:
- * field count, numbers that parse and are finite; the first bad record stops the run with its file and line.
+ * Reads delimited text: one record per line; a line with a comma is parsed as RFC 4180 CSV (fields may be
+ * quoted with {@code "}, a quote inside a quoted field doubled, blanks around fields ignored) by univocity's
+ * parser, which ships with Spark SQL; a line without one is split on runs of spaces and tabs. The label is in
+ * the column {@link LabelColumn} names (by position, or by a header name); an optional header line; plain or
+ * compressed (.gz, .bz2) files, a directory of them, or a glob. Every record is checked while it is packed:
+ * field count, numbers that parse and are finite, a label that is not empty; the first bad record ends the
+ * read with its file and line. A quoted field cannot span lines: files are split by lines for parallel reading.
  */
 public final class CsvReader {
     /** Whether the first line of each file is a header: yes, no, or when none of its inputs is a number. */
@@ -34,8 +29,14 @@ public final class CsvReader {
     private CsvReader() {
     }
 
-    /** The width of the first data record and what that says about the layout, read on the driver. */
-    public record Layout(List<String> files, int width, String firstFile) {
+    /**
+     * What the driver learns from the first file with a record: its width, and the header's names (null when
+     * that file has no header line).
+     */
+    public record Layout(List<String> files, int width, String firstFile, List<String> names) {
+        public Layout(List<String> files, int width, String firstFile) {
+            this(files, width, firstFile, null);
+        }
     }
 
     /**
@@ -44,33 +45,44 @@ public final class CsvReader {
      */
     public static Layout layout(JavaSparkContext sc, String path, Header header) {
         Configuration conf = sc.hadoopConfiguration();
-        List<String> files = listFiles(conf, path);
+        List<String> files = TextFiles.listFiles(conf, path);
+        CsvParser parser = parser(1 << 16);
+        String headerOnly = null;
         for (String file : files) {
-            try (BufferedReader in = open(conf, file)) {
+            List<String> names = null;
+            try (BufferedReader in = TextFiles.open(conf, file)) {
                 String line;
                 long lineNumber = 0;
                 while ((line = in.readLine()) != null) {
                     lineNumber++;
+                    line = withoutByteOrderMark(line, lineNumber);
                     if (line.isBlank()) {
                         continue;
                     }
-                    String[] fields = split(line);
+                    String[] fields = split(parser, line, TextFiles.displayName(file), lineNumber);
                     if (lineNumber == 1 && isHeader(fields, header, -1)) {
+                        names = Arrays.stream(fields).map(String::trim).toList();
+                        headerOnly = file;
                         continue;
                     }
-                    return new Layout(files, fields.length, file);
+                    return new Layout(files, fields.length, file, names);
                 }
             } catch (IOException e) {
-                throw new DataFormatException(displayName(file), null, "cannot be read: " + e.getMessage());
+                throw new DataFormatException(TextFiles.displayName(file), null, "cannot be read: " + e.getMessage());
             }
         }
-        throw new DataFormatException(files.size() == 1 ? displayName(files.get(0)) : path, null, "holds no records");
+        if (files.size() == 1 && headerOnly != null) {
+            throw new DataFormatException(TextFiles.displayName(headerOnly), null, "has a header line but no records");
+        }
+        throw new DataFormatException(files.size() == 1 ? TextFiles.displayName(files.get(0)) : path, null,
+                "holds no records");
     }
 
     /**
      * Reads every file into packed raw blocks: each input split as a sequence of blocks of at most
      * {@link Block#rowsFor} rows, parsed as they are asked for.
      *
+     * @param label the label's column by position ({@link LabelColumn#byName} resolved first), or none
      * @param features how many input fields a record must have (its width less the label, if any)
      */
     public static JavaRDD<RawBlock> read(JavaSparkContext sc, Layout layout, LabelColumn label, Header header,
@@ -83,70 +95,36 @@ public final class CsvReader {
         int width = features + (label.present() ? 1 : 0);
         int labelIndex = label.resolve(width);
         if (labelIndex >= width) {
-            throw new DataFormatException(layout.firstFile(), "line 1", "label column " + labelIndex
-                    + " is past the last of " + width + " fields");
+            throw new DataFormatException(TextFiles.displayName(layout.firstFile()), null, "--label-column "
+                    + labelIndex + " is past the last of the " + width + " fields (columns count from 0)");
         }
-        int perFile = Math.max(1, minPartitions / layout.files().size());
-        List<JavaRDD<RawBlock>> parts = new ArrayList<>();
-        for (String file : layout.files()) {
-            String name = displayName(file);
-            parts.add(sc.textFile(file, perFile).zipWithIndex()
-                    .mapPartitions(lines -> pack(name, lines, width, labelIndex, header, rowsPerBlock)));
-        }
-        JavaRDD<RawBlock> all = parts.get(0);
-        for (int i = 1; i < parts.size(); i++) {
-            all = all.union(parts.get(i));
-        }
-        return all;
+        return TextFiles.read(sc, layout.files(), minPartitions,
+                name -> lines -> pack(name, lines, width, labelIndex, header, rowsPerBlock));
     }
 
     /**
-     * Packs one split's lines (numbered, in order) into raw blocks of at most {@code rowsPerBlock} rows, each
-     * parsed when it is asked for; a split without records gives one empty block.
+     * Packs one split's lines (numbered from 0, in order) into raw blocks of at most {@code rowsPerBlock} rows,
+     * each parsed when it is asked for; a split without records gives one empty block.
      */
     static Iterator<RawBlock> pack(String file, Iterator<Tuple2<String, Long>> lines, int width, int labelIndex,
                                    Header header, int rowsPerBlock) {
         int features = labelIndex >= 0 ? width - 1 : width;
-        return new Iterator<>() {
-            private RawBlock ready;
-            private boolean emitted;
-
-            @Override
-            public boolean hasNext() {
-                if (ready == null && (lines.hasNext() || !emitted)) {
-                    RawBlock b = fill(file, lines, width, labelIndex, header, new Packer(file, "line", features,
-                            rowsPerBlock));
-                    if (b.rows() > 0 || !emitted) {
-                        ready = b;
-                    }
-                }
-                return ready != null;
-            }
-
-            @Override
-            public RawBlock next() {
-                if (!hasNext()) {
-                    throw new java.util.NoSuchElementException();
-                }
-                RawBlock b = ready;
-                ready = null;
-                emitted = true;
-                return b;
-            }
-        };
+        CsvParser parser = parser(width);
+        return RowPacker.blocks(lines::hasNext, () -> fill(file, parser, lines, width, labelIndex, header,
+                new RowPacker(file, "line", features, rowsPerBlock)));
     }
 
     /** Parses lines until the packer is full or the lines end. */
-    private static RawBlock fill(String file, Iterator<Tuple2<String, Long>> lines, int width, int labelIndex,
-                                 Header header, Packer packer) {
+    private static RowPacker fill(String file, CsvParser parser, Iterator<Tuple2<String, Long>> lines, int width,
+                                  int labelIndex, Header header, RowPacker packer) {
         while (!packer.full() && lines.hasNext()) {
             Tuple2<String, Long> t = lines.next();
-            String line = t._1();
             long lineNumber = t._2() + 1;
+            String line = withoutByteOrderMark(t._1(), lineNumber);
             if (line.isBlank()) {
                 continue;
             }
-            String[] fields = split(line);
+            String[] fields = split(parser, line, file, lineNumber);
             if (lineNumber == 1 && isHeader(fields, header, labelIndex)) {
                 continue;
             }
@@ -169,7 +147,7 @@ public final class CsvReader {
                 }
             }
         }
-        return packer.finish();
+        return packer;
     }
 
     private static double parse(String field, String file, long line, int f) {
@@ -188,12 +166,48 @@ public final class CsvReader {
         return v;
     }
 
-    /** Commas if the line has any, else runs of blanks; fields keep their surrounding blanks until parsed. */
-    static String[] split(String line) {
-        if (line.indexOf(',') >= 0) {
-            return line.split(",", -1);
+    /** A parser for lines of up to about {@code width} fields (more are reported, not parsed). */
+    private static CsvParser parser(int width) {
+        CsvParserSettings s = new CsvParserSettings();
+        s.getFormat().setDelimiter(',');
+        s.getFormat().setQuote('"');
+        s.getFormat().setQuoteEscape('"');
+        s.getFormat().setLineSeparator("\n");
+        s.setIgnoreLeadingWhitespaces(true);
+        s.setIgnoreTrailingWhitespaces(true);
+        s.setNullValue("");
+        s.setEmptyValue("");
+        s.setMaxColumns(2 * width + 16);
+        s.setMaxCharsPerColumn(-1);
+        s.setCommentProcessingEnabled(false);
+        s.setSkipEmptyLines(false);
+        return new CsvParser(s);
+    }
+
+    /**
+     * A line's fields: RFC 4180 when it has a comma, else runs of blanks; an unbalanced quote is an error (a
+     * quoted field would continue on the next line).
+     */
+    static String[] split(CsvParser parser, String line, String file, long lineNumber) {
+        if (line.indexOf(',') < 0) {
+            return line.trim().split("[ \t]+");
         }
-        return line.trim().split("[ \t]+");
+        if (line.indexOf('"') >= 0 && line.chars().filter(c -> c == '"').count() % 2 != 0) {
+            throw new DataFormatException(file, "line " + lineNumber, "a quoted field is not closed on its line"
+                    + " (fields cannot span lines)");
+        }
+        try {
+            String[] fields = parser.parseLine(line);
+            return fields == null ? new String[] {""} : fields;
+        } catch (TextParsingException e) {
+            throw new DataFormatException(file, "line " + lineNumber, "cannot be parsed as CSV: "
+                    + TextFiles.firstLine(e.getMessage()));
+        }
+    }
+
+    /** A UTF-8 byte-order mark, which some tools write at the start of a file, is not part of the first field. */
+    private static String withoutByteOrderMark(String line, long lineNumber) {
+        return lineNumber == 1 && line.startsWith("\uFEFF") ? line.substring(1) : line;
     }
 
     private static boolean isHeader(String[] fields, Header header, int labelIndex) {
@@ -218,118 +232,8 @@ public final class CsvReader {
         return s.length() <= 40 ? s : s.substring(0, 37) + "...";
     }
 
-    static List<String> listFiles(Configuration conf, String path) {
-        try {
-            Path p = new Path(path);
-            FileSystem fs = p.getFileSystem(conf);
-            FileStatus[] matches = fs.globStatus(p);
-            if (matches == null || matches.length == 0) {
-                throw new DataFormatException(path, null, "no such file or directory");
-            }
-            List<String> files = new ArrayList<>();
-            for (FileStatus m : matches) {
-                if (m.isDirectory()) {
-                    for (FileStatus child : fs.listStatus(m.getPath())) {
-                        String name = child.getPath().getName();
-                        if (child.isFile() && !name.startsWith(".") && !name.startsWith("_")) {
-                            files.add(child.getPath().toString());
-                        }
-                    }
-                } else {
-                    files.add(m.getPath().toString());
-                }
-            }
-            if (files.isEmpty()) {
-                throw new DataFormatException(path, null, "is a directory with no data files");
-            }
-            files.sort(null);
-            return files;
-        } catch (IOException e) {
-            throw new DataFormatException(path, null, "cannot be listed: " + e.getMessage());
-        }
-    }
-
-    static BufferedReader open(Configuration conf, String file) throws IOException {
-        Path p = new Path(file);
-        InputStream in = p.getFileSystem(conf).open(p);
-        CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(p);
-        if (codec != null) {
-            in = codec.createInputStream(in);
-        }
-        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-    }
-
     /** A file as users typed it: local paths without the file: scheme. */
     static String displayName(String file) {
-        return file.startsWith("file:") ? new Path(file).toUri().getPath() : file;
-    }
-
-    /** Grows packed arrays by doubling up to a bound: the only per-row state is a few numbers in these arrays. */
-    static final class Packer {
-        private final String source;
-        private final String recordKind;
-        private final int features;
-        private final int capacity;
-        private final Map<String, Integer> labelIds = new HashMap<>();
-        private final List<String> labelNames = new ArrayList<>();
-        private double[] x;
-        private int[] labels;
-        private long[] records;
-        private int rows;
-
-        /** A packer of at most {@code capacity} rows. */
-        Packer(String source, String recordKind, int features, int capacity) {
-            this.source = source;
-            this.recordKind = recordKind;
-            this.features = features;
-            this.capacity = Math.max(1, capacity);
-            int initial = Math.min(64, this.capacity);
-            this.x = new double[features * initial];
-            this.labels = new int[initial];
-            this.records = new long[initial];
-        }
-
-        boolean full() {
-            return rows == capacity;
-        }
-
-        /** Starts a row and returns the array to write its features into, from {@link #offset()}. */
-        double[] nextRow(long record) {
-            if (full()) {
-                throw new IllegalStateException(source + ": a raw block holds at most " + capacity + " rows");
-            }
-            if (rows == labels.length) {
-                int grown = (int) Math.min(capacity, rows * 2L);
-                x = Arrays.copyOf(x, grown * features);
-                labels = Arrays.copyOf(labels, grown);
-                records = Arrays.copyOf(records, grown);
-            }
-            labels[rows] = -1;
-            records[rows] = record;
-            rows++;
-            return x;
-        }
-
-        int offset() {
-            return (rows - 1) * features;
-        }
-
-        void label(String name) {
-            Integer id = labelIds.get(name);
-            if (id == null) {
-                id = labelNames.size();
-                labelIds.put(name, id);
-                labelNames.add(name);
-            }
-            labels[rows - 1] = id;
-        }
-
-        /** The packed rows; arrays are trimmed only when not full. */
-        RawBlock finish() {
-            boolean exact = labels.length == rows;
-            return new RawBlock(source, recordKind, features, rows, exact ? x : Arrays.copyOf(x, rows * features),
-                    exact ? labels : Arrays.copyOf(labels, rows), labelNames.toArray(new String[0]),
-                    exact ? records : Arrays.copyOf(records, rows));
-        }
+        return TextFiles.displayName(file);
     }
 }

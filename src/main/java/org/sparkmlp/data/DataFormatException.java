@@ -2,8 +2,8 @@ package org.sparkmlp.data;
 
 /**
  * Bad input data: the message is one line naming the file, the record and the problem, e.g.
- * {@code digits.csv: line 17: field 5 'abc' is not a number}. Thrown on executors and carried back to the
- * driver by Spark as the cause of the failed job.
+ * {@code digits.csv: line 17: field 5 'abc' is not a number}. Thrown by readers on executors, where a reading task
+ * returns it as a value ({@link RawBlock#failure}) and the driver throws it again; or thrown on the driver.
  */
 public final class DataFormatException extends RuntimeException {
     private static final long serialVersionUID = 1L;

@@ -14,6 +14,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 
 /**
  * Reads the IDX format of MNIST and Fashion-MNIST, raw or gzip-compressed.
@@ -146,11 +147,18 @@ public final class IdxReader {
         int parts = Math.max(1, Math.min(partitions, Math.max(1, pair.count())));
         // Only the partition numbers travel in the lineage; each task reads its range from the file system.
         List<Integer> ids = IntStream.range(0, parts).boxed().toList();
+        // The driver's Hadoop configuration (spark.hadoop.*, credentials, default file system), not a fresh one.
+        Broadcast<HadoopConf> conf = HadoopConf.broadcast(sc);
+        String name = CsvReader.displayName(pair.images());
         return sc.parallelize(new ArrayList<>(ids), parts).mapPartitions(it -> {
             int p = it.next();
             long from = (long) pair.count() * p / parts;
             long to = (long) pair.count() * (p + 1) / parts;
-            return readRange(new Configuration(), pair, (int) from, (int) to, rowsPerBlock);
+            try {
+                return ReadGuard.of(readRange(conf.value().get(), pair, (int) from, (int) to, rowsPerBlock), name);
+            } catch (DataFormatException e) {
+                return List.of(RawBlock.failure(e)).iterator();
+            }
         });
     }
 

@@ -24,6 +24,8 @@ public final class RawBlock implements Serializable {
     private int[] labels;
     private String[] labelNames;
     private long[] records;
+    /** A data error met while reading, as a value: the one-line message; null for a block of rows. */
+    private String error;
 
     /** For Kryo. */
     RawBlock() {
@@ -52,6 +54,22 @@ public final class RawBlock implements Serializable {
         this.labels = labels;
         this.labelNames = labelNames;
         this.records = records;
+    }
+
+    /**
+     * The error that ended a read, carried as a value instead of a failed task: a deterministic data error
+     * would fail every retry of the task, and print the executor's stack trace each time. The block holds no
+     * rows; {@link LabelCensus} reports the first such block on the driver.
+     */
+    static RawBlock failure(DataFormatException e) {
+        RawBlock b = new RawBlock("", "", 0, 0, new double[0], null, new int[0], new String[0], new long[0]);
+        b.error = e.getMessage();
+        return b;
+    }
+
+    /** The message of a {@link #failure} block, or null. */
+    String error() {
+        return error;
     }
 
     /** Inputs as unsigned bytes (IDX pixels, 0 … 255). */

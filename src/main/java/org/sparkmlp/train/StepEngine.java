@@ -9,7 +9,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.rdd.ShuffledRDD;
 import org.sparkmlp.data.Block;
-import org.sparkmlp.data.DatasetBuilder;
+import org.sparkmlp.data.ExactPartitioner;
 import org.sparkmlp.nn.Architecture;
 import org.sparkmlp.nn.GradientSum;
 import org.sparkmlp.nn.Loss;
@@ -162,7 +162,7 @@ public final class StepEngine {
         for (int i = 0; i < levels.length; i++) {
             int groups = groups(partitions, levels[i]);
             ShuffledRDD<Integer, PartitionSums, PartitionSums> shuffled = new ShuffledRDD<>(keyed,
-                    new DatasetBuilder.ExactPartitioner(groups), KEY, SUMS, SUMS);
+                    new ExactPartitioner(groups), KEY, SUMS, SUMS);
             int nextShift = i + 1 < levels.length ? levels[i + 1] - levels[i] : 0;
             if (i + 1 < levels.length) {
                 keyed = shuffled.mapPartitionsWithIndex(new Regroup(partitions, nextShift), false, PAIR);

@@ -13,6 +13,7 @@ import java.util.Properties;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkmlp.data.CsvReader;
 import org.sparkmlp.data.DataSource;
+import org.sparkmlp.data.BuildOptions;
 import org.sparkmlp.data.Dataset;
 import org.sparkmlp.data.DatasetBuilder;
 import org.sparkmlp.data.LabelColumn;
@@ -69,9 +70,8 @@ public final class PresetRun {
             int partitions = sc.defaultParallelism();
             DataSource source = new DataSource(data, DataSource.Format.AUTO, LabelColumn.LAST, CsvReader.Header.AUTO);
             DataSource.Loaded loaded = source.loadForTraining(sc, partitions, true);
-            Dataset d = DatasetBuilder.build(sc, loaded.data(), loaded.test(), partitions,
-                    new DatasetBuilder.Split(valFraction, 0.0, seed), null, null, Scaling.Kind.PIXEL, "preset-run",
-                    precision);
+            Dataset d = DatasetBuilder.build(sc, loaded.data(), loaded.test(),
+                new BuildOptions(partitions, new DatasetBuilder.Split(valFraction, 0.0, seed), precision, null, null, Scaling.Kind.PIXEL, "preset-run", 0));
             for (Map<String, String> run : runs) {
                 Map<String, String> s = settings(run);
                 TrainingConfig config = config(s);

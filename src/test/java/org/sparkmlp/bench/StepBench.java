@@ -9,6 +9,7 @@ import org.sparkmlp.data.Block;
 import org.sparkmlp.data.CsvReader;
 import org.sparkmlp.data.DataSource;
 import org.sparkmlp.data.Dataset;
+import org.sparkmlp.data.BuildOptions;
 import org.sparkmlp.data.DatasetBuilder;
 import org.sparkmlp.data.LabelColumn;
 import org.sparkmlp.nn.Activation;
@@ -108,8 +109,9 @@ public final class StepBench {
     private static Dataset load(JavaSparkContext sc, String data, int partitions, Precision precision) {
         DataSource source = new DataSource(data, DataSource.Format.AUTO, LabelColumn.LAST, CsvReader.Header.AUTO);
         DataSource.Loaded loaded = source.loadForTraining(sc, partitions, false);
-        return DatasetBuilder.build(sc, loaded.data(), null, partitions, new DatasetBuilder.Split(0.1, 0.0, 42),
-                null, null, Scaling.Kind.PIXEL, "bench", precision);
+        return DatasetBuilder.build(sc, loaded.data(), null,
+                new BuildOptions(partitions, new DatasetBuilder.Split(0.1, 0.0, 42), precision,
+                        null, null, Scaling.Kind.PIXEL, "bench", 0));
     }
 
     /** The benchmark's network: inputs-100-classes, tanh. */

@@ -50,9 +50,9 @@ public final class CacheFootprint {
             DataSource source = new DataSource(path, DataSource.Format.AUTO, LabelColumn.LAST, CsvReader.Header.AUTO);
             DataSource.Loaded loaded = source.loadForTraining(sc, partitions, true);
             Scaling.Kind kind = loaded.format() == DataSource.Format.IDX ? Scaling.Kind.PIXEL : Scaling.Kind.MINMAX;
-            Dataset d = DatasetBuilder.build(sc, loaded.data(), loaded.test(), partitions,
-                    new DatasetBuilder.Split(validation, loaded.test() != null ? 0.0 : 0.2, 42), null, null, kind,
-                    loaded.description(), precision);
+            Dataset d = DatasetBuilder.build(sc, loaded.data(), loaded.test(),
+                    BuildOptions.of(partitions, new DatasetBuilder.Split(validation, loaded.test() != null ? 0.0 : 0.2,
+                            42), precision).withScalingKind(kind).withDescription(loaded.description()));
             double seconds = (System.nanoTime() - started) / 1e9;
             System.gc();
             System.out.printf("%s, %s, %d partitions: built in %.1f s%n", d.description(), precision.id(), partitions,

@@ -58,7 +58,18 @@ class CsvReaderTest {
     private static List<RawBlock> readBlocks(Path path, LabelColumn label, CsvReader.Header header, int partitions) {
         CsvReader.Layout layout = CsvReader.layout(sc, path.toString(), header);
         int features = layout.width() - (label.present() ? 1 : 0);
-        return CsvReader.read(sc, layout, label, header, features, partitions).collect();
+        return collect(CsvReader.read(sc, layout, label, header, features, partitions));
+    }
+
+    /** The blocks of a read; a data error, which the reading task returns as a value, is thrown as the driver does. */
+    private static List<RawBlock> collect(org.apache.spark.api.java.JavaRDD<RawBlock> rdd) {
+        List<RawBlock> blocks = rdd.collect();
+        for (RawBlock b : blocks) {
+            if (b.error() != null) {
+                throw new DataFormatException(b.error());
+            }
+        }
+        return blocks;
     }
 
     private static List<Row> rows(List<RawBlock> blocks) {
@@ -436,7 +447,7 @@ class CsvReaderTest {
         Path file = write("large.csv", text.toString());
         CsvReader.Layout layout = CsvReader.layout(sc, file.toString(), CsvReader.Header.AUTO);
         Exception e = assertThrows(Exception.class,
-                () -> CsvReader.read(sc, layout, LabelColumn.LAST, CsvReader.Header.AUTO, 2, 4).collect());
+                () -> collect(CsvReader.read(sc, layout, LabelColumn.LAST, CsvReader.Header.AUTO, 2, 4)));
         DataFormatException d = DataFormatException.findIn(e);
         assertNotNull(d, () -> "no DataFormatException in " + e);
         assertTrue(d.getMessage().contains("large.csv: line 2711: field 1 'oops' is not a number"), d.getMessage());
@@ -479,5 +490,43 @@ class CsvReaderTest {
         assertEquals(2, rows.size());
         assertRow(rows.get(0), "x", 1, 2, 3);
         assertRow(rows.get(1), "y", 4, 5, 6);
+    }
+
+    @Test
+    void quotedFieldsMayHoldCommasAndDoubledQuotes() throws IOException {
+        Path file = write("quoted.csv", "\"width, cm\",\"height\",\"kind\"\n"
+                + "\"1.5\", 2,\"iris, \"\"setosa\"\"\"\n3,\"4\",versicolor\n");
+        List<Row> rows = read(file, LabelColumn.LAST, CsvReader.Header.AUTO, 1);
+        assertEquals(2, rows.size());
+        assertRow(rows.get(0), "iris, \"setosa\"", 1.5, 2);
+        assertRow(rows.get(1), "versicolor", 3, 4);
+        assertEquals("line 2", rows.get(0).record());
+    }
+
+    @Test
+    void aHeaderNameChoosesTheLabelColumn() throws IOException {
+        Path file = write("byname.csv", "a,kind,b\n1,x,2\n3,y,4\n");
+        DataSource source = new DataSource(file.toString(), DataSource.Format.CSV, LabelColumn.parse("kind"),
+                CsvReader.Header.AUTO);
+        DataSource.Loaded loaded = source.loadForTraining(sc, 1, false);
+        assertEquals(2, loaded.features());
+        List<Row> rows = rows(collect(loaded.data()));
+        assertRow(rows.get(0), "x", 1, 2);
+        assertRow(rows.get(1), "y", 3, 4);
+    }
+
+    @Test
+    void aByteOrderMarkIsNotPartOfTheFirstField() throws IOException {
+        Path file = write("bom.csv", "\uFEFF1,2,a\n3,4,b\n");
+        List<Row> rows = read(file, LabelColumn.LAST, CsvReader.Header.AUTO, 1);
+        assertRow(rows.get(0), "a", 1, 2);
+    }
+
+    @Test
+    void aHeaderOnlyFileIsNamedAsSuch() throws IOException {
+        Path file = write("only-header.csv", "x,y,label\n\n");
+        DataFormatException e = assertThrows(DataFormatException.class,
+                () -> CsvReader.layout(sc, file.toString(), CsvReader.Header.AUTO));
+        assertTrue(e.getMessage().contains("only-header.csv: has a header line but no records"), e.getMessage());
     }
 }

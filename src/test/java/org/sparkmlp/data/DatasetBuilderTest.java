@@ -97,8 +97,9 @@ class DatasetBuilderTest {
     }
 
     private static Dataset build(double validation, double test, long seed, int partitions, Scaling.Kind kind) {
-        return DatasetBuilder.build(sc, raw(csv, 3), null, partitions, new DatasetBuilder.Split(validation, test, seed),
-                null, null, kind, "test", Precision.FLOAT64);
+        return DatasetBuilder.build(sc, raw(csv, 3), null,
+                new BuildOptions(partitions, new DatasetBuilder.Split(validation, test, seed), Precision.FLOAT64,
+                        null, null, kind, "test", 0));
     }
 
     private static List<SetRow> rows(JavaRDD<Block> set) {
@@ -208,10 +209,12 @@ class DatasetBuilderTest {
 
     @Test
     void assignmentDoesNotDependOnInputOrOutputPartitioning() {
-        Dataset a = DatasetBuilder.build(sc, raw(csv, 1), null, 2, new DatasetBuilder.Split(0.1, 0.2, 42), null,
-                null, Scaling.Kind.NONE, "one input partition", Precision.FLOAT64);
-        Dataset b = DatasetBuilder.build(sc, raw(csv, 4), null, 5, new DatasetBuilder.Split(0.1, 0.2, 42), null,
-                null, Scaling.Kind.NONE, "four input partitions", Precision.FLOAT64);
+        Dataset a = DatasetBuilder.build(sc, raw(csv, 1), null,
+                new BuildOptions(2, new DatasetBuilder.Split(0.1, 0.2, 42), Precision.FLOAT64,
+                        null, null, Scaling.Kind.NONE, "one input partition", 0));
+        Dataset b = DatasetBuilder.build(sc, raw(csv, 4), null,
+                new BuildOptions(5, new DatasetBuilder.Split(0.1, 0.2, 42), Precision.FLOAT64,
+                        null, null, Scaling.Kind.NONE, "four input partitions", 0));
         for (String set : List.of("train", "validation", "test")) {
             assertEquals(ids(rows(set(a, set))), ids(rows(set(b, set))), set);
         }
@@ -318,12 +321,13 @@ class DatasetBuilderTest {
     @ValueSource(ints = {1, 7, 50})
     void boundedBlocksHoldTheSameRowsInTheSameOrderAsOneBlockPerPartition(int rowsPerBlock) {
         // Reference: the default bound, far above these partitions' sizes, so each partition is one block.
-        Dataset whole = DatasetBuilder.build(sc, raw(csv, 3), null, 3, new DatasetBuilder.Split(0.1, 0.2, 42), null,
-                null, Scaling.Kind.STANDARD, "whole", Precision.FLOAT64);
+        Dataset whole = DatasetBuilder.build(sc, raw(csv, 3), null,
+                new BuildOptions(3, new DatasetBuilder.Split(0.1, 0.2, 42), Precision.FLOAT64,
+                        null, null, Scaling.Kind.STANDARD, "whole", 0));
         // Bounded raw blocks (several per input partition) and bounded cached blocks (several per partition).
-        Dataset bounded = DatasetBuilder.build(sc, rawInBlocksOf(csv, 3, 4), null, 3,
-                new DatasetBuilder.Split(0.1, 0.2, 42), null, null, Scaling.Kind.STANDARD, "bounded", Precision.FLOAT64,
-                rowsPerBlock);
+        Dataset bounded = DatasetBuilder.build(sc, rawInBlocksOf(csv, 3, 4), null,
+                new BuildOptions(3, new DatasetBuilder.Split(0.1, 0.2, 42), Precision.FLOAT64,
+                        null, null, Scaling.Kind.STANDARD, "bounded", rowsPerBlock));
         assertEquals(whole.scaling(), bounded.scaling(), "the scaling is fitted to the same bits");
         for (String name : List.of("train", "validation", "test")) {
             int[] expected = assertBounded(set(whole, name), Block.rowsFor(FEATURES), Precision.FLOAT64, name);
@@ -340,10 +344,12 @@ class DatasetBuilderTest {
     @Test
     void float32BlocksHoldTheFloatOfEveryScaledDouble() {
         for (Scaling.Kind kind : List.of(Scaling.Kind.STANDARD, Scaling.Kind.NONE)) {
-            Dataset doubles = DatasetBuilder.build(sc, raw(csv, 3), null, 4, new DatasetBuilder.Split(0.1, 0.2, 42),
-                    null, null, kind, "float64", Precision.FLOAT64);
-            Dataset floats = DatasetBuilder.build(sc, rawInBlocksOf(csv, 3, 9), null, 4,
-                    new DatasetBuilder.Split(0.1, 0.2, 42), null, null, kind, "float32", Precision.FLOAT32, 6);
+            Dataset doubles = DatasetBuilder.build(sc, raw(csv, 3), null,
+                    new BuildOptions(4, new DatasetBuilder.Split(0.1, 0.2, 42), Precision.FLOAT64,
+                            null, null, kind, "float64", 0));
+            Dataset floats = DatasetBuilder.build(sc, rawInBlocksOf(csv, 3, 9), null,
+                    new BuildOptions(4, new DatasetBuilder.Split(0.1, 0.2, 42), Precision.FLOAT32,
+                            null, null, kind, "float32", 6));
             assertEquals(doubles.scaling(), floats.scaling());
             for (String name : List.of("train", "validation", "test")) {
                 assertBounded(set(floats, name), 6, Precision.FLOAT32, name);
@@ -387,8 +393,9 @@ class DatasetBuilderTest {
     void textClassesAreSortedAsText() throws IOException {
         Path file = dir.resolve("animals.csv");
         Files.writeString(file, "1,dog\n2,cat\n3,ant\n4,dog\n5,cat\n6,ant\n7,dog\n8,cat\n");
-        Dataset d = DatasetBuilder.build(sc, raw(file, 2), null, 2, new DatasetBuilder.Split(0, 0, 1), null, null,
-                Scaling.Kind.NONE, "animals", Precision.FLOAT64);
+        Dataset d = DatasetBuilder.build(sc, raw(file, 2), null,
+                new BuildOptions(2, new DatasetBuilder.Split(0, 0, 1), Precision.FLOAT64,
+                        null, null, Scaling.Kind.NONE, "animals", 0));
         assertEquals(List.of("ant", "cat", "dog"), d.classes());
         for (SetRow r : rows(d.train())) {
             int id = (int) r.x()[0];
@@ -400,14 +407,16 @@ class DatasetBuilderTest {
     void mixedClassesAreSortedAsTextAndSignedIntegersNumerically() throws IOException {
         Path mixed = dir.resolve("mixed.csv");
         Files.writeString(mixed, "1,10\n2,9\n3,b\n4,10\n5,9\n6,b\n");
-        Dataset m = DatasetBuilder.build(sc, raw(mixed, 1), null, 1, new DatasetBuilder.Split(0, 0, 1), null, null,
-                Scaling.Kind.NONE, "mixed", Precision.FLOAT64);
+        Dataset m = DatasetBuilder.build(sc, raw(mixed, 1), null,
+                new BuildOptions(1, new DatasetBuilder.Split(0, 0, 1), Precision.FLOAT64,
+                        null, null, Scaling.Kind.NONE, "mixed", 0));
         assertEquals(List.of("10", "9", "b"), m.classes());
 
         Path signed = dir.resolve("signed.csv");
         Files.writeString(signed, "1,12\n2,-3\n3,5\n4,12\n5,-3\n6,5\n");
-        Dataset s = DatasetBuilder.build(sc, raw(signed, 1), null, 1, new DatasetBuilder.Split(0, 0, 1), null, null,
-                Scaling.Kind.NONE, "signed", Precision.FLOAT64);
+        Dataset s = DatasetBuilder.build(sc, raw(signed, 1), null,
+                new BuildOptions(1, new DatasetBuilder.Split(0, 0, 1), Precision.FLOAT64,
+                        null, null, Scaling.Kind.NONE, "signed", 0));
         assertEquals(List.of("-3", "5", "12"), s.classes());
     }
 
@@ -416,8 +425,9 @@ class DatasetBuilderTest {
         Path file = dir.resolve("single.csv");
         Files.writeString(file, "1,a\n2,a\n3,a\n");
         DataFormatException e = assertThrows(DataFormatException.class, () -> DatasetBuilder.build(sc, raw(file, 1),
-                null, 1, new DatasetBuilder.Split(0, 0, 1), null, null, Scaling.Kind.NONE, "single",
-                Precision.FLOAT64));
+                null,
+                new BuildOptions(1, new DatasetBuilder.Split(0, 0, 1), Precision.FLOAT64,
+                        null, null, Scaling.Kind.NONE, "single", 0)));
         assertTrue(e.getMessage().contains("single.csv"), e.getMessage());
         assertTrue(e.getMessage().contains("1 class(es)"), e.getMessage());
     }
@@ -517,8 +527,9 @@ class DatasetBuilderTest {
             text.append(i * 37 % 256).append(',').append(255 - i).append(',').append(i % 2).append('\n');
         }
         Files.writeString(file, text.toString());
-        Dataset d = DatasetBuilder.build(sc, raw(file, 2), null, 2, new DatasetBuilder.Split(0.0, 0.0, 1), null,
-                null, Scaling.Kind.PIXEL, "pixels", Precision.FLOAT64);
+        Dataset d = DatasetBuilder.build(sc, raw(file, 2), null,
+                new BuildOptions(2, new DatasetBuilder.Split(0.0, 0.0, 1), Precision.FLOAT64,
+                        null, null, Scaling.Kind.PIXEL, "pixels", 0));
         assertEquals(Scaling.Kind.PIXEL, d.scaling().kind());
         List<SetRow> rows = rows(d.train());
         assertEquals(40, rows.size());
@@ -545,8 +556,9 @@ class DatasetBuilderTest {
     @Test
     void separateTestSetIsTakenWholeAndInOrder() throws IOException {
         Path testFile = writeTestFile("separate.csv", 30, null);
-        Dataset d = DatasetBuilder.build(sc, raw(csv, 3), raw(testFile, 2), 4, new DatasetBuilder.Split(0.15, 0.0, 5),
-                null, null, Scaling.Kind.NONE, "separate", Precision.FLOAT64);
+        Dataset d = DatasetBuilder.build(sc, raw(csv, 3), raw(testFile, 2),
+                new BuildOptions(4, new DatasetBuilder.Split(0.15, 0.0, 5), Precision.FLOAT64,
+                        null, null, Scaling.Kind.NONE, "separate", 0));
         List<SetRow> test = rows(d.test());
         assertEquals(30, d.testRows());
         assertEquals(30, test.size());
@@ -564,8 +576,9 @@ class DatasetBuilderTest {
     @Test
     void separateTestSetNeedsATestFractionOfZero() throws IOException {
         Path testFile = writeTestFile("separate-frac.csv", 6, null);
-        assertThrows(IllegalArgumentException.class, () -> DatasetBuilder.build(sc, raw(csv, 2), raw(testFile, 1), 2,
-                new DatasetBuilder.Split(0.1, 0.1, 5), null, null, Scaling.Kind.NONE, "separate", Precision.FLOAT64));
+        assertThrows(IllegalArgumentException.class, () -> DatasetBuilder.build(sc, raw(csv, 2), raw(testFile, 1),
+                new BuildOptions(2, new DatasetBuilder.Split(0.1, 0.1, 5), Precision.FLOAT64,
+                        null, null, Scaling.Kind.NONE, "separate", 0)));
     }
 
     @Test
@@ -573,8 +586,9 @@ class DatasetBuilderTest {
         // Row 8 of 10 (line 9) carries a label the training data does not have.
         Path testFile = writeTestFile("separate-bad.csv", 10, "99");
         DataFormatException e = assertThrows(DataFormatException.class, () -> DatasetBuilder.build(sc, raw(csv, 2),
-                raw(testFile, 1), 2, new DatasetBuilder.Split(0.1, 0.0, 5), null, null, Scaling.Kind.NONE, "bad",
-                Precision.FLOAT64));
+                raw(testFile, 1),
+                new BuildOptions(2, new DatasetBuilder.Split(0.1, 0.0, 5), Precision.FLOAT64,
+                        null, null, Scaling.Kind.NONE, "bad", 0)));
         assertTrue(e.getMessage().contains("separate-bad.csv: line 9: label '99'"), e.getMessage());
     }
 
@@ -583,8 +597,9 @@ class DatasetBuilderTest {
         Path testFile = dir.resolve("narrow.csv");
         Files.writeString(testFile, "1,2,2\n3,4,7\n");
         DataFormatException e = assertThrows(DataFormatException.class, () -> DatasetBuilder.build(sc, raw(csv, 2),
-                raw(testFile, 1), 2, new DatasetBuilder.Split(0.1, 0.0, 5), null, null, Scaling.Kind.NONE, "bad",
-                Precision.FLOAT64));
+                raw(testFile, 1),
+                new BuildOptions(2, new DatasetBuilder.Split(0.1, 0.0, 5), Precision.FLOAT64,
+                        null, null, Scaling.Kind.NONE, "bad", 0)));
         assertTrue(e.getMessage().contains("narrow.csv"), e.getMessage());
         assertTrue(e.getMessage().contains("2 input features but the training data has 3"), e.getMessage());
     }
@@ -592,8 +607,9 @@ class DatasetBuilderTest {
     @Test
     void givenClassesFixTheClassIndices() {
         List<String> classes = List.of("10", "7", "2", "11");
-        Dataset d = DatasetBuilder.build(sc, raw(csv, 3), null, 2, new DatasetBuilder.Split(0.1, 0.1, 9), classes,
-                null, Scaling.Kind.NONE, "given", Precision.FLOAT64);
+        Dataset d = DatasetBuilder.build(sc, raw(csv, 3), null,
+                new BuildOptions(2, new DatasetBuilder.Split(0.1, 0.1, 9), Precision.FLOAT64,
+                        classes, null, Scaling.Kind.NONE, "given", 0));
         assertEquals(classes, d.classes());
         List<SetRow> all = new ArrayList<>(rows(d.train()));
         all.addAll(rows(d.validation()));
@@ -611,9 +627,9 @@ class DatasetBuilderTest {
             firstSeven++;
         }
         int line = firstSeven + 2; // a header line, then row i on line i + 2
-        Exception e = assertThrows(Exception.class, () -> DatasetBuilder.build(sc, raw(csv, 3), null, 2,
-                new DatasetBuilder.Split(0.1, 0.1, 9), List.of("2", "10"), null, Scaling.Kind.NONE, "given",
-                Precision.FLOAT64));
+        Exception e = assertThrows(Exception.class, () -> DatasetBuilder.build(sc, raw(csv, 3), null,
+                new BuildOptions(2, new DatasetBuilder.Split(0.1, 0.1, 9), Precision.FLOAT64,
+                        List.of("2", "10"), null, Scaling.Kind.NONE, "given", 0)));
         DataFormatException d = DataFormatException.findIn(e);
         assertNotNull(d, () -> "no DataFormatException in " + e);
         assertTrue(d.getMessage().contains("classes.csv: line " + line + ": label '7' is not one of"), d.getMessage());
@@ -622,8 +638,9 @@ class DatasetBuilderTest {
     @Test
     void givenScalingIsAppliedAsIs() {
         Scaling given = new Scaling(Scaling.Kind.STANDARD, new double[] {100, -1, 2}, new double[] {0.5, 2, 0.25});
-        Dataset d = DatasetBuilder.build(sc, raw(csv, 3), null, 2, new DatasetBuilder.Split(0.0, 0.0, 9), null,
-                given, Scaling.Kind.MINMAX, "given scaling", Precision.FLOAT64);
+        Dataset d = DatasetBuilder.build(sc, raw(csv, 3), null,
+                new BuildOptions(2, new DatasetBuilder.Split(0.0, 0.0, 9), Precision.FLOAT64,
+                        null, given, Scaling.Kind.MINMAX, "given scaling", 0));
         assertSame(given, d.scaling());
         List<SetRow> train = rows(d.train());
         assertEquals(N, train.size());
@@ -691,8 +708,8 @@ class DatasetBuilderTest {
     void forModelRejectsAnUnknownLabelNamingFileAndRecord() throws IOException {
         Path file = dir.resolve("predict.csv");
         Files.writeString(file, "x,y,label\n1,2,a\n3,4,b\n5,6,c\n7,8,a\n");
-        JavaRDD<Block> blocks = DatasetBuilder.forModel(raw(file, 1), List.of("a", "b"), Scaling.none(2), true);
-        Exception e = assertThrows(Exception.class, blocks::collect);
+        Exception e = assertThrows(Exception.class,
+                () -> DatasetBuilder.forModel(raw(file, 1), List.of("a", "b"), Scaling.none(2), true).collect());
         DataFormatException d = DataFormatException.findIn(e);
         assertNotNull(d, () -> "no DataFormatException in " + e);
         assertTrue(d.getMessage().contains("predict.csv: line 4: label 'c' is not one of the model's classes [a, b]"),

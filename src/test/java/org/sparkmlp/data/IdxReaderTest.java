@@ -118,6 +118,17 @@ class IdxReaderTest {
         return next - first;
     }
 
+    /** The blocks of a read; a data error, which the reading task returns as a value, is thrown as the driver does. */
+    private static List<RawBlock> collect(org.apache.spark.api.java.JavaRDD<RawBlock> rdd) {
+        List<RawBlock> blocks = rdd.collect();
+        for (RawBlock b : blocks) {
+            if (b.error() != null) {
+                throw new DataFormatException(b.error());
+            }
+        }
+        return blocks;
+    }
+
     private static DataFormatException failure(Exception e) {
         DataFormatException d = DataFormatException.findIn(e);
         assertNotNull(d, () -> "no DataFormatException in " + e);
@@ -168,9 +179,9 @@ class IdxReaderTest {
         List<List<Block>> sets = new ArrayList<>();
         for (org.sparkmlp.nn.Precision precision : org.sparkmlp.nn.Precision.values()) {
             Dataset d = DatasetBuilder.build(sc, IdxReader.read(sc, IdxReader.forImagesFile(conf(),
-                    dir.resolve("prec/train-images-idx3-ubyte").toString()), 2, 4), null, 2,
-                    new DatasetBuilder.Split(0.2, 0.2, 3), null, null, org.sparkmlp.nn.Scaling.Kind.STANDARD,
-                    source.path(), precision, 3);
+                    dir.resolve("prec/train-images-idx3-ubyte").toString()), 2, 4), null,
+                            new BuildOptions(2, new DatasetBuilder.Split(0.2, 0.2, 3), precision,
+                                    null, null, org.sparkmlp.nn.Scaling.Kind.STANDARD, source.path(), 3));
             sets.add(d.train().collect());
             d.release();
         }
@@ -258,8 +269,9 @@ class IdxReaderTest {
         DataSource source = new DataSource(dir.resolve("built").toString(), DataSource.Format.IDX,
                 LabelColumn.LAST, CsvReader.Header.AUTO);
         DataSource.Loaded loaded = source.loadForTraining(sc, 2, true);
-        Dataset d = DatasetBuilder.build(sc, loaded.data(), loaded.test(), 2, new DatasetBuilder.Split(0.0, 0.0, 1),
-                null, null, org.sparkmlp.nn.Scaling.Kind.PIXEL, loaded.description(), org.sparkmlp.nn.Precision.FLOAT64);
+        Dataset d = DatasetBuilder.build(sc, loaded.data(), loaded.test(),
+                new BuildOptions(2, new DatasetBuilder.Split(0.0, 0.0, 1), org.sparkmlp.nn.Precision.FLOAT64,
+                        null, null, org.sparkmlp.nn.Scaling.Kind.PIXEL, loaded.description(), 0));
         // Labels of items 0..9 are 0 3 1 4 7 0 3 1 4 2: six classes in numeric order.
         assertEquals(List.of("0", "1", "2", "3", "4", "7"), d.classes());
         assertEquals(10, d.trainRows());
@@ -346,7 +358,7 @@ class IdxReaderTest {
         writeLabels(dir.resolve("cut/train-labels-idx1-ubyte" + ext), LABELS_MAGIC, 10, 10);
         IdxReader.Pair pair = IdxReader.forImagesFile(conf(), images.toString());
         // With 3 partitions the ranges are [0,3), [3,6), [6,10): only the last one reaches the cut.
-        Exception e = assertThrows(Exception.class, () -> IdxReader.read(sc, pair, partitions).collect());
+        Exception e = assertThrows(Exception.class, () -> collect(IdxReader.read(sc, pair, partitions)));
         String message = failure(e).getMessage();
         assertTrue(message.contains("train-images-idx3-ubyte" + ext + ": item 7: the file ends early"), message);
     }
@@ -357,7 +369,7 @@ class IdxReaderTest {
         writeImages(images, IMAGES_MAGIC, 10, 10L * PIXELS);
         writeLabels(dir.resolve("lcut/train-labels-idx1-ubyte"), LABELS_MAGIC, 10, 8);
         IdxReader.Pair pair = IdxReader.forImagesFile(conf(), images.toString());
-        Exception e = assertThrows(Exception.class, () -> IdxReader.read(sc, pair, 1).collect());
+        Exception e = assertThrows(Exception.class, () -> collect(IdxReader.read(sc, pair, 1)));
         String message = failure(e).getMessage();
         assertTrue(message.contains("train-labels-idx1-ubyte: item 8: the file ends early"), message);
     }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sparkmlp.data.CsvReader;
 import org.sparkmlp.data.DataSource;
+import org.sparkmlp.data.BuildOptions;
 import org.sparkmlp.data.Dataset;
 import org.sparkmlp.data.DatasetBuilder;
 import org.sparkmlp.data.LabelColumn;
@@ -59,8 +60,8 @@ class DefaultSgdUnchangedTest {
                                   LearningRate rate, int partitions) throws IOException {
         Path csv = blobs(dir);
         DataSource source = new DataSource(csv.toString(), DataSource.Format.CSV, LabelColumn.LAST, CsvReader.Header.AUTO);
-        Dataset d = DatasetBuilder.build(sc, source.loadForTraining(sc, partitions, false).data(), null, partitions,
-                new DatasetBuilder.Split(0.1, 0.1, 21), null, null, Scaling.Kind.STANDARD, "blobs", precision);
+        Dataset d = DatasetBuilder.build(sc, source.loadForTraining(sc, partitions, false).data(), null,
+                new BuildOptions(partitions, new DatasetBuilder.Split(0.1, 0.1, 21), precision, null, null, Scaling.Kind.STANDARD, "blobs", 0));
         TrainingConfig config = new TrainingConfig(new int[] {8, 5}, Activation.TANH, Loss.CROSS_ENTROPY, batch, epochs,
                 rate, 21, 2, precision);
         Architecture arch = new Architecture(config.layerSizes(5, 3), Activation.TANH);

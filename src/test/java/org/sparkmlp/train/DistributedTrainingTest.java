@@ -22,6 +22,7 @@ import org.sparkmlp.data.Block;
 import org.sparkmlp.data.CsvReader;
 import org.sparkmlp.data.DataSource;
 import org.sparkmlp.data.Dataset;
+import org.sparkmlp.data.BuildOptions;
 import org.sparkmlp.data.DatasetBuilder;
 import org.sparkmlp.data.LabelColumn;
 import org.sparkmlp.nn.Activation;
@@ -71,9 +72,9 @@ class DistributedTrainingTest {
     private static Dataset dataset(Path csv, int partitions, double validation, double test, long seed) {
         DataSource source = new DataSource(csv.toString(), DataSource.Format.CSV, LabelColumn.LAST, CsvReader.Header.AUTO);
         DataSource.Loaded loaded = source.loadForTraining(sc, partitions, false);
-        return DatasetBuilder.build(sc, loaded.data(), null, partitions,
-                new DatasetBuilder.Split(validation, test, seed), null, null, Scaling.Kind.STANDARD, "test data",
-                Precision.FLOAT64);
+        return DatasetBuilder.build(sc, loaded.data(), null,
+                new BuildOptions(partitions, new DatasetBuilder.Split(validation, test, seed), Precision.FLOAT64,
+                        null, null, Scaling.Kind.STANDARD, "test data", 0));
     }
 
     /** All training rows as one block, in partition order. */
@@ -274,8 +275,9 @@ class DistributedTrainingTest {
         Path file = dir.resolve("circles.csv");
         Files.writeString(file, SparkTests.csv(SparkTests.circles(1000, 0.05, 17)));
         DataSource source = new DataSource(file.toString(), DataSource.Format.CSV, LabelColumn.LAST, CsvReader.Header.AUTO);
-        Dataset d = DatasetBuilder.build(sc, source.loadForTraining(sc, 2, false).data(), null, 2,
-                new DatasetBuilder.Split(0.1, 0.2, 3), null, null, Scaling.Kind.STANDARD, "circles", Precision.FLOAT64);
+        Dataset d = DatasetBuilder.build(sc, source.loadForTraining(sc, 2, false).data(), null,
+                new BuildOptions(2, new DatasetBuilder.Split(0.1, 0.2, 3), Precision.FLOAT64,
+                        null, null, Scaling.Kind.STANDARD, "circles", 0));
         TrainingConfig config = new TrainingConfig(new int[] {16}, Activation.TANH, Loss.CROSS_ENTROPY, 16, 25,
                 LearningRate.inverseTime(0.3, 1e-3), 3, 2, Precision.FLOAT64);
         Architecture arch = new Architecture(config.layerSizes(2, 2), Activation.TANH);
@@ -293,8 +295,8 @@ class DistributedTrainingTest {
         Path file = dir.resolve("circles-ui.csv");
         Files.writeString(file, SparkTests.csv(SparkTests.circles(200, 0.05, 5)));
         DataSource source = new DataSource(file.toString(), DataSource.Format.CSV, LabelColumn.LAST, CsvReader.Header.AUTO);
-        Dataset d = DatasetBuilder.build(sc, source.loadForTraining(sc, 2, false).data(), null, 2,
-                new DatasetBuilder.Split(0.1, 0.2, 3), null, null, Scaling.Kind.STANDARD, "circles", Precision.FLOAT64);
+        Dataset d = DatasetBuilder.build(sc, source.loadForTraining(sc, 2, false).data(), null,
+                new BuildOptions(2, new DatasetBuilder.Split(0.1, 0.2, 3), Precision.FLOAT64, null, null, Scaling.Kind.STANDARD, "circles", 0));
         TrainingConfig config = new TrainingConfig(new int[] {4}, Activation.TANH, Loss.CROSS_ENTROPY, 50, 2,
                 LearningRate.inverseTime(0.3, 1e-3), 3, 2, Precision.FLOAT64);
         Architecture arch = new Architecture(config.layerSizes(2, 2), Activation.TANH);

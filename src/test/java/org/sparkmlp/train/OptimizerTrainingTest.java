@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkmlp.data.CsvReader;
 import org.sparkmlp.data.DataSource;
+import org.sparkmlp.data.BuildOptions;
 import org.sparkmlp.data.Dataset;
 import org.sparkmlp.data.DatasetBuilder;
 import org.sparkmlp.data.LabelColumn;
@@ -56,10 +57,10 @@ class OptimizerTrainingTest {
         }
         Files.writeString(file, b.toString());
         DataSource source = new DataSource(file.toString(), DataSource.Format.CSV, LabelColumn.LAST, CsvReader.Header.AUTO);
-        data = DatasetBuilder.build(sc, source.loadForTraining(sc, 2, false).data(), null, 2,
-                new DatasetBuilder.Split(0.2, 0.1, 4), null, null, Scaling.Kind.STANDARD, "noisy blobs", Precision.FLOAT32);
-        noValidation = DatasetBuilder.build(sc, source.loadForTraining(sc, 2, false).data(), null, 2,
-                new DatasetBuilder.Split(0.0, 0.1, 4), null, null, Scaling.Kind.STANDARD, "noisy blobs", Precision.FLOAT32);
+        data = DatasetBuilder.build(sc, source.loadForTraining(sc, 2, false).data(), null,
+                new BuildOptions(2, new DatasetBuilder.Split(0.2, 0.1, 4), Precision.FLOAT32, null, null, Scaling.Kind.STANDARD, "noisy blobs", 0));
+        noValidation = DatasetBuilder.build(sc, source.loadForTraining(sc, 2, false).data(), null,
+                new BuildOptions(2, new DatasetBuilder.Split(0.0, 0.1, 4), Precision.FLOAT32, null, null, Scaling.Kind.STANDARD, "noisy blobs", 0));
     }
 
     @AfterAll

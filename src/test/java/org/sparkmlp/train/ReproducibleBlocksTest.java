@@ -12,6 +12,7 @@ import org.junit.Test;
 import org.sparkmlp.data.CsvReader;
 import org.sparkmlp.data.DataSource;
 import org.sparkmlp.data.Dataset;
+import org.sparkmlp.data.BuildOptions;
 import org.sparkmlp.data.DatasetBuilder;
 import org.sparkmlp.data.LabelColumn;
 import org.sparkmlp.nn.Precision;
@@ -49,9 +50,9 @@ public class ReproducibleBlocksTest extends SharedJavaSparkContext {
 
     private Dataset build(Path file, long seed) {
         DataSource source = new DataSource(file.toString(), DataSource.Format.CSV, LabelColumn.LAST, CsvReader.Header.AUTO);
-        return DatasetBuilder.build(jsc(), source.loadForTraining(jsc(), 3, false).data(), null, 3,
-                new DatasetBuilder.Split(0.2, 0.2, seed), null, null, Scaling.Kind.MINMAX, "circles",
-                Precision.FLOAT64);
+        return DatasetBuilder.build(jsc(), source.loadForTraining(jsc(), 3, false).data(), null,
+                new BuildOptions(3, new DatasetBuilder.Split(0.2, 0.2, seed), Precision.FLOAT64,
+                        null, null, Scaling.Kind.MINMAX, "circles", 0));
     }
 
     /** Each training row as text with its partition, exact bits of every feature, and label. */
