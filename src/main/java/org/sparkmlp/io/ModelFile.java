@@ -8,7 +8,6 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -213,6 +212,35 @@ public final class ModelFile {
                 + "; provenance may hold only strings, numbers, booleans, nulls, maps and lists");
     }
 
+    /**
+     * Jackson's pretty printer with {@code "field": value} (a space after the colon only) and "\n" line ends on
+     * every platform, so files are identical everywhere. By overriding, not by {@code Separators.Spacing}, which
+     * Jackson 2.15 (the one Spark 3.5 brings) does not have.
+     */
+    private static final class Pretty extends DefaultPrettyPrinter {
+        private static final long serialVersionUID = 1L;
+
+        Pretty() {
+            DefaultIndenter newline = new DefaultIndenter("  ", "\n");
+            indentObjectsWith(newline);
+            indentArraysWith(newline);
+        }
+
+        private Pretty(Pretty base) {
+            super(base);
+        }
+
+        @Override
+        public DefaultPrettyPrinter createInstance() {
+            return new Pretty(this);
+        }
+
+        @Override
+        public void writeObjectFieldValueSeparator(JsonGenerator g) throws IOException {
+            g.writeRaw(": ");
+        }
+    }
+
     private static IllegalArgumentException notWritable(String problem) {
         return new IllegalArgumentException("cannot write model: " + problem + "; JSON has no NaN or infinity");
     }
@@ -222,12 +250,7 @@ public final class ModelFile {
      * file is readable yet not one number per line.
      */
     private static void writeJson(Model model, JsonGenerator g) throws IOException {
-        DefaultIndenter newline = new DefaultIndenter("  ", "\n"); // "\n" on every platform: identical files
-        DefaultPrettyPrinter pretty = new DefaultPrettyPrinter(
-                Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
-                .withObjectIndenter(newline)
-                .withArrayIndenter(newline);
-        g.setPrettyPrinter(pretty);
+        g.setPrettyPrinter(new Pretty());
 
         Architecture arch = model.architecture();
         double[] p = model.parameters();
