@@ -39,7 +39,7 @@ final class TrainCommand {
 
     void run() throws IOException {
         // Everything that can be checked without Spark is checked first.
-        Model init = options.get("init-model") == null ? null : ModelFile.read(Path.of(options.get("init-model")));
+        Model init = options.get("init-model") == null ? null : ModelFile.read(options.get("init-model"));
         TrainingConfig config = config(init);
         DataSource source = dataSource(options);
         DataSource testSource = options.get("test") == null ? null
@@ -100,6 +100,7 @@ final class TrainCommand {
             Map<String, Object> summary = summary(config, data, result, blas, cachedBytes(sc, data),
                     (System.nanoTime() - started) / 1e9);
             outputs.writeJson("summary.json", summary);
+            outputs.commit();
             data.release();
             report(result, outputs);
         }

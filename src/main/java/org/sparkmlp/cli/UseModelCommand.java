@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +15,6 @@ import org.apache.spark.broadcast.Broadcast;
 import org.sparkmlp.data.Block;
 import org.sparkmlp.data.DataSource;
 import org.sparkmlp.data.DatasetBuilder;
-import org.sparkmlp.io.AtomicFiles;
 import org.sparkmlp.io.ModelFile;
 import org.sparkmlp.nn.Kernel;
 import org.sparkmlp.nn.Kernel64;
@@ -37,7 +35,7 @@ final class UseModelCommand {
 
     /** Loss, accuracy and confusion matrix; also evaluation.json when --out is given. */
     void evaluate() throws IOException {
-        Model model = ModelFile.read(Path.of(options.require("model")));
+        Model model = ModelFile.read(options.require("model"));
         DataSource source = TrainCommand.dataSource(options);
         Outputs outputs = options.isExplicit("out") ? new Outputs(options.get("out")).prepare() : null;
         try (JavaSparkContext sc = SparkSetup.start(options)) {
@@ -61,6 +59,7 @@ final class UseModelCommand {
                 json.put("classes", model.classes());
                 json.put("confusion", confusionRows(model.classes().size(), e.confusion()));
                 outputs.writeJson("evaluation.json", json);
+                outputs.commit();
                 out.println("wrote " + outputs.path("evaluation.json"));
             }
         }
@@ -71,7 +70,7 @@ final class UseModelCommand {
      * the probability of every class.
      */
     void predict() throws IOException {
-        Model model = ModelFile.read(Path.of(options.require("model")));
+        Model model = ModelFile.read(options.require("model"));
         DataSource source = TrainCommand.dataSource(options);
         Outputs outputs = new Outputs(options.require("out")).prepare();
         try (JavaSparkContext sc = SparkSetup.start(options)) {
@@ -97,27 +96,24 @@ final class UseModelCommand {
                 }
                 return text.toString();
             });
-            Path target = outputs.path("predictions.csv");
+            String target = outputs.path("predictions.csv");
             long[] rows = {0};
-            try {
-                AtomicFiles.write(target, stream -> {
-                    BufferedWriter w = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
-                    w.write("predicted");
-                    for (String c : classes) {
-                        w.write(",p_" + c);
-                    }
-                    w.write('\n');
-                    // Partition by partition, in order: the driver holds one partition's lines at a time.
-                    for (Iterator<String> it = lines.toLocalIterator(); it.hasNext(); ) {
-                        String chunk = it.next();
-                        w.write(chunk);
-                        rows[0] += chunk.chars().filter(ch -> ch == '\n').count();
-                    }
-                    w.flush();
-                });
-            } catch (IOException e) {
-                throw new Main.OutputException(target.toString(), e);
-            }
+            outputs.write("predictions.csv", stream -> {
+                BufferedWriter w = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
+                w.write("predicted");
+                for (String c : classes) {
+                    w.write(",p_" + c);
+                }
+                w.write('\n');
+                // Partition by partition, in order: the driver holds one partition's lines at a time.
+                for (Iterator<String> it = lines.toLocalIterator(); it.hasNext(); ) {
+                    String chunk = it.next();
+                    w.write(chunk);
+                    rows[0] += chunk.chars().filter(ch -> ch == '\n').count();
+                }
+                w.flush();
+            });
+            outputs.commit();
             weights.destroy();
             out.printf("wrote %s (%,d rows)%n", target, rows[0]);
         }

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
 import org.sparkmlp.nn.Activation;
 import org.sparkmlp.nn.Architecture;
 import org.sparkmlp.nn.Loss;
@@ -115,6 +116,16 @@ public final class ModelFile {
         return text.toString();
     }
 
+    /** Writes {@code model} to {@code location} on any Hadoop file system (see {@link AtomicFiles}). */
+    public static void write(Model model, String location, Configuration conf) throws IOException {
+        checkWritable(model);
+        AtomicFiles.write(location, conf, out -> {
+            try (JsonGenerator g = MAPPER.createGenerator(out, JsonEncoding.UTF8)) {
+                writeJson(model, g);
+            }
+        });
+    }
+
     /**
      * Reads and validates a model file.
      *
@@ -122,13 +133,44 @@ public final class ModelFile {
      * @throws IOException if the file cannot be read
      */
     public static Model read(Path file) throws IOException {
-        String source = file.toString();
+        return read(file.toString(), () -> Files.newInputStream(file));
+    }
+
+    /**
+     * Reads and validates the model file at {@code location}, a path of any Hadoop file system, with the
+     * configuration Spark has in this JVM ({@link HadoopFiles#configuration()}).
+     */
+    public static Model read(String location) throws IOException {
+        return read(location, HadoopFiles.configuration());
+    }
+
+    /**
+     * Reads and validates the model file at {@code location}, a path of any Hadoop file system
+     * ({@link HadoopFiles}); messages name {@code location} as given.
+     *
+     * @throws ModelFormatException if the file is missing or unreadable, or not a valid model
+     */
+    public static Model read(String location, Configuration conf) throws IOException {
+        org.apache.hadoop.fs.Path path;
+        try {
+            path = HadoopFiles.qualify(location, conf);
+        } catch (IOException | IllegalArgumentException e) { // no file system for the scheme, a malformed URI
+            throw new ModelFormatException(location, "cannot be read: " + e.getMessage(), e);
+        }
+        Path local = HadoopFiles.local(path);
+        if (local != null) {
+            return read(location, () -> Files.newInputStream(local));
+        }
+        return read(location, () -> path.getFileSystem(conf).open(path));
+    }
+
+    private static Model read(String source, AtomicFiles.IoSupplier<InputStream> open) {
         JsonNode root;
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = open.get()) {
             root = MAPPER.readTree(in);
         } catch (JsonProcessingException e) {
             throw malformed(source, e);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
             throw new ModelFormatException(source, "no such file", e);
         } catch (IOException e) {
             throw new ModelFormatException(source, "cannot be read: " + e.getMessage(), e);
