@@ -98,8 +98,16 @@ elif [[ "$deploy_mode" != cluster ]]; then
   defaults=(--defaults "$root/conf/spark-mlp.properties")
 fi
 
+# On standalone in cluster deploy mode spark-submit exits 0 however the driver ended: its last line says. So its
+# output is kept, and a driver that ended FAILED, ERROR or KILLED fails this script with exit code 7.
+submit_log=/dev/null
+if [[ "$deploy_mode" == cluster && " ${submit_args[*]-} " == *" spark://"* ]]; then
+  submit_log="$(mktemp "${TMPDIR:-/tmp}/spark-mlp-submit-log.XXXXXX")"
+  trap 'rm -f "$submit_log" ${properties_file:+"$properties_file"}' EXIT
+fi
+
 status=0
-"$SPARK_HOME/bin/spark-submit" \
+{ "$SPARK_HOME/bin/spark-submit" \
   --class org.sparkmlp.cli.Main \
   --conf spark.serializer=org.apache.spark.serializer.KryoSerializer \
   --conf spark.kryo.registrator=org.sparkmlp.train.KryoRegistration \
@@ -111,5 +119,10 @@ status=0
   --conf "spark.executor.extraJavaOptions=$executor_opts" \
   ${security[@]+"${security[@]}"} \
   ${submit_args[@]+"${submit_args[@]}"} \
-  "$jar" "$@" ${defaults[@]+"${defaults[@]}"} || status=$?
+  "$jar" "$@" ${defaults[@]+"${defaults[@]}"} 2>&1 1>&3 | tee "$submit_log" >&2; } 3>&1 || status=$?
+if [[ $status -eq 0 ]] && driver_end="$(grep -E -o 'driver-[0-9-]+ is (FAILED|ERROR|KILLED)' "$submit_log" | tail -1)" \
+    && [[ -n "$driver_end" ]]; then
+  echo "cluster: the driver ${driver_end% is *} ended ${driver_end##* }: its one-line reason is at the end of its stderr, in the work directory of the worker that ran it" >&2
+  status=7
+fi
 exit "$status"

@@ -115,6 +115,16 @@ class StandaloneClusterTest {
 
     @Test
     @Order(3)
+    void aDriverThatFailsInClusterDeployModeFailsTheSubmission() throws Exception {
+        Path log = DIR.resolve("cluster-failing.log");
+        Process run = submit(List.of("--deploy-mode", "cluster"), DIR.resolve("cluster-failing").toUri().toString(),
+                log, "--data", DIR.resolve("no-such-data.csv").toString());
+        assertEquals(7, waitFor(run), tail(log));
+        assertTrue(read(log).contains("ended FAILED"), tail(log));
+    }
+
+    @Test
+    @Order(4)
     void killingAnExecutorMidRunGivesTheCleanRunsModelBitForBit() throws Exception {
         if (clean == null) {
             clientModeTrainsTheDigitsTo95Percent();
@@ -148,7 +158,7 @@ class StandaloneClusterTest {
     // ------------------------------------------------------------------------------------------------ helpers
 
     /** submit/cluster.sh against the cluster, with the digits run writing to {@code out}. */
-    private static Process submit(List<String> submitArgs, String out, Path log) throws IOException {
+    private static Process submit(List<String> submitArgs, String out, Path log, String... trainArgs) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ROOT.resolve("submit/cluster.sh").toString());
         command.addAll(List.of("--master", cluster.get("SPARK_MASTER_URL"), "--conf", "spark.ui.enabled=false",
@@ -157,6 +167,7 @@ class StandaloneClusterTest {
         command.add("--");
         command.addAll(TRAIN);
         command.addAll(List.of("--out", out));
+        command.addAll(List.of(trainArgs));
         return start(command, Map.of("SPARK_HOME", cluster.get("SPARK_HOME"),
                 "SPARK_SCALA_VERSION", cluster.get("SPARK_SCALA_VERSION")), log);
     }
