@@ -1,5 +1,6 @@
 # The JVM options Spark's own launcher passes on Java 17 (org.apache.spark.launcher.JavaModuleOptions); a plain
-# `java -cp` needs them too. Sourced by submit/local.sh and submit/benchmark.sh; pom.xml repeats the list for
+# `java -cp` needs them too, and so does a driver JVM that a cluster starts (cluster deploy mode). Sourced by
+# submit/local.sh, submit/benchmark.sh, submit/cluster.sh and submit/standalone.sh; pom.xml repeats the list for
 # surefire.
 spark_jvm_opts=(
   -XX:+IgnoreUnrecognizedVMOptions --add-modules=jdk.incubator.vector

@@ -4,53 +4,71 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sparkmlp.io.AtomicFiles;
-import org.sparkmlp.io.ModelFile;
+import org.sparkmlp.io.HadoopFiles;
+import org.sparkmlp.io.OutputDir;
 import org.sparkmlp.nn.Model;
 import org.sparkmlp.report.Report;
 import org.sparkmlp.report.ReportWriteException;
 
-/** The output directory: every file is written whole under a temporary name and renamed into place. */
+/**
+ * The output directory, on any Hadoop file system (org.sparkmlp.io.OutputDir): every file is written whole under a
+ * temporary name and renamed into place, or on an object store uploaded whole with _SUCCESS written last.
+ */
 final class Outputs {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final ObjectMapper JSON_LINE = new ObjectMapper();
 
-    private final Path dir;
+    private final String dir;
+    private OutputDir files;
     private final List<String> metricLines = new ArrayList<>();
 
     Outputs(String dir) {
-        this.dir = Path.of(dir);
+        this.dir = dir;
     }
 
     /** Creates the directory now, so that an unwritable --out fails before any training. */
     Outputs prepare() {
         try {
-            Files.createDirectories(dir);
-            if (!Files.isWritable(dir)) {
-                throw new IOException("directory is not writable");
-            }
+            files = OutputDir.prepare(dir, HadoopFiles.configuration());
         } catch (IOException e) {
-            throw new Main.OutputException(dir.toString(), e);
+            throw new Main.OutputException(dir, e);
         }
         return this;
     }
 
-    Path path(String name) {
-        return dir.resolve(name);
+    String path(String name) {
+        return files.path(name);
     }
 
     void writeModel(Model model) {
-        Path target = path("model.json");
         try {
-            ModelFile.write(model, target);
+            files.writeModel("model.json", model);
         } catch (IOException e) {
-            throw new Main.OutputException(target.toString(), e);
+            throw new Main.OutputException(path("model.json"), e);
+        }
+    }
+
+    /** Writes file {@code name} with {@code writer}, whole or not at all. */
+    void write(String name, AtomicFiles.IoConsumer<OutputStream> writer) {
+        try {
+            files.write(name, writer);
+        } catch (IOException e) {
+            throw new Main.OutputException(path(name), e);
+        }
+    }
+
+    /** After the command's last file: marks the outputs complete (_SUCCESS, on object stores). */
+    void commit() {
+        try {
+            files.commit();
+        } catch (IOException e) {
+            throw new Main.OutputException(path(OutputDir.SUCCESS), e);
         }
     }
 
@@ -68,21 +86,27 @@ final class Outputs {
         writeText("metrics.jsonl", String.join("\n", metricLines) + "\n");
     }
 
-    /** report.html and its charts, built from the files written so far. */
-    void writeReport() {
+    /**
+     * report.html and its charts, built from the files written so far; returns false, writing nothing, when the
+     * directory is not on the local file system (the report command builds it from a local copy).
+     */
+    boolean writeReport() {
+        if (files.localPath() == null) {
+            return false;
+        }
         try {
-            Report.write(dir);
+            Report.write(files.localPath());
+            return true;
         } catch (ReportWriteException e) {
             throw new Main.OutputException(e.file().toString(), (IOException) e.getCause());
         }
     }
 
     void writeText(String name, String content) {
-        Path target = path(name);
         try {
-            AtomicFiles.writeString(target, content);
+            files.writeString(name, content);
         } catch (IOException e) {
-            throw new Main.OutputException(target.toString(), e);
+            throw new Main.OutputException(path(name), e);
         }
     }
 

@@ -44,6 +44,12 @@ final class SparkSetup {
                 // A step's partial sum is 8 bytes a parameter: above Spark's 1 MiB default (131,072 parameters)
                 // every sum would detour through the block manager and a fetch, even in local mode.
                 .setIfMissing("spark.task.maxDirectResultSize", "64m");
+        String secret = System.getenv("_SPARK_AUTH_SECRET");
+        if (secret != null && conf.getBoolean("spark.authenticate", false) && !conf.contains("spark.authenticate.secret")) {
+            // A standalone worker hands a driver it launches (cluster deploy mode) the cluster's secret in this
+            // variable, but Spark's driver looks only in spark.authenticate.secret (SPARK-25078).
+            conf.set("spark.authenticate.secret", secret);
+        }
         if (conf.get("spark.master", "").startsWith("local")) {
             // In local mode the executor is this JVM: on an OutOfMemoryError in a task Spark would call
             // System.exit(52) from the task thread, racing our one-line report and exit code. Depth 0 makes it

@@ -188,7 +188,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private void run() throws IOException {
         // Everything that can be checked without Spark is checked first.
-        Model init = initModel == null ? null : ModelFile.read(Path.of(initModel));
+        Model init = initModel == null ? null : ModelFile.read(initModel);
         TrainingConfig config = config(init);
         DataSource source = input.source();
         if (!source.labelColumn().present()) {
@@ -248,9 +248,10 @@ final class TrainCommand implements Callable<Integer> {
             Map<String, Object> summary = summary(config, data, result, blas, cachedBytes(sc, data),
                     (System.nanoTime() - started) / 1e9);
             outputs.writeJson("summary.json", summary);
-            outputs.writeReport();
+            boolean reported = outputs.writeReport();
+            outputs.commit();
             data.release();
-            report(result, outputs);
+            report(result, outputs, reported);
         }
     }
 
@@ -422,7 +423,7 @@ final class TrainCommand implements Callable<Integer> {
         return bytes;
     }
 
-    private void report(Trainer.Result result, Outputs outputs) {
+    private void report(Trainer.Result result, Outputs outputs, boolean reported) {
         PrintWriter out = console;
         Evaluation test = result.test();
         if (test != null) {
@@ -431,6 +432,7 @@ final class TrainCommand implements Callable<Integer> {
             out.println("test: no test set");
         }
         out.println("wrote " + outputs.path("model.json") + ", " + outputs.path("metrics.jsonl") + ", "
-                + outputs.path("summary.json") + ", " + outputs.path("report.html"));
+                + outputs.path("summary.json") + (reported ? ", " + outputs.path("report.html")
+                : " (report.html only on a local directory: run the report command on a copy)"));
     }
 }

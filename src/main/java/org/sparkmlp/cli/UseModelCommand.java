@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -18,7 +17,6 @@ import org.apache.spark.broadcast.Broadcast;
 import org.sparkmlp.data.Block;
 import org.sparkmlp.data.DataSource;
 import org.sparkmlp.data.DatasetBuilder;
-import org.sparkmlp.io.AtomicFiles;
 import org.sparkmlp.io.ModelFile;
 import org.sparkmlp.nn.Architecture;
 import org.sparkmlp.nn.Kernel64;
@@ -86,7 +84,7 @@ abstract class UseModelCommand implements Callable<Integer> {
 
     /** Loss, accuracy and confusion matrix; also evaluation.json when --out is given. */
     void evaluate(String outDir) throws IOException {
-        Model model = ModelFile.read(Path.of(modelFile));
+        Model model = ModelFile.read(modelFile);
         DataSource source = input.source();
         Outputs outputs = outDir != null ? new Outputs(outDir).prepare() : null;
         try (JavaSparkContext sc = spark.start("evaluate", spec)) {
@@ -110,6 +108,7 @@ abstract class UseModelCommand implements Callable<Integer> {
                 json.put("classes", model.classes());
                 json.put("confusion", confusionRows(model.classes().size(), e.confusion()));
                 outputs.writeJson("evaluation.json", json);
+                outputs.commit();
                 out.println("wrote " + outputs.path("evaluation.json"));
             }
         }
@@ -120,7 +119,7 @@ abstract class UseModelCommand implements Callable<Integer> {
      * the probability of every class.
      */
     void predict(String outDir) throws IOException {
-        Model model = ModelFile.read(Path.of(modelFile));
+        Model model = ModelFile.read(modelFile);
         DataSource source = input.source();
         Outputs outputs = new Outputs(outDir).prepare();
         try (JavaSparkContext sc = spark.start("predict", spec)) {
@@ -146,27 +145,24 @@ abstract class UseModelCommand implements Callable<Integer> {
                 }
                 return text.toString();
             });
-            Path target = outputs.path("predictions.csv");
+            String target = outputs.path("predictions.csv");
             long[] rows = {0};
-            try {
-                AtomicFiles.write(target, stream -> {
-                    BufferedWriter w = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
-                    w.write("predicted");
-                    for (String c : classes) {
-                        w.write(",p_" + c);
-                    }
-                    w.write('\n');
-                    // Partition by partition, in order: the driver holds one partition's lines at a time.
-                    for (Iterator<String> it = lines.toLocalIterator(); it.hasNext(); ) {
-                        String chunk = it.next();
-                        w.write(chunk);
-                        rows[0] += chunk.chars().filter(ch -> ch == '\n').count();
-                    }
-                    w.flush();
-                });
-            } catch (IOException e) {
-                throw new Main.OutputException(target.toString(), e);
-            }
+            outputs.write("predictions.csv", stream -> {
+                BufferedWriter w = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
+                w.write("predicted");
+                for (String c : classes) {
+                    w.write(",p_" + c);
+                }
+                w.write('\n');
+                // Partition by partition, in order: the driver holds one partition's lines at a time.
+                for (Iterator<String> it = lines.toLocalIterator(); it.hasNext(); ) {
+                    String chunk = it.next();
+                    w.write(chunk);
+                    rows[0] += chunk.chars().filter(ch -> ch == '\n').count();
+                }
+                w.flush();
+            });
+            outputs.commit();
             weights.destroy();
             out.printf("wrote %s (%,d rows)%n", target, rows[0]);
         }

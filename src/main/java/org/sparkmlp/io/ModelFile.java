@@ -8,7 +8,6 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
 import org.sparkmlp.nn.Activation;
 import org.sparkmlp.nn.Architecture;
 import org.sparkmlp.nn.Loss;
@@ -116,6 +116,16 @@ public final class ModelFile {
         return text.toString();
     }
 
+    /** Writes {@code model} to {@code location} on any Hadoop file system (see {@link AtomicFiles}). */
+    public static void write(Model model, String location, Configuration conf) throws IOException {
+        checkWritable(model);
+        AtomicFiles.write(location, conf, out -> {
+            try (JsonGenerator g = MAPPER.createGenerator(out, JsonEncoding.UTF8)) {
+                writeJson(model, g);
+            }
+        });
+    }
+
     /**
      * Reads and validates a model file.
      *
@@ -123,13 +133,44 @@ public final class ModelFile {
      * @throws IOException if the file cannot be read
      */
     public static Model read(Path file) throws IOException {
-        String source = file.toString();
+        return read(file.toString(), () -> Files.newInputStream(file));
+    }
+
+    /**
+     * Reads and validates the model file at {@code location}, a path of any Hadoop file system, with the
+     * configuration Spark has in this JVM ({@link HadoopFiles#configuration()}).
+     */
+    public static Model read(String location) throws IOException {
+        return read(location, HadoopFiles.configuration());
+    }
+
+    /**
+     * Reads and validates the model file at {@code location}, a path of any Hadoop file system
+     * ({@link HadoopFiles}); messages name {@code location} as given.
+     *
+     * @throws ModelFormatException if the file is missing or unreadable, or not a valid model
+     */
+    public static Model read(String location, Configuration conf) throws IOException {
+        org.apache.hadoop.fs.Path path;
+        try {
+            path = HadoopFiles.qualify(location, conf);
+        } catch (IOException | IllegalArgumentException e) { // no file system for the scheme, a malformed URI
+            throw new ModelFormatException(location, "cannot be read: " + e.getMessage(), e);
+        }
+        Path local = HadoopFiles.local(path);
+        if (local != null) {
+            return read(location, () -> Files.newInputStream(local));
+        }
+        return read(location, () -> path.getFileSystem(conf).open(path));
+    }
+
+    private static Model read(String source, AtomicFiles.IoSupplier<InputStream> open) {
         JsonNode root;
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = open.get()) {
             root = MAPPER.readTree(in);
         } catch (JsonProcessingException e) {
             throw malformed(source, e);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
             throw new ModelFormatException(source, "no such file", e);
         } catch (IOException e) {
             throw new ModelFormatException(source, "cannot be read: " + e.getMessage(), e);
@@ -213,6 +254,35 @@ public final class ModelFile {
                 + "; provenance may hold only strings, numbers, booleans, nulls, maps and lists");
     }
 
+    /**
+     * Jackson's pretty printer with {@code "field": value} (a space after the colon only) and "\n" line ends on
+     * every platform, so files are identical everywhere. By overriding, not by {@code Separators.Spacing}, which
+     * Jackson 2.15 (the one Spark 3.5 brings) does not have.
+     */
+    private static final class Pretty extends DefaultPrettyPrinter {
+        private static final long serialVersionUID = 1L;
+
+        Pretty() {
+            DefaultIndenter newline = new DefaultIndenter("  ", "\n");
+            indentObjectsWith(newline);
+            indentArraysWith(newline);
+        }
+
+        private Pretty(Pretty base) {
+            super(base);
+        }
+
+        @Override
+        public DefaultPrettyPrinter createInstance() {
+            return new Pretty(this);
+        }
+
+        @Override
+        public void writeObjectFieldValueSeparator(JsonGenerator g) throws IOException {
+            g.writeRaw(": ");
+        }
+    }
+
     private static IllegalArgumentException notWritable(String problem) {
         return new IllegalArgumentException("cannot write model: " + problem + "; JSON has no NaN or infinity");
     }
@@ -222,12 +292,7 @@ public final class ModelFile {
      * file is readable yet not one number per line.
      */
     private static void writeJson(Model model, JsonGenerator g) throws IOException {
-        DefaultIndenter newline = new DefaultIndenter("  ", "\n"); // "\n" on every platform: identical files
-        DefaultPrettyPrinter pretty = new DefaultPrettyPrinter(
-                Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
-                .withObjectIndenter(newline)
-                .withArrayIndenter(newline);
-        g.setPrettyPrinter(pretty);
+        g.setPrettyPrinter(new Pretty());
 
         Architecture arch = model.architecture();
         double[] p = model.parameters();

@@ -9,5 +9,11 @@
  * writes every output (models, metrics, predictions) to a temporary file beside the target, forces it to disk
  * and renames it over the target, so a crash, a full disk or an exception half-way leaves the previous file
  * or none, never a truncated one that would be read later as if it were complete.
+ *
+ * <p>Outputs and model files may live on any Hadoop file system: {@link org.sparkmlp.io.HadoopFiles} resolves a
+ * location as Spark does (scheme, {@code fs.defaultFS}, Spark's Hadoop configuration), {@link org.sparkmlp.io.OutputDir}
+ * is a command's output directory (prepare → write … → commit), and AtomicFiles renames into place where the file
+ * system renames atomically (local disk, HDFS) or, on object stores, uploads in place with a {@code _SUCCESS}
+ * marker written last. Local paths keep going through {@code java.nio}, which syncs and leaves no checksum files.
  */
 package org.sparkmlp.io;

@@ -32,6 +32,12 @@ import scala.runtime.AbstractFunction2;
 final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Block>, GradientSum> implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final ThreadLocal<GradientSum> PER_THREAD = ThreadLocal.withInitial(GradientSum::empty);
+    /**
+     * Test-only fault switch, unset by default: a job-thread local property ({@code sc.setLocalProperty}, shipped
+     * with every task) naming an epoch, counted from 1; the first attempt of every gradient task of that epoch
+     * then fails, so tests can check that Spark's retry gives the same bits. Costs one lookup per task.
+     */
+    static final String FAIL_FIRST_ATTEMPT_IN_EPOCH = "spark-mlp.test.failFirstAttemptInEpoch";
 
     private final Broadcast<?> weights;
     private final Architecture arch;
@@ -64,6 +70,12 @@ final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Block>,
 
     /** The gradient sum of partition p's rows of this step (an empty sum when it has none). */
     GradientSum gradient(int p, Iterator<Block> blocks) {
+        TaskContext context = TaskContext.get();
+        if (context != null && context.attemptNumber() == 0
+                && Integer.toString(epoch + 1).equals(context.getLocalProperty(FAIL_FIRST_ATTEMPT_IN_EPOCH))) {
+            throw new IllegalStateException("injected fault (" + FAIL_FIRST_ATTEMPT_IN_EPOCH + "): first attempt of"
+                    + " partition " + p + " in epoch " + (epoch + 1));
+        }
         int count = to[p] - from[p];
         if (count == 0) {
             return GradientSum.empty();

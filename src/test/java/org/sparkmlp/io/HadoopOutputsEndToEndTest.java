@@ -1,0 +1,95 @@
+package org.sparkmlp.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkmlp.cli.ExitCode;
+import org.sparkmlp.cli.Main;
+import org.sparkmlp.testing.LocalStoreFileSystem;
+import org.sparkmlp.testing.SparkTests;
+
+/**
+ * The commands with every output and model file on a Hadoop file system that is not the local disk
+ * ({@link LocalStoreFileSystem}, registered as spark-submit would: {@code spark.hadoop.fs.mlpstore.impl}), which
+ * behaves as an object store: files written in place, {@code _SUCCESS} last.
+ */
+class HadoopOutputsEndToEndTest {
+    private static final String IMPL = "spark.hadoop.fs.mlpstore.impl";
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void register() {
+        System.setProperty(IMPL, LocalStoreFileSystem.class.getName());
+    }
+
+    @AfterAll
+    static void unregister() {
+        System.clearProperty(IMPL);
+    }
+
+    private record Run(ExitCode code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ExitCode code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static List<String> names(Path d) throws IOException {
+        try (Stream<Path> s = Files.list(d)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void trainPredictAndInitModelThroughAnotherFileSystem() throws IOException {
+        Path data = dir.resolve("circles.csv");
+        Files.writeString(data, "x,y,label\n" + SparkTests.csv(SparkTests.circles(300, 0.05, 5)));
+        Path run = dir.resolve("run");
+        Run train = run("train", "--data", data.toString(), "--hidden", "6", "--epochs", "2", "--batch-size", "16",
+                "--master", "local[2]", "--out", LocalStoreFileSystem.location(run));
+        assertEquals(ExitCode.OK, train.code(), train.err());
+        assertEquals(List.of(OutputDir.SUCCESS, "metrics.jsonl", "model.json", "summary.json"), names(run));
+        assertTrue(train.out().contains("wrote " + LocalStoreFileSystem.location(run.resolve("model.json"))), train.out());
+        String model = LocalStoreFileSystem.location(run.resolve("model.json"));
+
+        Path predicted = dir.resolve("predicted");
+        Run predict = run("predict", "--model", model, "--data", data.toString(), "--master", "local[2]",
+                "--out", LocalStoreFileSystem.location(predicted));
+        assertEquals(ExitCode.OK, predict.code(), predict.err());
+        assertEquals(List.of(OutputDir.SUCCESS, "predictions.csv"), names(predicted));
+        assertEquals(301, Files.readAllLines(predicted.resolve("predictions.csv")).size());
+
+        Path resumed = dir.resolve("resumed");
+        Run again = run("train", "--data", data.toString(), "--init-model", model, "--epochs", "1", "--batch-size", "16",
+                "--master", "local[2]", "--out", LocalStoreFileSystem.location(resumed));
+        assertEquals(ExitCode.OK, again.code(), again.err());
+        assertEquals(model, ModelFile.read(resumed.resolve("model.json")).provenance().get("init_model"));
+
+        Run missing = run("evaluate", "--model", LocalStoreFileSystem.location(dir.resolve("nope.json")),
+                "--data", data.toString());
+        assertEquals(ExitCode.MODEL, missing.code(), missing.err());
+        assertEquals("spark-mlp: " + LocalStoreFileSystem.location(dir.resolve("nope.json")) + ": no such file",
+                missing.err().strip());
+        assertArrayEquals(ModelFile.read(run.resolve("model.json")).parameters(),
+                ModelFile.read(model, HadoopFiles.configuration()).parameters());
+    }
+}
