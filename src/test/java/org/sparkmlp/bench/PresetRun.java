@@ -1,15 +1,21 @@
 package org.sparkmlp.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.io.Reader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkmlp.data.CsvReader;
 import org.sparkmlp.data.DataSource;
@@ -121,7 +127,7 @@ public final class PresetRun {
                                 + "\"status\": \"%s\", \"load\": %.2f}%n",
                         run, epochs85, seconds85, cpu85, seen.size(), sum, r == null ? Double.NaN : r.test().accuracy(),
                         r == null ? 0 : r.bestEpoch(), r == null ? "cut" : r.status().id(),
-                        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             }
             d.release();
         }
@@ -132,7 +138,7 @@ public final class PresetRun {
      * than wall-clock seconds, which others' load stretches. It includes the listener's own printing.
      */
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        return ((OperatingSystemMXBean) ManagementFactory
                 .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
@@ -141,9 +147,9 @@ public final class PresetRun {
      * epoch N): where a run's CPU goes, the JIT compiler's threads included. Threads that have ended are missing.
      */
     private static void printThreadCpu(Map<Long, Long> before) {
-        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
-        Map<String, Double> groups = new java.util.TreeMap<>();
-        for (java.lang.management.ThreadInfo info : bean.getThreadInfo(bean.getAllThreadIds())) {
+        ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        Map<String, Double> groups = new TreeMap<>();
+        for (ThreadInfo info : bean.getThreadInfo(bean.getAllThreadIds())) {
             if (info != null) {
                 long nanos = bean.getThreadCpuTime(info.getThreadId()) - before.getOrDefault(info.getThreadId(), 0L);
                 groups.merge(info.getThreadName().replaceAll("[0-9]+", "#"), nanos / 1e9, Double::sum);
@@ -158,8 +164,8 @@ public final class PresetRun {
 
     /** CPU nanoseconds of every live thread by id, and of the process under id -1. */
     private static Map<Long, Long> threadCpu() {
-        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
-        Map<Long, Long> m = new java.util.HashMap<>();
+        ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        Map<Long, Long> m = new HashMap<>();
         for (long id : bean.getAllThreadIds()) {
             m.put(id, bean.getThreadCpuTime(id));
         }
