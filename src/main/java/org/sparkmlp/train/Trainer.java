@@ -5,6 +5,7 @@ import java.nio.DoubleBuffer;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkmlp.data.Block;
@@ -53,7 +54,7 @@ public final class Trainer {
         EARLY_STOPPED;
 
         public String id() {
-            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 
@@ -219,7 +220,7 @@ public final class Trainer {
         int lastEpoch = epoch;
         String metric = stopping.metric().id();
         String reason = status == Status.EARLY_STOPPED
-                ? String.format(java.util.Locale.ROOT, "%s did not improve for %d epochs after epoch %d (best %.6g)",
+                ? String.format(Locale.ROOT, "%s did not improve for %d epochs after epoch %d (best %.6g)",
                         metric, progress.epochsSinceBest(), progress.bestEpoch(), progress.bestValue())
                 : "ran all " + config.epochs() + " epochs";
         double[] kept = current;

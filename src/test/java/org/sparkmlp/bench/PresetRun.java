@@ -1,15 +1,21 @@
 package org.sparkmlp.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.io.Reader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkmlp.data.CsvReader;
 import org.sparkmlp.data.DataSource;
@@ -81,13 +87,20 @@ public final class PresetRun {
                 Architecture arch = new Architecture(config.layerSizes(d.features(), d.classes().size()),
                         config.activation());
                 List<EpochMetrics> seen = new ArrayList<>();
+                List<Double> cpu = new ArrayList<>();
+                long cpuStart = processCpuNanos();
+                Map<Long, Long> threadsBefore = threadCpu();
                 int only = Integer.parseInt(s.getOrDefault("only-epochs", "0"));
                 Trainer.Result r = null;
                 try {
                     r = new Trainer(sc, config).train(d, arch, arch.glorotUniform(seed), m -> {
                         seen.add(m);
+                        cpu.add((processCpuNanos() - cpuStart) / 1e9);
                         System.out.printf(Locale.ROOT, "  epoch %2d  steps %5d  lr %.5f  train_loss %.4f  val_acc %.4f  %.3f s%n",
                                 m.epoch(), m.steps(), m.learningRate(), m.trainLoss(), m.validationAccuracy(), m.seconds());
+                        if (s.containsKey("threads") && m.epoch() == Integer.parseInt(s.get("threads"))) {
+                            printThreadCpu(threadsBefore);
+                        }
                         if (m.epoch() == only) {
                             throw new Cut();
                         }
@@ -98,22 +111,66 @@ public final class PresetRun {
                 double sum = 0;
                 int epochs85 = 0;
                 double seconds85 = Double.NaN;
-                for (EpochMetrics m : seen) {
+                double cpu85 = Double.NaN;
+                for (int i = 0; i < seen.size(); i++) {
+                    EpochMetrics m = seen.get(i);
                     sum += m.seconds();
                     if (m.validationAccuracy() >= 0.85 && epochs85 == 0) {
                         epochs85 = m.epoch();
                         seconds85 = sum;
+                        cpu85 = cpu.get(i);
                     }
                 }
                 System.out.printf(Locale.ROOT, "{\"run\": \"%s\", \"epochs_to_85\": %d, \"seconds_to_85\": %.3f, "
+                                + "\"process_cpu_seconds_to_85\": %.3f, "
                                 + "\"epochs\": %d, \"seconds\": %.3f, \"test_accuracy\": %.4f, \"best_epoch\": %d, "
                                 + "\"status\": \"%s\", \"load\": %.2f}%n",
-                        run, epochs85, seconds85, seen.size(), sum, r == null ? Double.NaN : r.test().accuracy(),
+                        run, epochs85, seconds85, cpu85, seen.size(), sum, r == null ? Double.NaN : r.test().accuracy(),
                         r == null ? 0 : r.bestEpoch(), r == null ? "cut" : r.status().id(),
-                        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             }
             d.release();
         }
+    }
+
+    /**
+     * CPU time of the whole process (driver and, in local mode, executors): on a shared machine a steadier figure
+     * than wall-clock seconds, which others' load stretches. It includes the listener's own printing.
+     */
+    private static long processCpuNanos() {
+        return ((OperatingSystemMXBean) ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /**
+     * CPU seconds of the live threads since training started, grouped by name with digits dropped (threads=N prints them after
+     * epoch N): where a run's CPU goes, the JIT compiler's threads included. Threads that have ended are missing.
+     */
+    private static void printThreadCpu(Map<Long, Long> before) {
+        ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        Map<String, Double> groups = new TreeMap<>();
+        for (ThreadInfo info : bean.getThreadInfo(bean.getAllThreadIds())) {
+            if (info != null) {
+                long nanos = bean.getThreadCpuTime(info.getThreadId()) - before.getOrDefault(info.getThreadId(), 0L);
+                groups.merge(info.getThreadName().replaceAll("[0-9]+", "#"), nanos / 1e9, Double::sum);
+            }
+        }
+        System.out.printf(Locale.ROOT, "  cpu %7.3f s  whole process (JIT compiler and GC threads included)%n",
+                (processCpuNanos() - before.get(-1L)) / 1e9);
+        groups.entrySet().stream().filter(e -> e.getValue() > 0.05)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> System.out.printf(Locale.ROOT, "  cpu %7.3f s  %s%n", e.getValue(), e.getKey()));
+    }
+
+    /** CPU nanoseconds of every live thread by id, and of the process under id -1. */
+    private static Map<Long, Long> threadCpu() {
+        ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        Map<Long, Long> m = new HashMap<>();
+        for (long id : bean.getAllThreadIds()) {
+            m.put(id, bean.getThreadCpuTime(id));
+        }
+        m.put(-1L, processCpuNanos());
+        return m;
     }
 
     /** Ends a run early, from the listener. */
