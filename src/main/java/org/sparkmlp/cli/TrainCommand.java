@@ -197,6 +197,10 @@ final class TrainCommand implements Callable<Integer> {
         DataSource testSource = test == null ? null : source.withPath(test);
         double valFraction = fraction(this.valFraction, "val-fraction");
         double testFraction = fraction(this.testFraction, "test-fraction");
+        if (config.earlyStopping().enabled() && valFraction == 0) {
+            throw new UsageException("--early-stop-patience " + config.earlyStopping().patience()
+                    + " watches the validation set, but --val-fraction is 0");
+        }
         if (test == null) {
             try {
                 new DatasetBuilder.Split(valFraction, testFraction, 0);
@@ -385,8 +389,10 @@ final class TrainCommand implements Callable<Integer> {
         s.put("best_epoch", result.bestEpoch() == 0 ? null : result.bestEpoch());
         s.put("model_epoch", result.modelEpoch());
         s.put("train_loss", last.trainLoss());
-        s.put("val_loss", last.validationLoss());
-        s.put("val_accuracy", last.validationAccuracy());
+        // The kept model's validation figures: the best epoch's when early stopping chose it.
+        Evaluation validation = result.validation();
+        s.put("val_loss", validation == null ? null : validation.loss());
+        s.put("val_accuracy", validation == null ? null : validation.accuracy());
         s.put("test_loss", test == null ? null : test.loss());
         s.put("test_accuracy", test == null ? null : test.accuracy());
         if (test != null) {
