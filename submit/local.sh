@@ -25,7 +25,7 @@ export SPARK_MLP_DEFAULTS="${SPARK_MLP_DEFAULTS:-$root/conf/spark-mlp.properties
 [[ $# -eq 0 ]] && set -- train
 # -XX:TieredStopAtLevel=1 (C1 only): on a machine of a few cores, C2's compiler threads keep competing with
 # Spark's tasks for thousands of jobs while Spark's scheduler paths are recompiled; the same bits came out in
-# 0.53-0.6 x the CPU on 2 cores (README, "Performance"). SPARK_MLP_JAVA_OPTS replaces both options.
+# 0.53-0.6 x the CPU on 2 cores (BENCHMARKS.md, "The JIT compiler"). SPARK_MLP_JAVA_OPTS replaces both options.
 exec java ${SPARK_MLP_JAVA_OPTS:--Xmx3g -XX:TieredStopAtLevel=1} "${spark_jvm_opts[@]}" \
   -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
   -cp "$jar:$(cat "$cp_file")" org.sparkmlp.cli.Main "$@"
