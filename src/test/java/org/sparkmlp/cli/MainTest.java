@@ -27,15 +27,8 @@ class MainTest {
     @TempDir
     Path dir;
 
-    private record Run(ExitCode code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ExitCode code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private Path circles() throws IOException {
@@ -47,11 +40,11 @@ class MainTest {
     @Test
     void everyCommandsHelpDocumentsEachOfItsOptionsWithItsDefaultAndTheExitCodes() {
         picocli.CommandLine cl = Main.commandLine(new String[0], System.out, System.err);
-        Run top = run("--help");
+        CliRun top = run("--help");
         assertEquals(ExitCode.OK, top.code());
         for (String command : List.of("train", "evaluate", "predict", "report", "completion")) {
             assertTrue(top.out().contains(command), "top-level help lacks " + command);
-            Run r = run(command, "--help");
+            CliRun r = run(command, "--help");
             assertEquals(ExitCode.OK, r.code(), r.err());
             for (picocli.CommandLine.Model.OptionSpec o : cl.getSubcommands().get(command).getCommandSpec().options()) {
                 assertTrue(r.out().contains(o.longestName()), command + " help lacks " + o.longestName());
@@ -63,7 +56,7 @@ class MainTest {
         // Defaults come from conf/spark-mlp.properties (the copy in the jar) and show in the help.
         assertTrue(run("train", "--help").out().replaceAll("\\s+", " ").contains("Default: inverse-time"));
         // Not honoured as another option's value.
-        Run asValue = run("train", "--out", "--help");
+        CliRun asValue = run("train", "--out", "--help");
         assertEquals(ExitCode.USAGE, asValue.code(), asValue.out());
     }
 
@@ -106,17 +99,17 @@ class MainTest {
         assertEquals("cross-entropy", train.loss.id()); // the jar's default, untouched
 
         Files.writeString(defaults, "epochs=7\nbatchsize=16\n");
-        Run typo = run("train", "--defaults", defaults.toString());
+        CliRun typo = run("train", "--defaults", defaults.toString());
         assertEquals(ExitCode.USAGE, typo.code(), typo.err());
         assertTrue(typo.err().contains("unknown key 'batchsize'"), typo.err());
-        Run noPreset = run("train", "--preset", "nope");
+        CliRun noPreset = run("train", "--preset", "nope");
         assertEquals(ExitCode.USAGE, noPreset.code(), noPreset.err());
         assertTrue(noPreset.err().contains("preset-nope.properties"), noPreset.err());
     }
 
     @Test
     void completionScriptCoversCommandsOptionsAndChoices() {
-        Run r = run("completion");
+        CliRun r = run("completion");
         assertEquals(ExitCode.OK, r.code(), r.err());
         for (String word : List.of("train", "evaluate", "predict", "--batch-size", "--lr-schedule", "inverse-time", "float32")) {
             assertTrue(r.out().contains(word), "completion script lacks " + word);
@@ -131,7 +124,7 @@ class MainTest {
                 new String[] {"train", "--epochs"}, new String[] {"fit"}, new String[] {"predict", "--epochs", "3"},
                 new String[] {"train", "--activation", "softplus"}, new String[] {"train", "--val-fraction", "1.5"},
                 new String[] {"train", "--header", "maybe"}, new String[] {"evaluate", "--hidden", "3"})) {
-            Run r = run(args);
+            CliRun r = run(args);
             assertEquals(ExitCode.USAGE, r.code(), String.join(" ", args) + ": " + r.err());
             assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
             assertTrue(r.err().startsWith("spark-mlp: "), r.err());
@@ -140,13 +133,13 @@ class MainTest {
 
     @Test
     void missingOrMalformedDataFailsWithExitCode3NamingFileAndLine() throws IOException {
-        Run missing = run("train", "--data", dir.resolve("nope.csv").toString(), "--out", dir.resolve("o").toString());
+        CliRun missing = run("train", "--data", dir.resolve("nope.csv").toString(), "--out", dir.resolve("o").toString());
         assertEquals(ExitCode.DATA, missing.code(), missing.err());
         assertTrue(missing.err().contains("nope.csv"), missing.err());
 
         Path bad = dir.resolve("bad.csv");
         Files.writeString(bad, "1,2,0\n3,4,1\n5,x,0\n");
-        Run r = run("train", "--data", bad.toString(), "--master", "local[2]", "--out", dir.resolve("o2").toString());
+        CliRun r = run("train", "--data", bad.toString(), "--master", "local[2]", "--out", dir.resolve("o2").toString());
         assertEquals(ExitCode.DATA, r.code(), r.err());
         assertTrue(r.err().contains("bad.csv: line 3: field 2 'x' is not a number"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -157,14 +150,14 @@ class MainTest {
     void badModelFileFailsWithExitCode4() throws IOException {
         Path model = dir.resolve("model.json");
         Files.writeString(model, "{\"format\":\"something-else\"}");
-        Run r = run("evaluate", "--model", model.toString(), "--data", circles().toString());
+        CliRun r = run("evaluate", "--model", model.toString(), "--data", circles().toString());
         assertEquals(ExitCode.MODEL, r.code(), r.err());
         assertTrue(r.err().contains("model.json"), r.err());
     }
 
     @Test
     void missingModelFileFailsWithExitCode4InOneLine() throws IOException {
-        Run r = run("evaluate", "--model", dir.resolve("nope.json").toString(), "--data", circles().toString());
+        CliRun r = run("evaluate", "--model", dir.resolve("nope.json").toString(), "--data", circles().toString());
         assertEquals(ExitCode.MODEL, r.code(), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains("nope.json: no such file"), r.err());
@@ -239,7 +232,7 @@ class MainTest {
     @Test
     void aDriverOutOfMemoryEndsTheRunWithExitCode8InOneLine() throws IOException {
         // 900 million weights (7.2 GB) cannot be allocated in the tests' 3 GB heap.
-        Run r = run("train", "--data", circles().toString(), "--hidden", "30000,30000", "--epochs", "1",
+        CliRun r = run("train", "--data", circles().toString(), "--hidden", "30000,30000", "--epochs", "1",
                 "--master", "local[2]", "--out", dir.resolve("oom").toString());
         assertOutOfMemoryReport(r.code(), r.err());
         assertTrue(!Files.exists(dir.resolve("oom").resolve("model.json")));
@@ -247,14 +240,14 @@ class MainTest {
 
     @Test
     void exponentialScheduleWithoutItsOwnDecayIsAUsageError() {
-        Run r = run("train", "--lr-schedule", "exponential", "--out", dir.resolve("o").toString());
+        CliRun r = run("train", "--lr-schedule", "exponential", "--out", dir.resolve("o").toString());
         assertEquals(ExitCode.USAGE, r.code(), r.err());
         assertTrue(r.err().contains("--lr-decay"), r.err());
     }
 
     @Test
     void fractionsLeavingNoTrainingRowsAreAUsageErrorBeforeSpark() {
-        Run r = run("train", "--val-fraction", "0.9", "--test-fraction", "0.2", "--out", dir.resolve("o").toString());
+        CliRun r = run("train", "--val-fraction", "0.9", "--test-fraction", "0.2", "--out", dir.resolve("o").toString());
         assertEquals(ExitCode.USAGE, r.code(), r.err());
     }
 
@@ -262,7 +255,7 @@ class MainTest {
     void trainEvaluatePredictEndToEnd() throws IOException {
         Path data = circles();
         Path out = dir.resolve("run");
-        Run train = run("train", "--data", data.toString(), "--hidden", "12", "--epochs", "3", "--batch-size", "16",
+        CliRun train = run("train", "--data", data.toString(), "--hidden", "12", "--epochs", "3", "--batch-size", "16",
                 "--master", "local[2]", "--out", out.toString());
         assertEquals(ExitCode.OK, train.code(), train.err());
         assertTrue(train.out().contains("epoch   3"), train.out());
@@ -298,13 +291,13 @@ class MainTest {
         Model model = ModelFile.read(out.resolve("model.json"));
         assertEquals(List.of("0", "1"), model.classes());
 
-        Run evaluate = run("evaluate", "--model", out.resolve("model.json").toString(), "--data", data.toString(),
+        CliRun evaluate = run("evaluate", "--model", out.resolve("model.json").toString(), "--data", data.toString(),
                 "--master", "local[2]", "--out", out.toString());
         assertEquals(ExitCode.OK, evaluate.code(), evaluate.err());
         assertTrue(evaluate.out().contains("confusion matrix"), evaluate.out());
         assertTrue(json.readTree(out.resolve("evaluation.json").toFile()).get("rows").asInt() == 400);
 
-        Run predict = run("predict", "--model", out.resolve("model.json").toString(), "--data", data.toString(),
+        CliRun predict = run("predict", "--model", out.resolve("model.json").toString(), "--data", data.toString(),
                 "--master", "local[2]", "--out", out.toString());
         assertEquals(ExitCode.OK, predict.code(), predict.err());
         List<String> predictions = Files.readAllLines(out.resolve("predictions.csv"));
@@ -319,21 +312,21 @@ class MainTest {
         Path data = dir.resolve("tiny.csv");
         Files.writeString(data, "0.5,-1.0,2.0,0\n1.5,0.25,-0.5,1\n-0.75,2.0,1.0,2\n0.1,0.2,0.3,1\n");
         Path first = dir.resolve("first");
-        Run init = run("train", "--data", data.toString(), "--hidden", "4", "--epochs", "1", "--batch-size", "1",
+        CliRun init = run("train", "--data", data.toString(), "--hidden", "4", "--epochs", "1", "--batch-size", "1",
                 "--val-fraction", "0", "--test-fraction", "0", "--scale", "none", "--master", "local[2]",
                 "--out", first.toString());
         assertEquals(ExitCode.OK, init.code(), init.err());
         Model start = ModelFile.read(first.resolve("model.json"));
 
         Path second = dir.resolve("second");
-        Run step = run("train", "--data", data.toString(), "--init-model", first.resolve("model.json").toString(),
+        CliRun step = run("train", "--data", data.toString(), "--init-model", first.resolve("model.json").toString(),
                 "--epochs", "1", "--batch-size", "100", "--lr", "0.7", "--lr-schedule", "constant", "--val-fraction", "0",
                 "--test-fraction", "0", "--precision", "float64", "--master", "local[2]", "--out", second.toString());
         assertEquals(ExitCode.OK, step.code(), step.err());
         Model end = ModelFile.read(second.resolve("model.json"));
         // The same step in float32: weights shipped and gradient computed in float, the update in double.
         Path third = dir.resolve("third");
-        Run step32 = run("train", "--data", data.toString(), "--init-model", first.resolve("model.json").toString(),
+        CliRun step32 = run("train", "--data", data.toString(), "--init-model", first.resolve("model.json").toString(),
                 "--epochs", "1", "--batch-size", "100", "--lr", "0.7", "--lr-schedule", "constant", "--val-fraction", "0",
                 "--test-fraction", "0", "--precision", "float32", "--master", "local[2]", "--out", third.toString());
         assertEquals(ExitCode.OK, step32.code(), step32.err());

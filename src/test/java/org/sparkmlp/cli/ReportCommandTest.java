@@ -3,11 +3,8 @@ package org.sparkmlp.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -18,15 +15,8 @@ class ReportCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(ExitCode code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ExitCode code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private void copyRun(String... names) throws IOException {
@@ -40,7 +30,7 @@ class ReportCommandTest {
     @Test
     void rebuildsTheReportAndChartsOfARun() throws IOException {
         copyRun("metrics.jsonl", "summary.json", "model.json");
-        Run r = run("report", "--out", dir.toString());
+        CliRun r = run("report", "--out", dir.toString());
         assertEquals(ExitCode.OK, r.code(), r.err());
         assertTrue(r.out().contains(dir.resolve("report.html").toString()), r.out());
         for (String file : new String[] {"report.html", "loss.png", "accuracy.png", "learning-rate.png"}) {
@@ -51,7 +41,7 @@ class ReportCommandTest {
     @Test
     void rebuildsTheReportOfAnInterruptedRun() throws IOException {
         copyRun("metrics.jsonl");
-        Run r = run("report", "--out", dir.toString());
+        CliRun r = run("report", "--out", dir.toString());
         assertEquals(ExitCode.OK, r.code(), r.err());
         assertTrue(Files.readString(dir.resolve("report.html")).contains("Not finished"));
     }
@@ -59,17 +49,17 @@ class ReportCommandTest {
     @Test
     void missingOrEmptyDirectoryOrMalformedRunFileIsBadInputExit3() throws IOException {
         Path missing = dir.resolve("nope");
-        Run none = run("report", "--out", missing.toString());
+        CliRun none = run("report", "--out", missing.toString());
         assertEquals(ExitCode.DATA, none.code(), none.err());
         assertEquals("spark-mlp: " + missing + ": no such directory", none.err().strip());
 
-        Run empty = run("report", "--out", dir.toString());
+        CliRun empty = run("report", "--out", dir.toString());
         assertEquals(ExitCode.DATA, empty.code(), empty.err());
         assertEquals(1, empty.err().strip().lines().count(), empty.err());
         assertTrue(empty.err().contains(dir + ": no metrics.jsonl, summary.json or model.json"), empty.err());
 
         Files.writeString(dir.resolve("summary.json"), "{\"epochs\": ");
-        Run bad = run("report", "--out", dir.toString());
+        CliRun bad = run("report", "--out", dir.toString());
         assertEquals(ExitCode.DATA, bad.code(), bad.err());
         assertTrue(bad.err().startsWith("spark-mlp: " + dir.resolve("summary.json") + ": not JSON"), bad.err());
     }
@@ -79,7 +69,7 @@ class ReportCommandTest {
         copyRun("metrics.jsonl");
         // A non-empty directory where the page goes: no rename can replace it (root ignores file permissions).
         Files.createDirectories(dir.resolve("report.html").resolve("in-the-way"));
-        Run r = run("report", "--out", dir.toString());
+        CliRun r = run("report", "--out", dir.toString());
         assertEquals(ExitCode.OUTPUT, r.code(), r.err());
         assertTrue(r.err().startsWith("spark-mlp: cannot write " + dir.resolve("report.html")), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -87,7 +77,7 @@ class ReportCommandTest {
 
     @Test
     void withoutOutItRebuildsTheDefaultOutputDirectory() {
-        Run help = run("report", "--help");
+        CliRun help = run("report", "--help");
         assertEquals(ExitCode.OK, help.code(), help.err());
         assertTrue(help.out().replaceAll("\\s+", " ").contains("Default: out"), help.out());
     }

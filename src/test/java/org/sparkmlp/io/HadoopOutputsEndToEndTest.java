@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkmlp.cli.CliRun;
 import org.sparkmlp.cli.ExitCode;
 import org.sparkmlp.cli.Main;
 import org.sparkmlp.testing.LocalStoreFileSystem;
@@ -42,15 +40,8 @@ class HadoopOutputsEndToEndTest {
         System.clearProperty(IMPL);
     }
 
-    private record Run(ExitCode code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ExitCode code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private static List<String> names(Path d) throws IOException {
@@ -64,7 +55,7 @@ class HadoopOutputsEndToEndTest {
         Path data = dir.resolve("circles.csv");
         Files.writeString(data, "x,y,label\n" + SparkTests.csv(SparkTests.circles(300, 0.05, 5)));
         Path run = dir.resolve("run");
-        Run train = run("train", "--data", data.toString(), "--hidden", "6", "--epochs", "2", "--batch-size", "16",
+        CliRun train = run("train", "--data", data.toString(), "--hidden", "6", "--epochs", "2", "--batch-size", "16",
                 "--master", "local[2]", "--out", LocalStoreFileSystem.location(run));
         assertEquals(ExitCode.OK, train.code(), train.err());
         assertEquals(List.of(OutputDir.SUCCESS, "metrics.jsonl", "model.json", "summary.json"), names(run));
@@ -72,19 +63,19 @@ class HadoopOutputsEndToEndTest {
         String model = LocalStoreFileSystem.location(run.resolve("model.json"));
 
         Path predicted = dir.resolve("predicted");
-        Run predict = run("predict", "--model", model, "--data", data.toString(), "--master", "local[2]",
+        CliRun predict = run("predict", "--model", model, "--data", data.toString(), "--master", "local[2]",
                 "--out", LocalStoreFileSystem.location(predicted));
         assertEquals(ExitCode.OK, predict.code(), predict.err());
         assertEquals(List.of(OutputDir.SUCCESS, "predictions.csv"), names(predicted));
         assertEquals(301, Files.readAllLines(predicted.resolve("predictions.csv")).size());
 
         Path resumed = dir.resolve("resumed");
-        Run again = run("train", "--data", data.toString(), "--init-model", model, "--epochs", "1", "--batch-size", "16",
+        CliRun again = run("train", "--data", data.toString(), "--init-model", model, "--epochs", "1", "--batch-size", "16",
                 "--master", "local[2]", "--out", LocalStoreFileSystem.location(resumed));
         assertEquals(ExitCode.OK, again.code(), again.err());
         assertEquals(model, ModelFile.read(resumed.resolve("model.json")).provenance().get("init_model"));
 
-        Run missing = run("evaluate", "--model", LocalStoreFileSystem.location(dir.resolve("nope.json")),
+        CliRun missing = run("evaluate", "--model", LocalStoreFileSystem.location(dir.resolve("nope.json")),
                 "--data", data.toString());
         assertEquals(ExitCode.MODEL, missing.code(), missing.err());
         assertEquals("spark-mlp: " + LocalStoreFileSystem.location(dir.resolve("nope.json")) + ": no such file",
