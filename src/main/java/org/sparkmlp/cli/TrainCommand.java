@@ -244,7 +244,8 @@ final class TrainCommand implements Callable<Integer> {
             Architecture arch = init != null ? init.architecture()
                     : new Architecture(config.layerSizes(data.features(), data.classes().size()), config.activation());
             double[] initial = init != null ? init.parameters() : arch.glorotUniform(config.seed());
-            Trainer.Result result = new Trainer(sc, config).train(data, arch, initial, listener(outputs));
+            ReportUpdates report = new ReportUpdates(outputs, spec.commandLine().getErr(), ReportUpdates.EVERY_NANOS);
+            Trainer.Result result = new Trainer(sc, config).train(data, arch, initial, listener(outputs, report));
 
             Map<String, Object> provenance = provenance(config, data, result, blas, sc);
             Model model = new Model(arch, config.loss(), result.parameters(), data.scaling(), data.classes(), provenance);
@@ -252,7 +253,7 @@ final class TrainCommand implements Callable<Integer> {
             Map<String, Object> summary = summary(config, data, result, blas, cachedBytes(sc, data),
                     (System.nanoTime() - started) / 1e9);
             outputs.writeJson("summary.json", summary);
-            boolean reported = outputs.writeReport();
+            boolean reported = report.finish();
             outputs.commit();
             data.release();
             report(result, outputs, reported);
@@ -353,13 +354,13 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** The console's progress and metrics.jsonl, both listening to the run. */
-    private TrainingListener listener(Outputs outputs) {
+    /** The console's progress, metrics.jsonl and the report, listening to the run in that order. */
+    private TrainingListener listener(Outputs outputs, ReportUpdates report) {
         if (logEvery < 0) {
             throw new UsageException("--log-every must be 0 (epochs only) or more, got " + logEvery);
         }
         return TrainingListener.all(new ConsoleProgress(console, ConsoleProgress.stdoutIsTerminal()),
-                new MetricsLog(outputs, logEvery));
+                new MetricsLog(outputs, logEvery), report);
     }
 
     private Map<String, Object> provenance(TrainingConfig config, Dataset data, Trainer.Result result, String blas,
