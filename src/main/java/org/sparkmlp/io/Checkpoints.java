@@ -86,6 +86,13 @@ public final class Checkpoints {
         return !list().isEmpty();
     }
 
+    /** Deletes every checkpoint file, for a run that starts over (--overwrite). */
+    public void clear() throws IOException {
+        for (Path p : list()) {
+            p.getFileSystem(conf).delete(p, false);
+        }
+    }
+
     /** The checkpoint files, highest step first. */
     private List<Path> list() throws IOException {
         Path dir = HadoopFiles.qualify(location, conf);
