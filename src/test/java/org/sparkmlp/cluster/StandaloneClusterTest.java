@@ -45,7 +45,8 @@ class StandaloneClusterTest {
     private static final Path DIR = BUILD.resolve("it-cluster");
     private static final long RUN_MINUTES = 10;
     /** The digits run of every test: fixed partitions, so that runs are comparable bit for bit. */
-    private static final List<String> TRAIN = List.of("train", "--partitions", "4", "--seed", "42");
+    private static final List<String> TRAIN = List.of("train", "--partitions", "4", "--seed", "42",
+            "--overwrite"); // target/it-cluster outlives a run: each run starts over
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Map<String, String> cluster;
