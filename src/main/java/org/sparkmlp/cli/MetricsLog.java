@@ -3,6 +3,7 @@ package org.sparkmlp.cli;
 import java.nio.DoubleBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.sparkmlp.optim.TrainingState;
 import org.sparkmlp.train.EpochMetrics;
 import org.sparkmlp.train.StepMetrics;
 import org.sparkmlp.train.TrainingListener;
@@ -13,13 +14,36 @@ import org.sparkmlp.train.TrainingListener;
  * whole once: never a partial line, and no file write per step.
  */
 final class MetricsLog implements TrainingListener {
+    /** Saves a checkpoint of a state and returns the seconds it took. */
+    interface Checkpointer {
+        double save(TrainingState state);
+    }
+
     private final Outputs outputs;
     private final long every;
+    private final Checkpointer checkpointer;
+    private Map<String, Object> lastEpoch;
 
-    /** {@code every} 0: epochs only. */
-    MetricsLog(Outputs outputs, long every) {
+    /** {@code every} 0: epochs only; {@code checkpointer} null: no checkpoints. */
+    MetricsLog(Outputs outputs, long every, Checkpointer checkpointer) {
         this.outputs = outputs;
         this.every = every;
+        this.checkpointer = checkpointer;
+    }
+
+    /**
+     * The epoch's line is flushed before its checkpoint is written, so a resumed run finds it in metrics.jsonl;
+     * the checkpoint's cost is then added to that line.
+     */
+    @Override
+    public void stateAfterEpoch(TrainingState state) {
+        if (checkpointer == null) {
+            return;
+        }
+        double seconds = checkpointer.save(state);
+        lastEpoch.put("checkpoint_seconds", seconds);
+        outputs.replaceLastMetric(lastEpoch);
+        outputs.flushMetrics();
     }
 
     @Override
@@ -36,5 +60,6 @@ final class MetricsLog implements TrainingListener {
         line.putAll(m.toMap());
         outputs.addMetric(line);
         outputs.flushMetrics();
+        lastEpoch = line;
     }
 }

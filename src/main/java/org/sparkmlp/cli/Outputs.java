@@ -81,6 +81,49 @@ final class Outputs {
         metricLines.add(toJson(JSON_LINE, line));
     }
 
+    /** Replaces the line added last (the epoch's, when its checkpoint's cost is known). */
+    void replaceLastMetric(Map<String, Object> line) {
+        metricLines.set(metricLines.size() - 1, toJson(JSON_LINE, line));
+    }
+
+    /** Whether file {@code name} exists in the directory. */
+    boolean exists(String name) {
+        try {
+            return files.exists(name);
+        } catch (IOException e) {
+            throw new Main.OutputException(path(name), e);
+        }
+    }
+
+    /**
+     * Starts from the lines of the existing metrics.jsonl of epochs up to {@code epoch} (a resumed run's), so the
+     * file goes on without duplicated epochs.
+     */
+    void keepMetricsUpTo(int epoch) {
+        String text;
+        try {
+            text = files.readString("metrics.jsonl");
+        } catch (IOException e) {
+            throw new Main.OutputException(path("metrics.jsonl"), e);
+        }
+        if (text == null) {
+            return;
+        }
+        for (String line : text.split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                com.fasterxml.jackson.databind.JsonNode n = JSON_LINE.readTree(line);
+                if (n.path("epoch").asInt(Integer.MAX_VALUE) <= epoch) {
+                    metricLines.add(line);
+                }
+            } catch (JsonProcessingException e) {
+                // A line that is not JSON is not kept; the file is rewritten whole at the next epoch's end.
+            }
+        }
+    }
+
     /** Rewrites metrics.jsonl whole with every line so far, so a reader never sees a partial line. */
     void flushMetrics() {
         writeText("metrics.jsonl", String.join("\n", metricLines) + "\n");

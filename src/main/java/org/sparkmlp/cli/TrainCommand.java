@@ -15,6 +15,9 @@ import org.sparkmlp.data.BuildOptions;
 import org.sparkmlp.data.DataSource;
 import org.sparkmlp.data.Dataset;
 import org.sparkmlp.data.DatasetBuilder;
+import org.sparkmlp.io.CheckpointFile;
+import org.sparkmlp.io.Checkpoints;
+import org.sparkmlp.io.HadoopFiles;
 import org.sparkmlp.io.ModelFile;
 import org.sparkmlp.nn.Activation;
 import org.sparkmlp.nn.Architecture;
@@ -24,7 +27,9 @@ import org.sparkmlp.nn.Precision;
 import org.sparkmlp.nn.Scaling;
 import org.sparkmlp.optim.EarlyStopping;
 import org.sparkmlp.optim.Optimizer;
+import org.sparkmlp.optim.TrainingState;
 import org.sparkmlp.report.ClassMetrics;
+import org.sparkmlp.train.DataFingerprint;
 import org.sparkmlp.train.EpochMetrics;
 import org.sparkmlp.train.Evaluation;
 import org.sparkmlp.train.LearningRate;
@@ -174,6 +179,27 @@ final class TrainCommand implements Callable<Integer> {
             + " summary.json and report.html. Default: ${DEFAULT-VALUE}.")
     String out;
 
+    @Option(names = "--overwrite", description = "Replace a finished run (summary.json) or an unfinished one in an"
+            + " explicit --out, starting over; without it such an --out is refused.")
+    boolean overwrite;
+
+    @Option(names = "--checkpoint-every", paramLabel = "N", description = "Checkpoint the whole training state at"
+            + " every epoch's end (so at the last epoch end at or before every N steps; 0: never). Default: ${DEFAULT-VALUE}.")
+    Long checkpointEvery;
+
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Where checkpoints go (any Hadoop file"
+            + " system). Default: <out>/checkpoints.")
+    String checkpointDir;
+
+    @Option(names = "--keep-checkpoints", paramLabel = "K", description = "Checkpoints kept, the newest; the newest"
+            + " is deleted only after its successor is written. Default: ${DEFAULT-VALUE}.")
+    Integer keepCheckpoints;
+
+    @Option(names = "--resume", description = "Continue from the newest complete checkpoint to the same model, bit"
+            + " for bit, as an uninterrupted run; refused when the configuration or data differ; starts fresh without"
+            + " a checkpoint.")
+    boolean resume;
+
     @Mixin
     SparkOptions spark;
 
@@ -208,7 +234,19 @@ final class TrainCommand implements Callable<Integer> {
                 throw new UsageException("--val-fraction and --test-fraction: " + e.getMessage());
             }
         }
-        Outputs outputs = new Outputs(Commands.need(out, "out")).prepare();
+        String outDir = Commands.need(out, "out");
+        long every = Commands.need(checkpointEvery, "checkpoint-every");
+        if (every < 0) {
+            throw new UsageException("--checkpoint-every must be 0 (never) or more steps, got " + every);
+        }
+        int keep = atLeast(keepCheckpoints, "keep-checkpoints", 1);
+        if (resume && overwrite) {
+            throw new UsageException("give --resume or --overwrite, not both");
+        }
+        Outputs outputs = new Outputs(outDir).prepare();
+        String ckptDir = checkpointDir != null ? checkpointDir : outputs.path("checkpoints");
+        Checkpoints checkpoints = new Checkpoints(ckptDir, HadoopFiles.configuration(), keep);
+        checkRunState(outputs, checkpoints);
 
         long started = System.nanoTime();
         try (JavaSparkContext sc = spark.start("train", spec)) {
@@ -245,7 +283,22 @@ final class TrainCommand implements Callable<Integer> {
                     : new Architecture(config.layerSizes(data.features(), data.classes().size()), config.activation());
             double[] initial = init != null ? init.parameters() : arch.glorotUniform(config.seed());
             ReportUpdates report = new ReportUpdates(outputs, spec.commandLine().getErr(), ReportUpdates.EVERY_NANOS);
-            Trainer.Result result = new Trainer(sc, config).train(data, arch, initial, listener(outputs, report));
+            CheckpointFile.Fingerprint fingerprint = every > 0 || resume ? DataFingerprint.of(data) : null;
+            TrainingState from = resume ? resumeState(checkpoints, config, fingerprint, outputs) : null;
+            MetricsLog.Checkpointer checkpointer = every == 0 ? null : state -> {
+                long t0 = System.nanoTime();
+                try {
+                    checkpoints.save(new CheckpointFile.Content(state, config.describe(), fingerprint),
+                            "spark-mlp " + Main.version());
+                } catch (IOException e) {
+                    throw new Main.OutputException(ckptDir + "/" + Checkpoints.name(state.step()), e);
+                }
+                return (System.nanoTime() - t0) / 1e9;
+            };
+            Trainer trainer = new Trainer(sc, config);
+            TrainingListener listener = listener(outputs, checkpointer, report);
+            Trainer.Result result = from != null ? trainer.train(data, arch, from, listener)
+                    : trainer.train(data, arch, initial, listener);
 
             Map<String, Object> provenance = provenance(config, data, result, blas, sc);
             Model model = new Model(arch, config.loss(), result.parameters(), data.scaling(), data.classes(), provenance);
@@ -258,6 +311,49 @@ final class TrainCommand implements Callable<Integer> {
             data.release();
             report(result, outputs, reported);
         }
+    }
+
+    /**
+     * A scheduler's guard: an explicit --out holding a finished run is refused unless --overwrite; one holding an
+     * unfinished run (metrics or checkpoints, no summary) is refused unless --resume or --overwrite.
+     */
+    private void checkRunState(Outputs outputs, Checkpoints checkpoints) throws IOException {
+        boolean explicit = Commands.isExplicit(spec, "out");
+        boolean finished = outputs.exists("summary.json");
+        boolean started = outputs.exists("metrics.jsonl") || checkpoints.any();
+        if (explicit && finished && !overwrite) {
+            throw new UsageException("--out " + out + " holds a finished run (summary.json); give --overwrite to"
+                    + " replace it, or another --out");
+        }
+        if (explicit && !finished && started && !resume && !overwrite) {
+            throw new UsageException("--out " + out + " holds an unfinished run; give --resume to continue it from"
+                    + " its newest checkpoint, or --overwrite to start over");
+        }
+        if (overwrite || !resume) {
+            checkpoints.clear(); // a new run's checkpoints must not mix with an old run's
+        }
+    }
+
+    /** The newest complete checkpoint's state, checked against this command; null (and said) when there is none. */
+    private TrainingState resumeState(Checkpoints checkpoints, TrainingConfig config,
+                                      CheckpointFile.Fingerprint fingerprint, Outputs outputs) throws IOException {
+        Checkpoints.Found found = checkpoints.newest(line -> console.println("warning: " + line));
+        if (found == null) {
+            console.println("--resume: no checkpoint in " + checkpoints.location() + "; starting fresh");
+            return null;
+        }
+        String diff = CheckpointFile.configDifference(found.content().config(), config.describe());
+        if (diff == null) {
+            diff = CheckpointFile.dataDifference(found.content().data(), fingerprint);
+        }
+        if (diff != null) {
+            throw new UsageException("--resume: " + found.name() + ": " + diff);
+        }
+        TrainingState state = found.content().state();
+        outputs.keepMetricsUpTo(state.epoch());
+        console.println("--resume: continuing from " + found.name() + " (epoch " + state.epoch() + ", step "
+                + state.step() + ")");
+        return state;
     }
 
     private static double fraction(Double value, String option) {
@@ -354,13 +450,13 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** The console's progress, metrics.jsonl and the report, listening to the run in that order. */
-    private TrainingListener listener(Outputs outputs, ReportUpdates report) {
+    /** The console's progress, metrics.jsonl (with the checkpoints) and the report, listening in that order. */
+    private TrainingListener listener(Outputs outputs, MetricsLog.Checkpointer checkpointer, ReportUpdates report) {
         if (logEvery < 0) {
             throw new UsageException("--log-every must be 0 (epochs only) or more, got " + logEvery);
         }
         return TrainingListener.all(new ConsoleProgress(console, ConsoleProgress.stdoutIsTerminal()),
-                new MetricsLog(outputs, logEvery), report);
+                new MetricsLog(outputs, logEvery, checkpointer), report);
     }
 
     private Map<String, Object> provenance(TrainingConfig config, Dataset data, Trainer.Result result, String blas,
@@ -382,7 +478,9 @@ final class TrainCommand implements Callable<Integer> {
     private Map<String, Object> summary(TrainingConfig config, Dataset data, Trainer.Result result, String blas,
                                         long cachedBytes, double seconds) {
         List<EpochMetrics> epochs = result.epochs();
-        EpochMetrics last = epochs.get(epochs.size() - 1);
+        // A run resumed from its last epoch's checkpoint trains no epoch here: its figures are in metrics.jsonl.
+        EpochMetrics last = epochs.isEmpty() ? new EpochMetrics(result.finalState().epoch(), result.steps(), Double.NaN,
+                Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0) : epochs.get(epochs.size() - 1);
         Evaluation test = result.test();
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("status", result.status().id());
@@ -401,7 +499,7 @@ final class TrainCommand implements Callable<Integer> {
             s.put("test_confusion", ClassMetrics.rows(test.confusion(), k));
             s.put("test_per_class", ClassMetrics.toJson(data.classes(), ClassMetrics.of(test.confusion(), k)));
         }
-        s.put("epochs", epochs.size());
+        s.put("epochs", result.finalState().epoch());
         s.put("steps", result.steps());
         s.put("seconds", seconds);
         s.put("training_seconds", result.trainingSeconds());

@@ -102,6 +102,24 @@ public final class OutputDir {
         ModelFile.write(model, path(name), conf);
     }
 
+    /** Whether file {@code name} exists in this directory. */
+    public boolean exists(String name) throws IOException {
+        org.apache.hadoop.fs.Path p = HadoopFiles.qualify(path(name), conf);
+        return p.getFileSystem(conf).exists(p);
+    }
+
+    /** File {@code name}'s content in UTF-8, or null when there is no such file. */
+    public String readString(String name) throws IOException {
+        org.apache.hadoop.fs.Path p = HadoopFiles.qualify(path(name), conf);
+        FileSystem fs = p.getFileSystem(conf);
+        if (!fs.exists(p)) {
+            return null;
+        }
+        try (java.io.InputStream in = fs.open(p)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
     /** Marks the run's outputs complete: writes {@value #SUCCESS} last on an object store; nothing elsewhere. */
     public void commit() throws IOException {
         if (marker) {

@@ -15,5 +15,10 @@
  * is a command's output directory (prepare → write … → commit), and AtomicFiles renames into place where the file
  * system renames atomically (local disk, HDFS) or, on object stores, uploads in place with a {@code _SUCCESS}
  * marker written last. Local paths keep going through {@code java.nio}, which syncs and leaves no checksum files.
+ *
+ * <p>{@link org.sparkmlp.io.CheckpointFile} alone writes and reads checkpoints (a JSON header and little-endian
+ * arrays with a length and CRC-32 trailer, parsed as data, never Java-deserialised), and
+ * {@link org.sparkmlp.io.Checkpoints} is a checkpoint directory: it keeps the newest K, deletes old ones only
+ * after the new one is in place, and finds the newest complete one, skipping a truncated or corrupt file.
  */
 package org.sparkmlp.io;

@@ -145,7 +145,11 @@ public final class Trainer {
         Status status = Status.FINISHED;
         int epoch = state.epoch();
         TrainingState last = state;
-        for (; epoch < config.epochs(); epoch++) {
+        if (stopping.shouldStop(progress)) {
+            // A state saved just before the run stopped early: resuming it must not train on.
+            status = Status.EARLY_STOPPED;
+        }
+        for (; epoch < config.epochs() && status == Status.FINISHED; epoch++) {
             long start = System.nanoTime();
             long gcStart = gcMillis();
             // The Spark UI groups each epoch's jobs and names every step's.

@@ -15,6 +15,10 @@
  * partial sums are added along a fixed tree over partition numbers ({@link org.sparkmlp.train.PartitionSums}),
  * on the driver or first on executors, so the result is the same bits whatever order tasks finish in.
  * {@link org.sparkmlp.train.Evaluator} submits evaluation the same way. Configuration is immutable
- * ({@link org.sparkmlp.train.TrainingConfig}); progress goes to a {@link org.sparkmlp.train.TrainingListener}.
+ * ({@link org.sparkmlp.train.TrainingConfig}); progress goes to a {@link org.sparkmlp.train.TrainingListener},
+ * which after every epoch also hears the {@link org.sparkmlp.optim.TrainingState} a checkpoint saves, and
+ * {@link org.sparkmlp.train.Trainer} continues a run from such a state to the same bits.
+ * {@link org.sparkmlp.train.DataFingerprint} checksums the cached training blocks in one job, so that a resumed
+ * run can be refused on other data.
  */
 package org.sparkmlp.train;

@@ -31,7 +31,7 @@ class TerminalOutputTest {
         Path data = dir.resolve("circles.csv");
         Files.writeString(data, "x,y,label\n" + SparkTests.csv(SparkTests.circles(400, 0.05, 5)));
         List<String> train = java(List.of("train", "--data", data.toString(), "--epochs", "2", "--batch-size", "8",
-                "--master", "local[2]", "--out", dir.resolve("out").toString()));
+                "--master", "local[2]", "--out", dir.resolve("out").toString(), "--overwrite"));
 
         String plain = run(train);
         assertFalse(plain.contains("\r"), plain);

@@ -36,7 +36,7 @@ import org.sparkmlp.io.ModelFile;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterTest {
     /** The digits run of every test: fixed partitions, so that runs are comparable bit for bit. */
-    private static final List<String> TRAIN = List.of("--partitions", "4", "--seed", "42");
+    private static final List<String> TRAIN = List.of("--partitions", "4", "--seed", "42", "--overwrite");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static LocalCluster cluster;

@@ -2,6 +2,7 @@ package org.sparkmlp.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,6 +33,7 @@ import org.sparkmlp.nn.Scaling;
 import org.sparkmlp.optim.EarlyStopping;
 import org.sparkmlp.optim.Optimizer;
 import org.sparkmlp.optim.TrainingState;
+import org.sparkmlp.io.CheckpointFile;
 import org.sparkmlp.testing.SparkTests;
 
 /** The update rules, warmup, clipping and early stopping inside the Spark trainer (local[2], tiny data). */
@@ -134,6 +136,44 @@ class OptimizerTrainingTest {
         assertArrayEquals(straight.parameters(), resumed.parameters(), 0.0);
         assertEquals(straight.steps(), resumed.steps());
         assertEquals(straight.bestEpoch(), resumed.bestEpoch());
+    }
+
+    @Test
+    void everyRuleResumesThroughACheckpointFileToTheSameBits() throws Exception {
+        CheckpointFile.Fingerprint fingerprint = DataFingerprint.of(data);
+        assertEquals(fingerprint, DataFingerprint.of(data), "the fingerprint is a function of the cached blocks");
+        for (TrainingConfig c : everyRule()) {
+            List<TrainingState> states = new ArrayList<>();
+            Trainer.Result straight = train(c, new TrainingListener() {
+                @Override
+                public void epochEnded(EpochMetrics metrics) {
+                }
+
+                @Override
+                public void stateAfterEpoch(TrainingState state) {
+                    states.add(state);
+                }
+            });
+            byte[] file = CheckpointFile.toBytes(new CheckpointFile.Content(states.get(0), c.describe(), fingerprint), "test");
+            CheckpointFile.Content read = CheckpointFile.fromBytes(file, "checkpoint");
+            assertNull(CheckpointFile.configDifference(read.config(), c.describe()));
+            Trainer.Result resumed = new Trainer(sc, c).train(data, arch(), read.state(), TrainingListener.NONE);
+            String rule = c.optimizer().kind().id();
+            assertArrayEquals(straight.parameters(), resumed.parameters(), 0.0, rule);
+            assertEquals(straight.finalState(), resumed.finalState(), rule);
+        }
+    }
+
+    @Test
+    void aStateSavedWhenEarlyStoppingStoppedDoesNotTrainOn() {
+        TrainingConfig c = config(3, LearningRate.constant(0.05)).withEarlyStopping(EarlyStopping.onValidationLoss(1));
+        TrainingState state = TrainingState.start(arch().glorotUniform(4), c.optimizer(), c.earlyStopping());
+        TrainingState stopped = new TrainingState(state.weights(), state.optimizer(), 10, 2,
+                new EarlyStopping.Progress(1, 0.5, 1), state.weights());
+        Trainer.Result r = new Trainer(sc, c).train(data, arch(), stopped, TrainingListener.NONE);
+        assertEquals(Trainer.Status.EARLY_STOPPED, r.status());
+        assertEquals(0, r.epochs().size());
+        assertEquals(10, r.steps());
     }
 
     @Test
