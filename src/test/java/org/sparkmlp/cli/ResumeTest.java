@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +65,7 @@ class ResumeTest {
         Run reference = run(train(data, whole));
         assertEquals(ExitCode.OK, reference.code(), reference.out());
 
-        Process p = new ProcessBuilder(java(train(data, killed))).redirectErrorStream(true)
+        Process p = new ProcessBuilder(ChildJvm.command(train(data, killed))).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("killed.log").toFile()).start();
         Path checkpoints = killed.resolve("checkpoints");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -137,20 +136,4 @@ class ResumeTest {
         }
     }
 
-    /** This JVM's java, options and classpath, running Main with {@code args} (as TerminalOutputTest does). */
-    private static List<String> java(List<String> args) {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (option.startsWith("--add-") || option.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
-                    || option.startsWith("-Dio.netty") || option.startsWith("-Xmx")) {
-                command.add(option);
-            }
-        }
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(Main.class.getName());
-        command.addAll(args);
-        return command;
-    }
 }

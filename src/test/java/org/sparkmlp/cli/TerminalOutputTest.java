@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -30,7 +28,7 @@ class TerminalOutputTest {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "util-linux script is not installed");
         Path data = dir.resolve("circles.csv");
         Files.writeString(data, "x,y,label\n" + SparkTests.csv(SparkTests.circles(400, 0.05, 5)));
-        List<String> train = java(List.of("train", "--data", data.toString(), "--epochs", "2", "--batch-size", "8",
+        List<String> train = ChildJvm.command(List.of("train", "--data", data.toString(), "--epochs", "2", "--batch-size", "8",
                 "--master", "local[2]", "--out", dir.resolve("out").toString(), "--overwrite"));
 
         String plain = run(train);
@@ -47,22 +45,6 @@ class TerminalOutputTest {
         assertTrue(tty.contains("epoch   2  steps"), tty);
     }
 
-    /** This JVM's java, options and classpath, running Main with {@code args}. */
-    private static List<String> java(List<String> args) {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (option.startsWith("--add-") || option.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
-                    || option.startsWith("-Dio.netty") || option.startsWith("-Xmx")) {
-                command.add(option);
-            }
-        }
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(Main.class.getName());
-        command.addAll(args);
-        return command;
-    }
 
     private static String run(List<String> command) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
