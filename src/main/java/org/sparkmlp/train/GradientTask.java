@@ -71,8 +71,8 @@ final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Block>,
     /** The gradient sum of partition p's rows of this step (an empty sum when it has none). */
     GradientSum gradient(int p, Iterator<Block> blocks) {
         TaskContext context = TaskContext.get();
-        if (context != null && context.attemptNumber() == 0
-                && Integer.toString(epoch + 1).equals(context.getLocalProperty(FAIL_FIRST_ATTEMPT_IN_EPOCH))) {
+        String faultEpoch = context == null ? null : context.getLocalProperty(FAIL_FIRST_ATTEMPT_IN_EPOCH);
+        if (faultEpoch != null && context.attemptNumber() == 0 && faultEpoch.equals(Integer.toString(epoch + 1))) {
             throw new IllegalStateException("injected fault (" + FAIL_FIRST_ATTEMPT_IN_EPOCH + "): first attempt of"
                     + " partition " + p + " in epoch " + (epoch + 1));
         }
