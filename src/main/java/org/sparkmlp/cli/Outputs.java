@@ -96,10 +96,11 @@ final class Outputs {
     }
 
     /**
-     * Starts from the lines of the existing metrics.jsonl of epochs up to {@code epoch} (a resumed run's), so the
-     * file goes on without duplicated epochs.
+     * Starts from the lines of the existing metrics.jsonl that a resumed run's state has behind it: epoch lines up to
+     * epoch {@code epoch}, step and checkpoint lines up to step {@code step}; so the file goes on without duplicated
+     * epochs or steps.
      */
-    void keepMetricsUpTo(int epoch) {
+    void keepMetricsUpTo(int epoch, long step) {
         String text;
         try {
             text = files.readString("metrics.jsonl");
@@ -115,7 +116,10 @@ final class Outputs {
             }
             try {
                 com.fasterxml.jackson.databind.JsonNode n = JSON_LINE.readTree(line);
-                if (n.path("epoch").asInt(Integer.MAX_VALUE) <= epoch) {
+                boolean keep = "epoch".equals(n.path("event").asText("epoch"))
+                        ? n.path("epoch").asInt(Integer.MAX_VALUE) <= epoch
+                        : n.path("step").asLong(Long.MAX_VALUE) <= step;
+                if (keep) {
                     metricLines.add(line);
                 }
             } catch (JsonProcessingException e) {

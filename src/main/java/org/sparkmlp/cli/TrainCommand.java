@@ -183,8 +183,8 @@ final class TrainCommand implements Callable<Integer> {
             + " explicit --out, starting over; without it such an --out is refused.")
     boolean overwrite;
 
-    @Option(names = "--checkpoint-every", paramLabel = "N", description = "Checkpoint the whole training state at"
-            + " every epoch's end (so at the last epoch end at or before every N steps; 0: never). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--checkpoint-every", paramLabel = "N", description = "Checkpoint the whole training state every"
+            + " N steps and at every epoch's end (0: never). Default: ${DEFAULT-VALUE}.")
     Long checkpointEvery;
 
     @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Where checkpoints go (any Hadoop file"
@@ -296,7 +296,7 @@ final class TrainCommand implements Callable<Integer> {
                 return (System.nanoTime() - t0) / 1e9;
             };
             Trainer trainer = new Trainer(sc, config);
-            TrainingListener listener = listener(outputs, checkpointer, report);
+            TrainingListener listener = listener(outputs, checkpointer, every, report);
             Trainer.Result result = from != null ? trainer.train(data, arch, from, listener)
                     : trainer.train(data, arch, initial, listener);
 
@@ -350,9 +350,10 @@ final class TrainCommand implements Callable<Integer> {
             throw new UsageException("--resume: " + found.name() + ": " + diff);
         }
         TrainingState state = found.content().state();
-        outputs.keepMetricsUpTo(state.epoch());
-        console.println("--resume: continuing from " + found.name() + " (epoch " + state.epoch() + ", step "
-                + state.step() + ")");
+        outputs.keepMetricsUpTo(state.epoch(), state.step());
+        console.println("--resume: continuing from " + found.name() + " (" + state.epoch() + " epochs"
+                + (state.position().atStart() ? "" : " and " + state.position().steps() + " steps of the next")
+                + ", step " + state.step() + ")");
         return state;
     }
 
@@ -451,12 +452,13 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The console's progress, metrics.jsonl (with the checkpoints) and the report, listening in that order. */
-    private TrainingListener listener(Outputs outputs, MetricsLog.Checkpointer checkpointer, ReportUpdates report) {
+    private TrainingListener listener(Outputs outputs, MetricsLog.Checkpointer checkpointer, long checkpointEvery,
+                                      ReportUpdates report) {
         if (logEvery < 0) {
             throw new UsageException("--log-every must be 0 (epochs only) or more, got " + logEvery);
         }
         return TrainingListener.all(new ConsoleProgress(console, ConsoleProgress.stdoutIsTerminal()),
-                new MetricsLog(outputs, logEvery, checkpointer), report);
+                new MetricsLog(outputs, logEvery, checkpointer, checkpointEvery), report);
     }
 
     private Map<String, Object> provenance(TrainingConfig config, Dataset data, Trainer.Result result, String blas,

@@ -33,7 +33,7 @@ import org.sparkmlp.optim.TrainingState;
  *   <caption>Byte layout; every integer and double little-endian</caption>
  *   <tr><th>offset</th><th>size</th><th>content</th></tr>
  *   <tr><td>0</td><td>8</td><td>magic: the ASCII bytes {@code SMLPCKPT}</td></tr>
- *   <tr><td>8</td><td>4</td><td>int32: the format version, 1</td></tr>
+ *   <tr><td>8</td><td>4</td><td>int32: the format version, 2 (version 1 is read too)</td></tr>
  *   <tr><td>12</td><td>4</td><td>int32 H: the header's length in bytes</td></tr>
  *   <tr><td>16</td><td>H</td><td>the header: a UTF-8 JSON object (below)</td></tr>
  *   <tr><td>16+H</td><td>8·Σn</td><td>the arrays the header's {@code "arrays"} lists, in its order: n doubles each</td></tr>
@@ -43,9 +43,11 @@ import org.sparkmlp.optim.TrainingState;
  * The trailer lets a reader tell a truncated file (its length does not match) from a corrupt one (its CRC does
  * not match) before reading any field.
  *
- * <p>Header fields: {@code "format"} ({@value #FORMAT}); {@code "version"} (1); {@code "step"} (updates applied);
- * {@code "epoch"} (epochs completed); {@code "position"} (steps taken inside the next epoch: always 0 in version 1,
- * which checkpoints at epoch ends only); {@code "optimizer"} ({@link Optimizer.Kind#id()}) and
+ * <p>Header fields: {@code "format"} ({@value #FORMAT}); {@code "version"} (2); {@code "step"} (updates applied);
+ * {@code "epoch"} (epochs completed); {@code "position"}: where the run is inside the next epoch
+ * ({@link TrainingState.Position}), an object {@code {"steps", "loss_sum", "correct", "rows", "seconds",
+ * "gc_seconds"}} with {@code "steps"} 0 at an epoch's end (version 1, which checkpointed at epoch ends only, has the
+ * integer 0 here); {@code "optimizer"} ({@link Optimizer.Kind#id()}) and
  * {@code "optimizer_updates"}; {@code "best_epoch"}, {@code "best_value"} (a string as
  * {@link Double#toString(double)} writes it, since it may be infinite) and {@code "epochs_since_best"}
  * ({@link EarlyStopping.Progress}); {@code "config"} (the training configuration as {@code TrainingConfig.describe()}
@@ -55,7 +57,9 @@ import org.sparkmlp.optim.TrainingState;
  */
 public final class CheckpointFile {
     public static final String FORMAT = "spark-mlp-checkpoint";
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** The oldest version this program still reads. */
+    private static final int OLDEST_VERSION = 1;
     private static final byte[] MAGIC = "SMLPCKPT".getBytes(StandardCharsets.US_ASCII);
     private static final int TRAILER = 12;
 
@@ -112,7 +116,15 @@ public final class CheckpointFile {
         h.put("version", VERSION);
         h.put("step", s.step());
         h.put("epoch", s.epoch());
-        h.put("position", 0);
+        TrainingState.Position p = s.position();
+        Map<String, Object> position = new LinkedHashMap<>();
+        position.put("steps", p.steps());
+        position.put("loss_sum", p.lossSum());
+        position.put("correct", p.correct());
+        position.put("rows", p.rows());
+        position.put("seconds", p.seconds());
+        position.put("gc_seconds", p.gcSeconds());
+        h.put("position", position);
         h.put("optimizer", o.kind().id());
         h.put("optimizer_updates", o.updates());
         h.put("best_epoch", s.progress().bestEpoch());
@@ -136,7 +148,7 @@ public final class CheckpointFile {
         long doubles = arrays.stream().mapToLong(a -> a.length).sum();
         long size = 16L + header.length + 8 * doubles + TRAILER;
         if (size > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("checkpoint of " + size + " bytes is too large for format version 1");
+            throw new IllegalArgumentException("checkpoint of " + size + " bytes is too large for this format");
         }
         ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
         b.put(MAGIC).putInt(VERSION).putInt(header.length).put(header);
@@ -174,9 +186,9 @@ public final class CheckpointFile {
             throw new CheckpointFormatException(name + ": corrupt: the CRC-32 does not match");
         }
         int version = b.getInt(8);
-        if (version != VERSION) {
+        if (version < OLDEST_VERSION || version > VERSION) {
             throw new CheckpointFormatException(name + ": format version " + version + ", this program reads "
-                    + VERSION);
+                    + OLDEST_VERSION + " to " + VERSION);
         }
         int headerLength = b.getInt(12);
         if (headerLength < 2 || 16L + headerLength > bytes.length - TRAILER) {
@@ -194,9 +206,7 @@ public final class CheckpointFile {
         try {
             long step = integer(h, "step");
             int epoch = (int) integer(h, "epoch");
-            if (integer(h, "position") != 0) {
-                throw new CheckpointFormatException(name + ": position inside an epoch is not supported in version 1");
-            }
+            TrainingState.Position position = version == 1 ? versionOnePosition(h) : position(h.get("position"));
             Optimizer.Kind kind = Optimizer.Kind.fromId(text(h, "optimizer"));
             long updates = integer(h, "optimizer_updates");
             EarlyStopping.Progress progress = new EarlyStopping.Progress((int) integer(h, "best_epoch"),
@@ -234,7 +244,7 @@ public final class CheckpointFile {
                 }
             }
             TrainingState state = new TrainingState(weights, new OptimizerState(kind, updates, slots), step, epoch,
-                    progress, arrays.get("best_weights"));
+                    position, progress, arrays.get("best_weights"));
             JsonNode d = h.get("data");
             if (d == null || !d.isObject()) {
                 throw new CheckpointFormatException(name + ": header field \"data\" is missing");
@@ -297,6 +307,29 @@ public final class CheckpointFile {
             }
         }
         return null;
+    }
+
+    private static TrainingState.Position versionOnePosition(JsonNode h) {
+        if (integer(h, "position") != 0) {
+            throw new IllegalArgumentException("header field \"position\" is not 0 in version 1");
+        }
+        return TrainingState.Position.START;
+    }
+
+    private static TrainingState.Position position(JsonNode p) {
+        if (p == null || !p.isObject()) {
+            throw new IllegalArgumentException("header field \"position\" is missing or not an object");
+        }
+        return new TrainingState.Position(integer(p, "steps"), number(p, "loss_sum"), integer(p, "correct"),
+                integer(p, "rows"), number(p, "seconds"), number(p, "gc_seconds"));
+    }
+
+    private static double number(JsonNode h, String field) {
+        JsonNode n = h.get(field);
+        if (n == null || !n.isNumber()) {
+            throw new IllegalArgumentException("header field \"" + field + "\" is missing or not a number");
+        }
+        return n.asDouble();
     }
 
     private static long integer(JsonNode h, String field) {

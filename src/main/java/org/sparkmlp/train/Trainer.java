@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * configured {@link Optimizer} writes W' = f(W, g, state, t, η_t) with η_t from the {@link LearningRate} (warmup
  * included). The default, plain SGD, is W − η_t·g, the same bits as before optimisers were pluggable. Per epoch:
  * evaluate the validation set, tell the listener (metrics, then the {@link TrainingState}), and let
- * {@link EarlyStopping} decide whether to go on.
+ * {@link EarlyStopping} decide whether to go on. A listener may also ask for the state after a step inside an epoch
+ * (a checkpoint every N steps); a run started from such a state replays the epoch's batch plan up to it.
  *
  * <p>The driver keeps two weight arrays and alternates them: the update reads the one just shipped and writes the
  * other, whose broadcast was destroyed when its step's job ended, so no array is written while a broadcast of it is
@@ -100,7 +101,8 @@ public final class Trainer {
     }
 
     /**
-     * Continues a run from {@code state} (its {@code epoch()} epochs done) up to the configured epochs. With the
+     * Continues a run from {@code state} (its {@code epoch()} epochs done, and {@code position().steps()} steps of the
+     * next) up to the configured epochs. With the
      * configuration, data and partitioning of the run that produced the state, the result has the same bits as
      * that run had it gone on.
      */
@@ -149,6 +151,11 @@ public final class Trainer {
             // A state saved just before the run stopped early: resuming it must not train on.
             status = Status.EARLY_STOPPED;
         }
+        TrainingState.Position resumeAt = state.position();
+        if (resumeAt.steps() >= stepsPerEpoch) {
+            throw new IllegalArgumentException("training state: " + resumeAt.steps() + " steps into an epoch of "
+                    + stepsPerEpoch + " steps");
+        }
         for (; epoch < config.epochs() && status == Status.FINISHED; epoch++) {
             long start = System.nanoTime();
             long gcStart = gcMillis();
@@ -156,10 +163,18 @@ public final class Trainer {
             String epochName = "epoch " + (epoch + 1) + "/" + config.epochs();
             sc.setJobGroup("spark-mlp-epoch-" + (epoch + 1), epochName, false);
             plan.startEpoch();
-            long stepInEpoch = 0;
-            double lossSum = 0.0;
-            long correct = 0;
-            long rows = 0;
+            // A state saved inside this epoch: replay its steps' batch plan and take up its running sums.
+            for (long k = 0; k < resumeAt.steps(); k++) {
+                plan.nextStep();
+            }
+            long stepInEpoch = resumeAt.steps();
+            double lossSum = resumeAt.lossSum();
+            long correct = resumeAt.correct();
+            long rows = resumeAt.rows();
+            long priorNanos = (long) (resumeAt.seconds() * 1e9);
+            start -= priorNanos; // the epoch's seconds, and the run's training seconds, count the time before too
+            gcStart -= (long) (resumeAt.gcSeconds() * 1e3);
+            resumeAt = TrainingState.Position.START;
             double lr = rate.at(step, epoch);
             while (plan.hasNextStep()) {
                 plan.nextStep();
@@ -192,6 +207,12 @@ public final class Trainer {
                 listener.stepEnded(new StepMetrics(epoch + 1, config.epochs(), stepInEpoch, stepsPerEpoch, step,
                         g.rows(), lr, g.loss() / g.rows(), lossSum / rows, rows, (System.nanoTime() - start) / 1e9),
                         currentView);
+                if (stepInEpoch < stepsPerEpoch && listener.wantsStateAfterStep(step)) {
+                    listener.stateInEpoch(new TrainingState(current, updater.state(), step, epoch,
+                            new TrainingState.Position(stepInEpoch, lossSum, correct, rows,
+                                    (System.nanoTime() - start) / 1e9, (gcMillis() - gcStart) / 1e3),
+                            progress, best));
+                }
             }
             trainingNanos += System.nanoTime() - start;
             sc.setJobDescription(epochName + ", validation");

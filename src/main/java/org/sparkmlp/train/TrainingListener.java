@@ -6,7 +6,8 @@ import org.sparkmlp.optim.TrainingState;
 
 /**
  * Hears about a run as it goes, on the driver thread, between steps: {@link #started} once, {@link #stepEnded}
- * after every step's update, {@link #epochEnded} and {@link #stateAfterEpoch} after each epoch's validation.
+ * after every step's update, {@link #stateInEpoch} after a step inside an epoch that {@link #wantsStateAfterStep}
+ * asked for, {@link #epochEnded} and {@link #stateAfterEpoch} after each epoch's validation.
  * Training waits for a listener, so a listener does little per step (the console redraws a few times a second,
  * not per step).
  */
@@ -20,6 +21,18 @@ public interface TrainingListener {
      * only during the call (the next step overwrites that array); copy what you keep.
      */
     default void stepEnded(StepMetrics metrics, DoubleBuffer parameters) {
+    }
+
+    /**
+     * Whether to hand the listener the whole state after global step {@code step} (counted from 1) when that step
+     * does not end an epoch: a copy of the weights and the optimiser's slots, so asked for only now and then.
+     */
+    default boolean wantsStateAfterStep(long step) {
+        return false;
+    }
+
+    /** After a step {@link #wantsStateAfterStep} asked for: the state a run resumed mid-epoch continues from. */
+    default void stateInEpoch(TrainingState state) {
     }
 
     void epochEnded(EpochMetrics metrics);
@@ -47,6 +60,21 @@ public interface TrainingListener {
                 for (TrainingListener l : list) {
                     l.stepEnded(metrics, parameters);
                 }
+            }
+
+            @Override
+            public boolean wantsStateAfterStep(long step) {
+                for (TrainingListener l : list) {
+                    if (l.wantsStateAfterStep(step)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+
+            @Override
+            public void stateInEpoch(TrainingState state) {
+                list.forEach(l -> l.stateInEpoch(state));
             }
 
             @Override

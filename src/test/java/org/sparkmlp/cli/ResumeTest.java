@@ -111,16 +111,27 @@ class ResumeTest {
         assertEquals(JSON.readTree(whole.resolve("model.json").toFile()).get("weights"),
                 JSON.readTree(killed.resolve("model.json").toFile()).get("weights"));
         List<Integer> epochs = new ArrayList<>();
+        List<String> losses = new ArrayList<>();
         for (String line : Files.readAllLines(killed.resolve("metrics.jsonl"))) {
             JsonNode n = JSON.readTree(line);
             if (n.path("event").asText().equals("epoch")) {
                 epochs.add(n.get("epoch").asInt());
+                losses.add(n.get("train_loss") + " " + n.get("train_accuracy") + " " + n.get("val_loss"));
                 // The epoch's line is written before its checkpoint, then again with the checkpoint's cost: a
                 // kill in between leaves it without checkpoint_seconds, so only the resumed epochs must have it.
                 assertTrue(n.get("epoch").asInt() <= 2 || n.has("checkpoint_seconds"), line);
             }
         }
         assertEquals(List.of(1, 2, 3, 4, 5), epochs);
+        // Each epoch's figures as the uninterrupted run's, also for an epoch the kill cut in two.
+        List<String> wholeLosses = new ArrayList<>();
+        for (String line : Files.readAllLines(whole.resolve("metrics.jsonl"))) {
+            JsonNode n = JSON.readTree(line);
+            if (n.path("event").asText().equals("epoch")) {
+                wholeLosses.add(n.get("train_loss") + " " + n.get("train_accuracy") + " " + n.get("val_loss"));
+            }
+        }
+        assertEquals(wholeLosses, losses);
 
         Run finished = run(train(data, killed));
         assertEquals(ExitCode.USAGE, finished.code(), finished.out());

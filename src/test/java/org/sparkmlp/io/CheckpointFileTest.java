@@ -51,11 +51,44 @@ class CheckpointFileTest {
     }
 
     @Test
+    void roundTripsAPositionInsideAnEpoch() throws Exception {
+        TrainingState s = content(120).state();
+        TrainingState.Position inside = new TrainingState.Position(7, 0.1 + 0.2, 99, 112, 1.0 / 3, 0.002);
+        TrainingState mid = new TrainingState(s.weights(), s.optimizer(), 120, 3, inside, s.progress(), s.bestWeights());
+        CheckpointFile.Content c = new CheckpointFile.Content(mid, content(120).config(), DATA);
+        TrainingState back = CheckpointFile.fromBytes(CheckpointFile.toBytes(c, "test"), "x.ckpt").state();
+        assertEquals(mid, back);
+        assertEquals(inside, back.position()); // the running sums too, to the bit
+    }
+
+    /** A file of version 1 (epoch ends only, {@code "position": 0}), as the previous release wrote it. */
+    @Test
+    void readsVersionOneFiles() throws Exception {
+        byte[] v2 = CheckpointFile.toBytes(content(120), "test");
+        ByteBuffer buf = ByteBuffer.wrap(v2).order(ByteOrder.LITTLE_ENDIAN);
+        int h = buf.getInt(12);
+        String header = new String(v2, 16, h, java.nio.charset.StandardCharsets.UTF_8)
+                .replaceFirst("\"version\":2", "\"version\":1")
+                .replaceFirst("\"position\":\\{[^}]*}", "\"position\":0");
+        assertTrue(header.contains("\"position\":0,"), header);
+        byte[] head = header.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int arrays = v2.length - 12 - 16 - h;
+        ByteBuffer v1 = ByteBuffer.allocate(16 + head.length + arrays + 12).order(ByteOrder.LITTLE_ENDIAN);
+        v1.put(v2, 0, 8).putInt(1).putInt(head.length).put(head).put(v2, 16 + h, arrays).putLong(v1.capacity());
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(v1.array(), 0, v1.position());
+        v1.putInt((int) crc.getValue());
+        CheckpointFile.Content back = CheckpointFile.fromBytes(v1.array(), "v1.ckpt");
+        assertEquals(content(120).state(), back.state());
+        assertTrue(back.state().position().atStart());
+    }
+
+    @Test
     void writesLittleEndianWithLengthAndCrcTrailer() {
         byte[] b = CheckpointFile.toBytes(content(1), "test");
         ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
         assertEquals("SMLPCKPT", new String(b, 0, 8, java.nio.charset.StandardCharsets.US_ASCII));
-        assertEquals(1, buf.getInt(8));
+        assertEquals(CheckpointFile.VERSION, buf.getInt(8));
         assertEquals(b.length, buf.getLong(b.length - 12));
         int h = buf.getInt(12);
         assertEquals(1.5, buf.getDouble(16 + h)); // weights come first

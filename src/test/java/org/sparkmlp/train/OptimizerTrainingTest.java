@@ -165,6 +165,65 @@ class OptimizerTrainingTest {
     }
 
     @Test
+    void everyRuleResumesFromACheckpointInsideAnEpochToTheSameBitsAndEpochLine() throws Exception {
+        CheckpointFile.Fingerprint fingerprint = DataFingerprint.of(data);
+        for (TrainingConfig c : everyRule()) {
+            String rule = c.optimizer().kind().id();
+            List<TrainingState> inEpoch = new ArrayList<>();
+            List<EpochMetrics> epochs = new ArrayList<>();
+            Trainer.Result straight = train(c, new TrainingListener() {
+                @Override
+                public boolean wantsStateAfterStep(long step) {
+                    return step % 9 == 0;
+                }
+
+                @Override
+                public void stateInEpoch(TrainingState state) {
+                    inEpoch.add(state);
+                }
+
+                @Override
+                public void epochEnded(EpochMetrics metrics) {
+                    epochs.add(metrics);
+                }
+            });
+            long stepsPerEpoch = straight.steps() / 2;
+            assertEquals(14, stepsPerEpoch, "210 training rows in batches of 16");
+            // Steps 9 (epoch 1), 18 and 27 (epoch 2); 14 and 28 end epochs, where stateAfterEpoch serves.
+            assertEquals(List.of(9L, 18L, 27L), inEpoch.stream().map(TrainingState::step).toList(), rule);
+            for (TrainingState state : inEpoch) {
+                assertEquals(state.step() - stepsPerEpoch * state.epoch(), state.position().steps(), rule);
+                byte[] file = CheckpointFile.toBytes(new CheckpointFile.Content(state, c.describe(), fingerprint), "test");
+                TrainingState read = CheckpointFile.fromBytes(file, "checkpoint").state();
+                assertEquals(state, read, rule + ": the position survives the file");
+                Trainer.Result resumed = new Trainer(sc, c).train(data, arch(), read, TrainingListener.NONE);
+                assertArrayEquals(straight.parameters(), resumed.parameters(), 0.0, rule + " from step " + state.step());
+                assertEquals(straight.finalState(), resumed.finalState(), rule + " from step " + state.step());
+                EpochMetrics was = epochs.get(state.epoch());
+                EpochMetrics now = resumed.epochs().get(0);
+                assertEquals(was.epoch(), now.epoch(), rule);
+                assertEquals(was.steps(), now.steps(), rule);
+                assertEquals(was.trainLoss(), now.trainLoss(), 0.0, rule + ": the interrupted epoch's training loss");
+                assertEquals(was.trainAccuracy(), now.trainAccuracy(), 0.0, rule);
+                assertEquals(was.validationLoss(), now.validationLoss(), 0.0, rule);
+                assertEquals(was.learningRate(), now.learningRate(), 0.0, rule);
+                assertTrue(now.seconds() >= state.position().seconds(), "the epoch's seconds count the time before");
+            }
+        }
+    }
+
+    @Test
+    void aStateInsideAnEpochMustFitTheEpoch() {
+        TrainingConfig c = config(2, LearningRate.inverseTime(0.05, 1e-3));
+        TrainingState start = TrainingState.start(arch().glorotUniform(4), c.optimizer(), c.earlyStopping());
+        TrainingState beyond = new TrainingState(start.weights(), start.optimizer(), 14, 0,
+                new TrainingState.Position(14, 1.0, 1, 16, 0.1, 0.0), start.progress(), null);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Trainer(sc, c).train(data, arch(), beyond, TrainingListener.NONE));
+        assertTrue(e.getMessage().contains("14 steps into an epoch of 14 steps"), e.getMessage());
+    }
+
+    @Test
     void aStateSavedWhenEarlyStoppingStoppedDoesNotTrainOn() {
         TrainingConfig c = config(3, LearningRate.constant(0.05)).withEarlyStopping(EarlyStopping.onValidationLoss(1));
         TrainingState state = TrainingState.start(arch().glorotUniform(4), c.optimizer(), c.earlyStopping());
