@@ -119,6 +119,12 @@ public final class RunDirectories {
         }
     }
 
+    /** Whether run {@code name}'s directory holds file {@code file}. */
+    public boolean has(String name, String file) throws IOException {
+        Path p = HadoopFiles.qualify(path(name) + "/" + file, conf);
+        return p.getFileSystem(conf).exists(p);
+    }
+
     /** The run directories' names, oldest start first; empty when the folder does not exist. */
     public List<String> runs() throws IOException {
         Path root = qualify();
