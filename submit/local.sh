@@ -3,7 +3,7 @@
 # Needs only Java 17 and Maven: builds the jar and its classpath when the sources are newer.
 #   submit/local.sh                      train on the bundled digits
 #   submit/local.sh train --data DIR ... train on your data (see --help)
-#   submit/local.sh evaluate --model out/model.json --data test.csv
+#   submit/local.sh evaluate --model runs/latest/model.json --data test.csv   (the newest finished train run)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$root/target/spark-mlp.jar"

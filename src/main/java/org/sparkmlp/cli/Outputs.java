@@ -42,6 +42,11 @@ final class Outputs {
         return this;
     }
 
+    /** The directory as it was given. */
+    String location() {
+        return dir;
+    }
+
     String path(String name) {
         return files.path(name);
     }

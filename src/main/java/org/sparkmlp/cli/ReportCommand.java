@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.sparkmlp.data.DataFormatException;
+import org.sparkmlp.io.HadoopFiles;
+import org.sparkmlp.io.RunDirectories;
 import org.sparkmlp.report.Report;
 import org.sparkmlp.report.ReportWriteException;
 import org.sparkmlp.report.RunFilesException;
@@ -26,12 +28,16 @@ final class ReportCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--out", paramLabel = "DIR", description = "The train command's output directory, where the"
-            + " report is written. Default: ${DEFAULT-VALUE}.")
+            + " report is written. Default: the run that finished last, <runs>/latest.")
     String out;
+
+    @Option(names = "--runs", paramLabel = "DIR", description = "The folder of train's runs, when --out is not"
+            + " given. Default: ${DEFAULT-VALUE}.")
+    String runs;
 
     @Override
     public Integer call() {
-        Path dir = Path.of(Commands.need(out, "out"));
+        Path dir = Path.of(out != null ? out : latest());
         List<Path> written;
         try {
             written = Report.write(dir);
@@ -42,5 +48,21 @@ final class ReportCommand implements Callable<Integer> {
         }
         Main.console(spec).println("wrote " + String.join(", ", written.stream().map(Path::toString).toList()));
         return ExitCode.OK.code();
+    }
+
+    /** The run --runs' latest names; bad input (exit 3) when there is none. */
+    private String latest() {
+        RunDirectories folder = RunDirectories.at(Commands.need(runs, "runs"), HadoopFiles.configuration());
+        String name;
+        try {
+            name = folder.latest();
+        } catch (IOException e) {
+            throw new DataFormatException(e.getMessage());
+        }
+        if (name == null) {
+            throw new DataFormatException("no finished run in " + runs + " (no " + folder.path(RunDirectories.LATEST)
+                    + "); give --out DIR");
+        }
+        return folder.path(name);
     }
 }

@@ -19,6 +19,7 @@ import org.sparkmlp.io.CheckpointFile;
 import org.sparkmlp.io.Checkpoints;
 import org.sparkmlp.io.HadoopFiles;
 import org.sparkmlp.io.ModelFile;
+import org.sparkmlp.io.RunDirectories;
 import org.sparkmlp.nn.Activation;
 import org.sparkmlp.nn.Architecture;
 import org.sparkmlp.nn.Loss;
@@ -176,11 +177,16 @@ final class TrainCommand implements Callable<Integer> {
     String preset;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory for model.json, metrics.jsonl,"
-            + " summary.json and report.html. Default: ${DEFAULT-VALUE}.")
+            + " summary.json and report.html. Default: a new directory under --runs.")
     String out;
 
+    @Option(names = "--runs", paramLabel = "DIR", description = "Without --out, each run writes to a new directory"
+            + " here named by its start time in UTC (e.g. 2026-11-27T21-05-03Z), and DIR/latest names the run that"
+            + " finished last. Default: ${DEFAULT-VALUE}.")
+    String runs;
+
     @Option(names = "--overwrite", description = "Replace a finished run (summary.json) or an unfinished one in an"
-            + " explicit --out, starting over; without it such an --out is refused.")
+            + " explicit --out, starting over; without it such an --out is refused. Refused without --out.")
     boolean overwrite;
 
     @Option(names = "--checkpoint-every", paramLabel = "N", description = "Checkpoint the whole training state every"
@@ -204,12 +210,35 @@ final class TrainCommand implements Callable<Integer> {
     SparkOptions spark;
 
     private PrintWriter console;
+    /** The folder of runs and this run's directory name in it, when there is no --out; else null. */
+    private RunDirectories runDirectories;
+    private String runName;
 
     @Override
     public Integer call() throws IOException {
         console = Main.console(spec);
-        run();
+        boolean done = false;
+        try {
+            run();
+            done = true;
+        } finally {
+            if (!done) {
+                discardEmptyRunDirectory();
+            }
+        }
         return ExitCode.OK.code();
+    }
+
+    /** A new run directory under --runs that the failed run wrote nothing to is removed: no trace of it is left. */
+    private void discardEmptyRunDirectory() {
+        if (runDirectories == null || runName == null) {
+            return;
+        }
+        try {
+            runDirectories.removeIfEmpty(runName);
+        } catch (IOException | RuntimeException e) {
+            // The run's own failure is what the user must see; an empty directory left behind is harmless.
+        }
     }
 
     private void run() throws IOException {
@@ -234,7 +263,6 @@ final class TrainCommand implements Callable<Integer> {
                 throw new UsageException("--val-fraction and --test-fraction: " + e.getMessage());
             }
         }
-        String outDir = Commands.need(out, "out");
         long every = Commands.need(checkpointEvery, "checkpoint-every");
         if (every < 0) {
             throw new UsageException("--checkpoint-every must be 0 (never) or more steps, got " + every);
@@ -243,7 +271,7 @@ final class TrainCommand implements Callable<Integer> {
         if (resume && overwrite) {
             throw new UsageException("give --resume or --overwrite, not both");
         }
-        Outputs outputs = new Outputs(outDir).prepare();
+        Outputs outputs = new Outputs(outDirectory(keep)).prepare();
         String ckptDir = checkpointDir != null ? checkpointDir : outputs.path("checkpoints");
         Checkpoints checkpoints = new Checkpoints(ckptDir, HadoopFiles.configuration(), keep);
         checkRunState(outputs, checkpoints);
@@ -308,8 +336,64 @@ final class TrainCommand implements Callable<Integer> {
             outputs.writeJson("summary.json", summary);
             boolean reported = report.finish();
             outputs.commit();
+            pointLatest();
             data.release();
             report(result, outputs, reported);
+        }
+    }
+
+    /**
+     * The run's directory: --out when set (on the command line or in a defaults file), else a new directory under
+     * --runs named by the start time; with --resume, the newest one there when it holds an unfinished run.
+     */
+    private String outDirectory(int keep) {
+        if (out != null) {
+            return out;
+        }
+        String folder = Commands.need(runs, "runs");
+        if (overwrite) {
+            throw new UsageException("--overwrite replaces the run in an explicit --out; without --out every run"
+                    + " gets a new directory under --runs " + folder);
+        }
+        runDirectories = RunDirectories.at(folder, HadoopFiles.configuration());
+        try {
+            String why = null;
+            if (resume) {
+                String newest = runDirectories.newest();
+                if (newest == null) {
+                    why = "no run in " + folder;
+                } else if (runDirectories.has(newest, "summary.json")) {
+                    why = "the newest run, " + runDirectories.path(newest) + ", is finished";
+                } else if (!runDirectories.has(newest, "metrics.jsonl") && !new Checkpoints(checkpointDir != null
+                        ? checkpointDir : runDirectories.path(newest) + "/checkpoints", HadoopFiles.configuration(),
+                        keep).any()) {
+                    why = "the newest run, " + runDirectories.path(newest) + ", has no metrics or checkpoint";
+                } else {
+                    runName = newest;
+                    console.println("--resume: continuing the unfinished run in " + runDirectories.path(newest));
+                    return runDirectories.path(newest);
+                }
+                resume = false; // nothing to continue: a new run, as without --resume
+            }
+            runName = runDirectories.create(Instant.now());
+            if (why != null) {
+                console.println("--resume: " + why + "; starting a new run in " + runDirectories.path(runName));
+            }
+        } catch (IOException e) {
+            throw new Main.OutputException(folder, e);
+        }
+        return runDirectories.path(runName);
+    }
+
+    /** Once the run's files are complete: makes --runs' latest name this run (without --out). */
+    private void pointLatest() {
+        if (runDirectories == null) {
+            return;
+        }
+        try {
+            runDirectories.pointLatest(runName);
+        } catch (IOException e) {
+            throw new Main.OutputException(runDirectories.path(RunDirectories.LATEST), e);
         }
     }
 
@@ -541,5 +625,7 @@ final class TrainCommand implements Callable<Integer> {
         out.println("wrote " + outputs.path("model.json") + ", " + outputs.path("metrics.jsonl") + ", "
                 + outputs.path("summary.json") + (reported ? ", " + outputs.path("report.html")
                 : " (report.html only on a local directory: run the report command on a copy)"));
+        out.println("run directory: " + outputs.location() + (runDirectories == null ? ""
+                : " (now " + runDirectories.path(RunDirectories.LATEST) + ")"));
     }
 }

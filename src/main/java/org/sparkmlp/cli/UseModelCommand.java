@@ -72,8 +72,8 @@ abstract class UseModelCommand implements Callable<Integer> {
     @Command(name = "predict", sortOptions = false, mixinStandardHelpOptions = true,
             description = "Writes predictions.csv to --out: the predicted class and every class's probability per row.")
     static final class Predict extends UseModelCommand {
-        @Option(names = "--out", paramLabel = "DIR", description = "Output directory for predictions.csv."
-                + " Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--out", paramLabel = "DIR", defaultValue = "out", description = "Output directory for"
+                + " predictions.csv. Default: ${DEFAULT-VALUE}.")
         String outDir;
 
         @Override

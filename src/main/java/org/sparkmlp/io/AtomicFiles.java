@@ -179,7 +179,7 @@ public final class AtomicFiles {
      * Makes the rename itself durable. Best effort: the file is already complete under its name, and some
      * platforms (Windows) cannot open a directory for this at all.
      */
-    private static void forceDirectory(Path dir) {
+    static void forceDirectory(Path dir) {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
         } catch (IOException | UnsupportedOperationException e) {

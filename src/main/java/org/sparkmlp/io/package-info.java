@@ -20,5 +20,9 @@
  * arrays with a length and CRC-32 trailer, parsed as data, never Java-deserialised), and
  * {@link org.sparkmlp.io.Checkpoints} is a checkpoint directory: it keeps the newest K, deletes old ones only
  * after the new one is in place, and finds the newest complete one, skipping a truncated or corrupt file.
+ *
+ * <p>{@link org.sparkmlp.io.RunDirectories} is a folder of runs for {@code train} without {@code --out}: it
+ * creates each run's directory, named by its start time, and once the run is complete replaces {@code latest}
+ * (a relative symbolic link on the local disk, a pointer file elsewhere) in one rename.
  */
 package org.sparkmlp.io;

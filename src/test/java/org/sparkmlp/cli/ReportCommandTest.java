@@ -76,9 +76,12 @@ class ReportCommandTest {
     }
 
     @Test
-    void withoutOutItRebuildsTheDefaultOutputDirectory() {
+    void withoutOutItRebuildsTheLatestRunOfTheDefaultRunsFolder() {
+        // The rebuilding itself: RunsFolderTest.
         CliRun help = run("report", "--help");
         assertEquals(ExitCode.OK, help.code(), help.err());
-        assertTrue(help.out().replaceAll("\\s+", " ").contains("Default: out"), help.out());
+        String text = help.out().replaceAll("\\s+", " ");
+        assertTrue(text.contains("Default: the run that finished last, <runs>/latest."), help.out());
+        assertTrue(text.contains("Default: runs."), help.out());
     }
 }

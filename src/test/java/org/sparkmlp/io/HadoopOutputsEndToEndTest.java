@@ -2,6 +2,7 @@ package org.sparkmlp.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -82,5 +83,29 @@ class HadoopOutputsEndToEndTest {
                 missing.err().strip());
         assertArrayEquals(ModelFile.read(run.resolve("model.json")).parameters(),
                 ModelFile.read(model, HadoopFiles.configuration()).parameters());
+    }
+
+    @Test
+    void withoutOutEachRunGetsADirectoryAndLatestIsAPointerFile() throws IOException {
+        Path data = dir.resolve("circles.csv");
+        Files.writeString(data, "x,y,label\n" + SparkTests.csv(SparkTests.circles(300, 0.05, 5)));
+        Path runs = dir.resolve("runs");
+        String folder = LocalStoreFileSystem.location(runs);
+        List<String> printed = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            CliRun train = run("train", "--data", data.toString(), "--hidden", "6", "--epochs", "1", "--batch-size",
+                    "16", "--master", "local[2]", "--runs", folder);
+            assertEquals(ExitCode.OK, train.code(), train.err());
+            printed.add(train.out());
+        }
+        List<String> names = RunDirectories.at(folder, HadoopFiles.configuration()).runs();
+        assertEquals(2, names.size(), names.toString());
+        assertEquals(List.of(names.get(0), names.get(1), RunDirectories.LATEST), names(runs));
+        assertFalse(Files.isSymbolicLink(runs.resolve(RunDirectories.LATEST)));
+        assertEquals(names.get(1) + "\n", Files.readString(runs.resolve(RunDirectories.LATEST)));
+        assertEquals(List.of(OutputDir.SUCCESS, "metrics.jsonl", "model.json", "summary.json"),
+                names(runs.resolve(names.get(1))));
+        assertTrue(printed.get(1).strip().endsWith("run directory: " + folder + "/" + names.get(1) + " (now " + folder
+                + "/latest)"), printed.get(1));
     }
 }
