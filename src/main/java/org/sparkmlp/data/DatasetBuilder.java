@@ -27,7 +27,8 @@ import org.sparkmlp.nn.Scaling;
  *
  * <p>Memory: the raw rows are kept on disk while the sets are built (they are read once per set); a target
  * partition holds only the blocks its arriving pieces have started but not finished, besides the blocks already
- * cached. The broadcasts made here are destroyed once the sets are cached.
+ * cached. The broadcasts made here are unpersisted from the executors once the sets are cached, not destroyed:
+ * the cached blocks' lineage holds them, and a block lost with its executor is rebuilt from that lineage.
  */
 public final class DatasetBuilder {
     /**
@@ -141,8 +142,10 @@ public final class DatasetBuilder {
             if (separateTest != null) {
                 separateTest.unpersist(false);
             }
+            // Not destroy(): a destroyed broadcast cannot be serialized, so recomputing a cached block lost with
+            // an executor would fail the job ("Attempted to use Broadcast(n) after it was destroyed").
             for (Broadcast<?> b : broadcasts) {
-                b.destroy();
+                b.unpersist(false);
             }
         }
     }

@@ -3,13 +3,18 @@ package org.sparkmlp.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -109,11 +114,54 @@ final class LocalCluster implements AutoCloseable {
     List<ProcessHandle> executors() throws IOException {
         List<ProcessHandle> found = new ArrayList<>();
         for (ProcessHandle worker : workers()) {
-            worker.children().filter(c -> c.info().commandLine()
-                    .or(() -> c.info().arguments().map(a -> String.join(" ", a)))
+            worker.children().filter(c -> commandLine(c)
                     .map(s -> s.contains("CoarseGrainedExecutorBackend")).orElse(false)).forEach(found::add);
         }
         return found;
+    }
+
+    /**
+     * The driver JVM of a client deploy mode run: the java process that the stand-in {@code bin/spark-submit}
+     * execs, below {@code run} (cluster.sh, a shell) — not the short-lived launcher JVM that builds its command.
+     */
+    static ProcessHandle driverOf(Process run) {
+        List<ProcessHandle> drivers = run.descendants().filter(p -> commandLine(p)
+                .map(s -> s.contains("org.apache.spark.deploy.SparkSubmit")
+                        && !s.contains("org.apache.spark.launcher.Main")).orElse(false)).toList();
+        assertEquals(1, drivers.size(), "driver JVMs under cluster.sh " + run.pid() + ": " + drivers);
+        return drivers.get(0);
+    }
+
+    private static Optional<String> commandLine(ProcessHandle p) {
+        return p.info().commandLine().or(() -> p.info().arguments().map(a -> String.join(" ", a)));
+    }
+
+    /**
+     * Waits until the master, by its web UI's JSON, runs no application and lends no core: after a driver died,
+     * the master ends its application and the workers' executors, so that the next run gets every core.
+     */
+    void awaitNoApplications(long seconds) throws Exception {
+        java.util.regex.Matcher ui = Pattern.compile("MasterWebUI.* started at (http://\\S+)")
+                .matcher(read(dir.resolve("master.log")));
+        if (!ui.find()) {
+            fail("no MasterWebUI address in " + dir.resolve("master.log"));
+        }
+        URI json = URI.create(ui.group(1).replaceAll("/+$", "") + "/json");
+        ObjectMapper mapper = new ObjectMapper();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        JsonNode state;
+        while (true) {
+            try (InputStream in = json.toURL().openStream()) {
+                state = mapper.readTree(in);
+            }
+            if (state.path("activeapps").isEmpty() && state.path("coresused").asInt(-1) == 0) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                fail("the master still has applications or used cores after " + seconds + " s: " + state);
+            }
+            Thread.sleep(200);
+        }
     }
 
     /** The workers' JVMs, by the PIDs standalone.sh recorded (the first is the master's). */
