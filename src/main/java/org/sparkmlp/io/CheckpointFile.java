@@ -177,8 +177,9 @@ public final class CheckpointFile {
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         long declared = b.getLong(bytes.length - TRAILER);
         if (declared != bytes.length) {
-            throw new CheckpointFormatException(name + ": truncated or extended: " + bytes.length
-                    + " bytes, its trailer says " + declared);
+            // A file cut short ends in the middle of its arrays: its last bytes are data, not a trailer.
+            throw new CheckpointFormatException(name + ": truncated or extended: " + bytes.length + " bytes, and"
+                    + " its last " + TRAILER + " bytes are not a trailer giving that length");
         }
         CRC32 crc = new CRC32();
         crc.update(bytes, 0, bytes.length - 4);
