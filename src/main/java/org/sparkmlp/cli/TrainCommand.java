@@ -272,8 +272,8 @@ final class TrainCommand implements Callable<Integer> {
             throw new UsageException("give --resume or --overwrite, not both");
         }
         Outputs outputs = new Outputs(outDirectory(keep)).prepare();
-        String ckptDir = checkpointDir != null ? checkpointDir : outputs.path("checkpoints");
-        Checkpoints checkpoints = new Checkpoints(ckptDir, HadoopFiles.configuration(), keep);
+        Checkpoints checkpoints = checkpointsOf(outputs.path("checkpoints"), keep);
+        String ckptDir = checkpoints.location();
         checkRunState(outputs, checkpoints);
 
         long started = System.nanoTime();
@@ -364,9 +364,8 @@ final class TrainCommand implements Callable<Integer> {
                     why = "no run in " + folder;
                 } else if (runDirectories.has(newest, "summary.json")) {
                     why = "the newest run, " + runDirectories.path(newest) + ", is finished";
-                } else if (!runDirectories.has(newest, "metrics.jsonl") && !new Checkpoints(checkpointDir != null
-                        ? checkpointDir : runDirectories.path(newest) + "/checkpoints", HadoopFiles.configuration(),
-                        keep).any()) {
+                } else if (!runDirectories.has(newest, "metrics.jsonl")
+                        && !checkpointsOf(runDirectories.path(newest) + "/checkpoints", keep).any()) {
                     why = "the newest run, " + runDirectories.path(newest) + ", has no metrics or checkpoint";
                 } else {
                     runName = newest;
@@ -383,6 +382,11 @@ final class TrainCommand implements Callable<Integer> {
             throw new Main.OutputException(folder, e);
         }
         return runDirectories.path(runName);
+    }
+
+    /** The run's checkpoints: in --checkpoint-dir when given, else in {@code inRunDirectory}. */
+    private Checkpoints checkpointsOf(String inRunDirectory, int keep) {
+        return new Checkpoints(checkpointDir != null ? checkpointDir : inRunDirectory, HadoopFiles.configuration(), keep);
     }
 
     /** Once the run's files are complete: makes --runs' latest name this run (without --out). */
