@@ -3,7 +3,6 @@ package org.sparkmlp.train;
 import java.io.Serializable;
 import org.apache.spark.SparkContext;
 import org.apache.spark.TaskContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.rdd.RDD;
 import org.sparkmlp.data.Block;
 import org.sparkmlp.nn.Architecture;
@@ -33,7 +32,7 @@ public final class Evaluator {
      */
     public static Evaluation evaluate(SparkContext sc, RDD<Block> blocks, double[] parameters, Architecture arch,
                                       Loss loss, Precision data, Precision precision) {
-        Broadcast<?> weights = Jobs.ship(sc, parameters, precision, null);
+        ShippedWeights weights = ShippedWeights.of(sc, parameters, precision, null);
         try {
             int partitions = blocks.getNumPartitions();
             Part[] parts = new Part[partitions];
@@ -55,7 +54,7 @@ public final class Evaluator {
             return new Evaluation(rows == 0 ? Double.NaN : lossSum / rows,
                     rows == 0 ? Double.NaN : (double) correct / rows, rows, correct, confusion);
         } finally {
-            weights.destroy();
+            weights.release();
         }
     }
 
@@ -71,13 +70,13 @@ public final class Evaluator {
     /** The executor side: forward passes over all of a partition's rows. */
     static final class Task extends AbstractFunction2<TaskContext, Iterator<Block>, Part> implements Serializable {
         private static final long serialVersionUID = 1L;
-        private final Broadcast<?> weights;
+        private final ShippedWeights weights;
         private final Architecture arch;
         private final Loss loss;
         private final Precision data;
         private final Precision precision;
 
-        Task(Broadcast<?> weights, Architecture arch, Loss loss, Precision data, Precision precision) {
+        Task(ShippedWeights weights, Architecture arch, Loss loss, Precision data, Precision precision) {
             this.weights = weights;
             this.arch = arch;
             this.loss = loss;

@@ -4,7 +4,6 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.TaskContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.sparkmlp.data.Block;
 import org.sparkmlp.nn.Architecture;
 import org.sparkmlp.nn.BlockedRows;
@@ -39,7 +38,7 @@ final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Block>,
      */
     static final String FAIL_FIRST_ATTEMPT_IN_EPOCH = "spark-mlp.test.failFirstAttemptInEpoch";
 
-    private final Broadcast<?> weights;
+    private final ShippedWeights weights;
     private final Architecture arch;
     private final Loss loss;
     private final Precision precision;
@@ -50,7 +49,7 @@ final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Block>,
     /** False for the benchmark's floor: ship weights and return a gradient-sized sum, but compute nothing. */
     private final boolean compute;
 
-    GradientTask(Broadcast<?> weights, Architecture arch, Loss loss, Precision precision, int[] from, int[] to,
+    GradientTask(ShippedWeights weights, Architecture arch, Loss loss, Precision precision, int[] from, int[] to,
                  long seed, int epoch, boolean compute) {
         this.weights = weights;
         this.arch = arch;

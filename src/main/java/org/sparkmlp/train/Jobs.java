@@ -4,10 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.SparkContext;
 import org.apache.spark.TaskContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.rdd.RDD;
-import org.sparkmlp.nn.Kernel32;
-import org.sparkmlp.nn.Precision;
 import scala.Function2;
 import scala.collection.Iterator;
 import scala.collection.immutable.Seq;
@@ -57,19 +54,6 @@ final class Jobs {
             list.add(p);
         }
         return list;
-    }
-
-    /**
-     * Broadcasts the parameters for one job: as they are in float64; rounded to float into {@code floats} (or a
-     * new array when null) in float32. The caller destroys the broadcast when the job is done.
-     */
-    static Broadcast<?> ship(SparkContext sc, double[] parameters, Precision precision, float[] floats) {
-        if (precision == Precision.FLOAT32) {
-            float[] out = floats != null ? floats : new float[parameters.length];
-            Kernel32.round(parameters, out);
-            return sc.broadcast(out, ClassTag$.MODULE$.apply(float[].class));
-        }
-        return sc.broadcast(parameters, ClassTag$.MODULE$.apply(double[].class));
     }
 
     /**

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.SparkContext;
 import org.apache.spark.TaskContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.rdd.ShuffledRDD;
 import org.sparkmlp.data.Block;
@@ -22,8 +21,8 @@ import scala.runtime.AbstractFunction1;
 import scala.runtime.AbstractFunction2;
 
 /**
- * One synchronous gradient step as one Spark job over the cached training blocks: the weights are broadcast
- * once (as floats in float32), every partition with rows in the step sums the gradient of its share
+ * One synchronous gradient step as one Spark job over the cached training blocks: the weights are shipped
+ * once, inside the job's task up to {@link ShippedWeights#INLINE_LIMIT} bytes (as floats in float32), every partition with rows in the step sums the gradient of its share
  * ({@link GradientTask}), and the partial sums are combined along the fixed binary tree of {@link PartitionSums},
  * so the same seed and partitioning give the same bits whatever order tasks finish in.
  *
@@ -128,7 +127,7 @@ public final class StepEngine {
     }
 
     private GradientSum run(double[] weights, int epoch, int[] from, int[] to, boolean compute) {
-        Broadcast<?> shipped = Jobs.ship(sc, weights, precision, floats);
+        ShippedWeights shipped = ShippedWeights.of(sc, weights, precision, floats);
         try {
             GradientTask task = new GradientTask(shipped, arch, loss, precision, from, to, seed, epoch, compute);
             PartitionSums sums = new PartitionSums(partitions);
@@ -150,7 +149,7 @@ public final class StepEngine {
             }
             return sums.total();
         } finally {
-            shipped.destroy();
+            shipped.release();
         }
     }
 

@@ -2,6 +2,7 @@ package org.sparkmlp.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -135,6 +136,28 @@ class DistributedTrainingTest {
         assertEquals(expected.correct(), got.correct());
         assertEquals(expected.loss(), got.loss(), 1e-12 * Math.abs(expected.loss()));
         assertRelativelyClose(expected.gradient(), got.gradient(), 1e-12);
+        d.release();
+    }
+
+    @Test
+    void weightsTooLargeToRideInTheTaskAreBroadcastWithTheSameResult() throws IOException {
+        Dataset d = dataset(blobs(60), 2, 0.0, 0.0, 1);
+        Architecture arch = new Architecture(new int[] {5, 12000, 3}, Activation.TANH);
+        assertFalse(ShippedWeights.ridesInTask(arch.parameterCount(), Precision.FLOAT64));
+        double[] params = arch.glorotUniform(3);
+        Block all = oneBlock(d);
+        GradientSum expected = GradientSum.empty();
+        new Kernel64(arch, Loss.CROSS_ENTROPY).accumulate(params, all.x(), all.y(), RowSelection.contiguous(0),
+                all.rows(), expected);
+
+        StepEngine engine = engine(d.train().rdd(), arch, Loss.CROSS_ENTROPY, 9, StepEngine.TREE_THRESHOLD);
+        BatchPlan plan = new BatchPlan(engine.partitionSizes(), Long.MAX_VALUE);
+        plan.nextStep();
+        GradientSum got = engine.gradient(params, 0, plan.from(), plan.to());
+        assertEquals(expected.loss(), got.loss(), 1e-12 * Math.abs(expected.loss()));
+        assertRelativelyClose(expected.gradient(), got.gradient(), 1e-12);
+        Evaluation scored = engine.evaluate(d.train().rdd(), params, Precision.FLOAT64);
+        assertEquals(expected.loss() / expected.rows(), scored.loss(), 1e-12 * Math.abs(scored.loss()));
         d.release();
     }
 

@@ -1,0 +1,166 @@
+package org.sparkmlp.train;
+
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.apache.spark.SparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.sparkmlp.nn.Kernel32;
+import org.sparkmlp.nn.Precision;
+import scala.reflect.ClassTag$;
+
+/**
+ * The parameters one job ships to its tasks: a float[] in float32 (rounded from the driver's doubles), a
+ * double[] in float64.
+ *
+ * <p>Up to {@link #INLINE_LIMIT} bytes they ride inside the task. Spark broadcasts every job's task binary
+ * anyway, so a broadcast of their own is a second one per step, with its own block writes, a synchronous
+ * block report to the master and a removal afterwards: measured at about 0.8 ms of a 7–8 ms step floor
+ * (BENCHMARKS.md). They are written as one run of little-endian bytes, and each task reads them into
+ * buffers kept per thread, because Java serialisation of a float[] converts one number at a time and a
+ * fresh array per task would be a parameter-sized allocation per task. Larger parameters get a broadcast:
+ * Spark warns of every task binary over 1000 KiB, and at that size the broadcast's fixed cost is small.
+ */
+abstract sealed class ShippedWeights implements Serializable permits ShippedWeights.Inline, ShippedWeights.Broadcasted {
+    private static final long serialVersionUID = 1L;
+
+    /** Largest parameter bytes shipped inside the task: below Spark's 1000 KiB warning with room for the rest. */
+    static final int INLINE_LIMIT = 768 * 1024;
+
+    /**
+     * Ships {@code parameters} in {@code precision}; in float32 they are rounded into {@code floats} (reused by
+     * the caller from job to job) or a new array when it is null. The caller must not change what was shipped
+     * until the job is over, and calls {@link #release} then.
+     */
+    static ShippedWeights of(SparkContext sc, double[] parameters, Precision precision, float[] floats) {
+        Object value;
+        if (precision == Precision.FLOAT32) {
+            float[] out = floats != null ? floats : new float[parameters.length];
+            Kernel32.round(parameters, out);
+            value = out;
+        } else {
+            value = parameters;
+        }
+        if (ridesInTask(parameters.length, precision)) {
+            return new Inline(value);
+        }
+        return new Broadcasted(precision == Precision.FLOAT32
+                ? sc.broadcast((float[]) value, ClassTag$.MODULE$.apply(float[].class))
+                : sc.broadcast((double[]) value, ClassTag$.MODULE$.apply(double[].class)));
+    }
+
+    /** Whether {@code count} parameters in {@code precision} are shipped inside the task. */
+    static boolean ridesInTask(int count, Precision precision) {
+        return (long) count * precision.bytes() <= INLINE_LIMIT;
+    }
+
+    /**
+     * The parameters, on an executor: a float[] or a double[]. An inline one is this thread's buffer, valid until
+     * the next task of the thread is deserialised; a task uses it only while it runs.
+     */
+    abstract Object value();
+
+    /** Frees what shipping took, on the driver once the job is over. */
+    abstract void release();
+
+    /** Shipped inside the task. */
+    static final class Inline extends ShippedWeights {
+        private static final long serialVersionUID = 1L;
+        private static final ThreadLocal<byte[]> BYTES = new ThreadLocal<>();
+        private static final ThreadLocal<float[]> FLOATS = new ThreadLocal<>();
+        private static final ThreadLocal<double[]> DOUBLES = new ThreadLocal<>();
+
+        /** float[] or double[]: the driver's array when created, this thread's buffer when deserialised. */
+        private transient Object value;
+
+        Inline(Object value) {
+            this.value = value;
+        }
+
+        @Override
+        Object value() {
+            return value;
+        }
+
+        @Override
+        void release() {
+            // Nothing of its own: Spark's ContextCleaner removes the task binary.
+        }
+
+        private void writeObject(ObjectOutputStream out) throws IOException {
+            boolean floats = value instanceof float[];
+            int length = floats ? ((float[]) value).length : ((double[]) value).length;
+            int bytes = length * (floats ? Float.BYTES : Double.BYTES);
+            byte[] buffer = buffer(BYTES, bytes);
+            ByteBuffer view = ByteBuffer.wrap(buffer, 0, bytes).order(ByteOrder.LITTLE_ENDIAN);
+            if (floats) {
+                view.asFloatBuffer().put((float[]) value);
+            } else {
+                view.asDoubleBuffer().put((double[]) value);
+            }
+            out.defaultWriteObject();
+            out.writeBoolean(floats);
+            out.writeInt(length);
+            out.write(buffer, 0, bytes);
+        }
+
+        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            boolean floats = in.readBoolean();
+            int length = in.readInt();
+            int bytes = length * (floats ? Float.BYTES : Double.BYTES);
+            byte[] buffer = buffer(BYTES, bytes);
+            in.readFully(buffer, 0, bytes);
+            ByteBuffer view = ByteBuffer.wrap(buffer, 0, bytes).order(ByteOrder.LITTLE_ENDIAN);
+            if (floats) {
+                float[] out = FLOATS.get();
+                if (out == null || out.length != length) {
+                    out = new float[length];
+                    FLOATS.set(out);
+                }
+                view.asFloatBuffer().get(out);
+                value = out;
+            } else {
+                double[] out = DOUBLES.get();
+                if (out == null || out.length != length) {
+                    out = new double[length];
+                    DOUBLES.set(out);
+                }
+                view.asDoubleBuffer().get(out);
+                value = out;
+            }
+        }
+
+        private static byte[] buffer(ThreadLocal<byte[]> kept, int bytes) {
+            byte[] b = kept.get();
+            if (b == null || b.length < bytes) {
+                b = new byte[bytes];
+                kept.set(b);
+            }
+            return b;
+        }
+    }
+
+    /** Shipped as a broadcast of its own. */
+    static final class Broadcasted extends ShippedWeights {
+        private static final long serialVersionUID = 1L;
+        private final Broadcast<?> broadcast;
+
+        Broadcasted(Broadcast<?> broadcast) {
+            this.broadcast = broadcast;
+        }
+
+        @Override
+        Object value() {
+            return broadcast.value();
+        }
+
+        @Override
+        void release() {
+            broadcast.destroy();
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package org.sparkmlp.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.sparkmlp.nn.Precision;
+
+/** The weights a task carries, through Java serialisation as Spark's task binary takes them. */
+class ShippedWeightsTest {
+    private static double[] parameters(int n) {
+        SplittableRandom r = new SplittableRandom(7);
+        double[] p = new double[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = r.nextDouble(-1, 1) * Math.pow(10, r.nextInt(-30, 30));
+        }
+        p[0] = Double.NaN;
+        p[1] = -0.0;
+        p[2] = Double.MIN_VALUE;
+        return p;
+    }
+
+    private static ShippedWeights roundTrip(ShippedWeights w) throws IOException, ClassNotFoundException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(w);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            return (ShippedWeights) in.readObject();
+        }
+    }
+
+    @Test
+    void doublesArriveBitForBit() throws Exception {
+        double[] p = parameters(1001);
+        double[] before = p.clone();
+        ShippedWeights shipped = ShippedWeights.of(null, p, Precision.FLOAT64, null);
+        assertTrue(shipped instanceof ShippedWeights.Inline);
+        assertArrayEquals(before, (double[]) roundTrip(shipped).value(), 0.0);
+        assertArrayEquals(before, p, 0.0, "the driver's parameters are only read");
+    }
+
+    @Test
+    void floatsArriveAsTheDriverRoundedThem() throws Exception {
+        double[] p = parameters(1001);
+        float[] reused = new float[p.length];
+        ShippedWeights shipped = ShippedWeights.of(null, p, Precision.FLOAT32, reused);
+        float[] expected = new float[p.length];
+        for (int i = 0; i < p.length; i++) {
+            expected[i] = (float) p[i];
+        }
+        assertArrayEquals(expected, reused, 0.0f, "rounded into the caller's array");
+        assertArrayEquals(expected, (float[]) roundTrip(shipped).value(), 0.0f);
+    }
+
+    @Test
+    void aThreadReusesItsBufferAndThreadsDoNotShareOne() throws Exception {
+        ShippedWeights first = roundTrip(ShippedWeights.of(null, parameters(64), Precision.FLOAT32, null));
+        float[] buffer = (float[]) first.value();
+        double[] other = parameters(64);
+        other[5] = 42.0;
+        ShippedWeights second = roundTrip(ShippedWeights.of(null, other, Precision.FLOAT32, null));
+        assertSame(buffer, second.value(), "the next task of a thread reads into the same buffer");
+        assertEquals(42.0f, ((float[]) second.value())[5]);
+
+        AtomicReference<Object> elsewhere = new AtomicReference<>();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                elsewhere.set(roundTrip(ShippedWeights.of(null, other, Precision.FLOAT32, null)).value());
+            } catch (Exception e) {
+                failure.set(e);
+            }
+        });
+        t.start();
+        t.join();
+        assertEquals(null, failure.get());
+        assertNotSame(buffer, elsewhere.get());
+        assertArrayEquals((float[]) second.value(), (float[]) elsewhere.get(), 0.0f);
+    }
+
+    @Test
+    void largeParametersAreBroadcastInstead() {
+        int limitInDoubles = ShippedWeights.INLINE_LIMIT / Double.BYTES;
+        assertTrue(ShippedWeights.ridesInTask(limitInDoubles, Precision.FLOAT64));
+        assertFalse(ShippedWeights.ridesInTask(limitInDoubles + 1, Precision.FLOAT64));
+        assertTrue(ShippedWeights.ridesInTask(limitInDoubles + 1, Precision.FLOAT32), "floats take half the bytes");
+        assertFalse(ShippedWeights.ridesInTask(2 * limitInDoubles + 1, Precision.FLOAT32));
+    }
+}
