@@ -23,11 +23,9 @@ export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 export SPARK_MLP_DEFAULTS="${SPARK_MLP_DEFAULTS:-$root/conf/spark-mlp.properties}"
 
 [[ $# -eq 0 ]] && set -- train
-# -XX:TieredStopAtLevel=1 (C1 only): on a machine of a few cores, C2's compiler threads keep competing with
-# Spark's tasks for thousands of jobs while Spark's scheduler paths are recompiled; the same bits came out in
-# 0.53-0.6 x the CPU on 2 cores. -XX:CompileThresholdScaling=0.2 compiles a method after a fifth of the usual
-# calls: Spark's per-job code runs once a step, and the fast preset's epochs took 0.7-0.9 x the time
-# (BENCHMARKS.md, "The JIT compiler"). SPARK_MLP_JAVA_OPTS replaces these options.
-exec java ${SPARK_MLP_JAVA_OPTS:--Xmx3g -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.2} "${spark_jvm_opts[@]}" \
+# The trainer's heap, JIT and GC settings (spark-jvm-options.sh says why), then SPARK_MLP_JAVA_OPTS: the JVM
+# takes the last of a repeated option, so SPARK_MLP_JAVA_OPTS=-Xmx8g raises the heap and keeps the rest.
+# shellcheck disable=SC2086
+exec java "${spark_mlp_jvm_opts[@]}" ${SPARK_MLP_JAVA_OPTS:-} "${spark_jvm_opts[@]}" \
   -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
   -cp "$jar:$(cat "$cp_file")" org.sparkmlp.cli.Main "$@"

@@ -13,3 +13,14 @@ spark_jvm_opts=(
   --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
   --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED -Dio.netty.tryReflectionSetAccessible=true
 )
+
+# The trainer's JVM settings on one machine: submit/local.sh starts it with them, and submit/benchmark.sh runs
+# StepBench with them so its floors are the trainer's (BENCHMARKS.md has the paired measurements).
+# -XX:TieredStopAtLevel=1 (C1 only): on a machine of a few cores, C2's compiler threads keep competing with
+# Spark's tasks for thousands of jobs while Spark's scheduler paths are recompiled; the same bits came out in
+# 0.53-0.6 x the CPU on 2 cores. -XX:CompileThresholdScaling=0.2 compiles a method after a fifth of the usual
+# calls: Spark's per-job code runs once a step, and the fast preset's epochs took 0.7-0.9 x the time.
+# -XX:G1HeapRegionSize=16m: with 3 GB, G1's regions are 1 MB and any array over 512 KB is "humongous" - each
+# step's 636 KB partial sums and Spark's 4 MB serialisation chunks - and most young collections were started
+# by one; with 16 MB regions they are ordinary young objects: GC time 0.6 x, batch-128 runs 0.97 x the wall time.
+spark_mlp_jvm_opts=(-Xmx3g -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.2 -XX:G1HeapRegionSize=16m)
