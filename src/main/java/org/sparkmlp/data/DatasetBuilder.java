@@ -114,13 +114,15 @@ public final class DatasetBuilder {
             Scaling scaling = options.scaling() != null ? options.scaling()
                     : ScalingFit.fit(data, first, sets, features, options.scalingKind(), census.source());
 
-            // 5. The packed, cached sets.
+            // 5. The packed, cached sets. The scaling is broadcast: the cached blocks' lineage, which every step's
+            // task carries, then holds a reference to it rather than its per-feature arrays.
+            Broadcast<Scaling> shippedScaling = keep(broadcasts, sc.broadcast(scaling));
             BlockPacker.Target target = new BlockPacker.Target(options.partitions(), features,
                     options.blockRows(features), options.precision());
             JavaRDD<Block> train = BlockPacker.packSet(data, first, sets, classIndex,
-                    assignment.offsets(StratifiedSplit.TRAIN), StratifiedSplit.TRAIN, target, scaling);
+                    assignment.offsets(StratifiedSplit.TRAIN), StratifiedSplit.TRAIN, target, shippedScaling);
             JavaRDD<Block> validation = BlockPacker.packSet(data, first, sets, classIndex,
-                    assignment.offsets(StratifiedSplit.VALIDATION), StratifiedSplit.VALIDATION, target, scaling);
+                    assignment.offsets(StratifiedSplit.VALIDATION), StratifiedSplit.VALIDATION, target, shippedScaling);
             JavaRDD<Block> test;
             long testRows;
             if (testCensus != null) {
@@ -128,11 +130,11 @@ public final class DatasetBuilder {
                 test = BlockPacker.packSet(separateTest, testCensus.firstBlocks(separateTest.getNumPartitions()),
                         keep(broadcasts, sc.broadcast(whole.sets())),
                         keep(broadcasts, sc.broadcast(testCensus.toClasses(classes))),
-                        whole.offsets(StratifiedSplit.TEST), StratifiedSplit.TEST, target, scaling);
+                        whole.offsets(StratifiedSplit.TEST), StratifiedSplit.TEST, target, shippedScaling);
                 testRows = whole.rows(StratifiedSplit.TEST);
             } else {
                 test = BlockPacker.packSet(data, first, sets, classIndex, assignment.offsets(StratifiedSplit.TEST),
-                        StratifiedSplit.TEST, target, scaling);
+                        StratifiedSplit.TEST, target, shippedScaling);
                 testRows = assignment.rows(StratifiedSplit.TEST);
             }
             return new Dataset(train, validation, test, trainRows, assignment.rows(StratifiedSplit.VALIDATION),

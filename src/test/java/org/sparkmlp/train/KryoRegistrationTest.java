@@ -45,4 +45,12 @@ class KryoRegistrationTest {
         assertArrayEquals(g.gradient(), sums.total().gradient(), 0.0);
         assertEquals(2, sums.total().rows());
     }
+
+    @Test
+    void theBroadcastScalingRoundTrips() {
+        org.sparkmlp.nn.Scaling s = roundTrip(org.sparkmlp.nn.Scaling.standard(new double[] {1, 2}, new double[] {3, 4}));
+        assertEquals(org.sparkmlp.nn.Scaling.Kind.STANDARD, s.kind());
+        assertArrayEquals(new double[] {1, 2}, s.shift(), 0.0);
+        assertArrayEquals(new double[] {1.0 / 3, 0.25}, s.factor(), 0.0);
+    }
 }
