@@ -121,21 +121,8 @@ class DistributedTrainingTest {
     void partitionedFullBatchGradientEqualsSingleBlockGradient(int partitions) throws IOException {
         Dataset d = dataset(blobs(301), partitions, 0.0, 0.0, 1);
         assertEquals(partitions, d.train().getNumPartitions());
-        Architecture arch = new Architecture(new int[] {5, 6, 4, 3}, Activation.TANH);
-        double[] params = arch.glorotUniform(3);
-        Block all = oneBlock(d);
-        GradientSum expected = GradientSum.empty();
-        new Kernel64(arch, Loss.CROSS_ENTROPY).accumulate(params, all.x(), all.y(), RowSelection.contiguous(0),
-                all.rows(), expected);
-
-        StepEngine engine = engine(d.train().rdd(), arch, Loss.CROSS_ENTROPY, 9, StepEngine.TREE_THRESHOLD);
-        BatchPlan plan = new BatchPlan(engine.partitionSizes(), Long.MAX_VALUE);
-        plan.nextStep();
-        GradientSum got = engine.gradient(params, 0, plan.from(), plan.to());
-        assertEquals(301, got.rows());
-        assertEquals(expected.correct(), got.correct());
-        assertEquals(expected.loss(), got.loss(), 1e-12 * Math.abs(expected.loss()));
-        assertRelativelyClose(expected.gradient(), got.gradient(), 1e-12);
+        assertEquals(301, d.trainRows());
+        assertFullBatchStepEqualsOneBlock(d, new Architecture(new int[] {5, 6, 4, 3}, Activation.TANH));
         d.release();
     }
 
@@ -144,6 +131,18 @@ class DistributedTrainingTest {
         Dataset d = dataset(blobs(60), 2, 0.0, 0.0, 1);
         Architecture arch = new Architecture(new int[] {5, 12000, 3}, Activation.TANH);
         assertFalse(ShippedWeights.ridesInTask(arch.parameterCount(), Precision.FLOAT64));
+        GradientSum expected = assertFullBatchStepEqualsOneBlock(d, arch);
+        Evaluation scored = engine(d.train().rdd(), arch, Loss.CROSS_ENTROPY, 9, StepEngine.TREE_THRESHOLD)
+                .evaluate(d.train().rdd(), arch.glorotUniform(3), Precision.FLOAT64);
+        assertEquals(expected.loss() / expected.rows(), scored.loss(), 1e-12 * Math.abs(scored.loss()));
+        d.release();
+    }
+
+    /**
+     * One full-batch step of the engine under Glorot weights (seed 3) against the kernel on all training rows
+     * as one block; returns the kernel's sum.
+     */
+    private static GradientSum assertFullBatchStepEqualsOneBlock(Dataset d, Architecture arch) {
         double[] params = arch.glorotUniform(3);
         Block all = oneBlock(d);
         GradientSum expected = GradientSum.empty();
@@ -154,11 +153,11 @@ class DistributedTrainingTest {
         BatchPlan plan = new BatchPlan(engine.partitionSizes(), Long.MAX_VALUE);
         plan.nextStep();
         GradientSum got = engine.gradient(params, 0, plan.from(), plan.to());
+        assertEquals(all.rows(), got.rows());
+        assertEquals(expected.correct(), got.correct());
         assertEquals(expected.loss(), got.loss(), 1e-12 * Math.abs(expected.loss()));
         assertRelativelyClose(expected.gradient(), got.gradient(), 1e-12);
-        Evaluation scored = engine.evaluate(d.train().rdd(), params, Precision.FLOAT64);
-        assertEquals(expected.loss() / expected.rows(), scored.loss(), 1e-12 * Math.abs(scored.loss()));
-        d.release();
+        return expected;
     }
 
     @ParameterizedTest(name = "{0} partitions")
