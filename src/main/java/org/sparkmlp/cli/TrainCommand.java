@@ -290,8 +290,7 @@ final class TrainCommand implements Callable<Integer> {
                         + (testSet != null ? test : "in " + source.path()) + "; give one or the other");
             }
             Converters.ScaleChoice choice = Commands.need(scale, "scale");
-            Scaling.Kind kind = choice == Converters.ScaleChoice.AUTO
-                    ? (loaded.format() == DataSource.Format.IDX ? Scaling.Kind.PIXEL : Scaling.Kind.MINMAX)
+            Scaling.Kind kind = choice == Converters.ScaleChoice.AUTO ? loaded.automaticScaling()
                     : Scaling.Kind.fromId(choice.id());
             if (init != null && init.architecture().inputs() != loaded.features()) {
                 throw new UsageException("--init-model takes " + init.architecture().inputs()

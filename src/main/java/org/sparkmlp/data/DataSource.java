@@ -13,6 +13,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.sparkmlp.nn.Scaling;
 
 /**
  * Where the rows come from: a path, its format (given or inferred), and the reading options; resolves them
@@ -84,6 +85,13 @@ public record DataSource(String path, Format format, LabelColumn labelColumn, Cs
      */
     public record Loaded(JavaRDD<RawBlock> data, JavaRDD<RawBlock> test, Format format, int features,
                          boolean labelled, String description) {
+        /**
+         * The scaling "auto" stands for with this data: pixels / 255 for IDX images, whose inputs are bytes;
+         * min-max to [0, 1] for any other format, where nothing is known of the columns' ranges.
+         */
+        public Scaling.Kind automaticScaling() {
+            return format == Format.IDX ? Scaling.Kind.PIXEL : Scaling.Kind.MINMAX;
+        }
     }
 
     /**

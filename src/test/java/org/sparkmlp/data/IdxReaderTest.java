@@ -234,6 +234,9 @@ class IdxReaderTest {
                 CsvReader.Header.AUTO);
         DataSource.Loaded loaded = source.loadForTraining(sc, 3, true);
         assertEquals(DataSource.Format.IDX, loaded.format());
+        assertEquals(org.sparkmlp.nn.Scaling.Kind.PIXEL, loaded.automaticScaling(), "images: pixels / 255");
+        assertEquals(org.sparkmlp.nn.Scaling.Kind.MINMAX, new DataSource.Loaded(null, null, DataSource.Format.CSV, 2,
+                true, "csv").automaticScaling(), "any other format: min-max");
         assertEquals(PIXELS, loaded.features());
         assertNull(loaded.test(), "a single file has no test pair");
         assertEquals(10, checkItems(loaded.data().collect(), 0));
