@@ -153,7 +153,8 @@ elif [[ -f "$root/target/test-classes/org/sparkmlp/bench/StepBench.class" ]]; th
   [[ ${precisions[0]} == default ]] && step_precisions=(float64)
   for precision in "${step_precisions[@]}"; do
     log "StepBench: Spark's floor and our step, $precision, $step_count steps per figure ..."
-    run_java "${spark_mlp_jvm_opts[@]}" org.sparkmlp.bench.StepBench "$data" "$precision" "$step_count" >> "$out/step.out" \
+    run_java "${spark_mlp_jvm_opts[@]}" org.sparkmlp.bench.StepBench "$data" "$precision" "$step_count" \
+      >> "$out/step.out" \
       2> "$out/step-$precision.log" || log "StepBench $precision failed (see step-$precision.log)"
   done
   if [[ -s "$out/step.out" ]]; then cp "$out/step.out" "$out/step.json"; fi

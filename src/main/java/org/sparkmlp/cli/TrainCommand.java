@@ -385,7 +385,8 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The run's checkpoints: in --checkpoint-dir when given, else in {@code inRunDirectory}. */
     private Checkpoints checkpointsOf(String inRunDirectory, int keep) {
-        return new Checkpoints(checkpointDir != null ? checkpointDir : inRunDirectory, HadoopFiles.configuration(), keep);
+        return new Checkpoints(checkpointDir != null ? checkpointDir : inRunDirectory, HadoopFiles.configuration(),
+                keep);
     }
 
     /** Once the run's files are complete: makes --runs' latest name this run (without --out). */

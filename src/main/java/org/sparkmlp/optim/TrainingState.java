@@ -1,6 +1,7 @@
 package org.sparkmlp.optim;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Everything a run carries from one step to the next, as plain arrays and numbers, so that a checkpoint can save
@@ -85,7 +86,7 @@ public final class TrainingState {
         this.optimizer = optimizer;
         this.step = step;
         this.epoch = epoch;
-        this.position = position;
+        this.position = Objects.requireNonNull(position, "position");
         this.progress = progress;
         this.bestWeights = bestWeights == null ? null : bestWeights.clone();
     }

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * (a checkpoint every N steps); a run started from such a state replays the epoch's batch plan up to it.
  *
  * <p>The driver keeps two weight arrays and alternates them: the update reads the one just shipped and writes the
- * other, whose step's job has ended, so no array is written while a job that ships it runs. The optimiser's slots never leave the driver.
+ * other, whose step's job has ended, so no array is written while a job that ships it runs. The optimiser's slots
+ * never leave the driver.
  */
 public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);

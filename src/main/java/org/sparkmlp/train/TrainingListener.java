@@ -31,7 +31,10 @@ public interface TrainingListener {
         return false;
     }
 
-    /** After a step {@link #wantsStateAfterStep} asked for: the state a run resumed mid-epoch continues from. */
+    /**
+     * After a step {@link #wantsStateAfterStep} asked for, and only then: the state a run resumed mid-epoch
+     * continues from. It is a copy; keep it.
+     */
     default void stateInEpoch(TrainingState state) {
     }
 
@@ -72,9 +75,14 @@ public interface TrainingListener {
                 return false;
             }
 
+            /** Only to the listeners that asked for this step's state: the others never expect one. */
             @Override
             public void stateInEpoch(TrainingState state) {
-                list.forEach(l -> l.stateInEpoch(state));
+                for (TrainingListener l : list) {
+                    if (l.wantsStateAfterStep(state.step())) {
+                        l.stateInEpoch(state);
+                    }
+                }
             }
 
             @Override

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.sparkmlp.nn.Scaling;
 import org.sparkmlp.testing.SparkTests;
 
 /** Reading IDX image and label files (MNIST layout), raw or gzip, and rejecting malformed ones. */
@@ -181,7 +182,7 @@ class IdxReaderTest {
             Dataset d = DatasetBuilder.build(sc, IdxReader.read(sc, IdxReader.forImagesFile(conf(),
                     dir.resolve("prec/train-images-idx3-ubyte").toString()), 2, 4), null,
                             new BuildOptions(2, new DatasetBuilder.Split(0.2, 0.2, 3), precision,
-                                    null, null, org.sparkmlp.nn.Scaling.Kind.STANDARD, source.path(), 3));
+                                    null, null, Scaling.Kind.STANDARD, source.path(), 3));
             sets.add(d.train().collect());
             d.release();
         }
@@ -234,8 +235,8 @@ class IdxReaderTest {
                 CsvReader.Header.AUTO);
         DataSource.Loaded loaded = source.loadForTraining(sc, 3, true);
         assertEquals(DataSource.Format.IDX, loaded.format());
-        assertEquals(org.sparkmlp.nn.Scaling.Kind.PIXEL, loaded.automaticScaling(), "images: pixels / 255");
-        assertEquals(org.sparkmlp.nn.Scaling.Kind.MINMAX, new DataSource.Loaded(null, null, DataSource.Format.CSV, 2,
+        assertEquals(Scaling.Kind.PIXEL, loaded.automaticScaling(), "images: pixels / 255");
+        assertEquals(Scaling.Kind.MINMAX, new DataSource.Loaded(null, null, DataSource.Format.CSV, 2,
                 true, "csv").automaticScaling(), "any other format: min-max");
         assertEquals(PIXELS, loaded.features());
         assertNull(loaded.test(), "a single file has no test pair");
@@ -274,7 +275,7 @@ class IdxReaderTest {
         DataSource.Loaded loaded = source.loadForTraining(sc, 2, true);
         Dataset d = DatasetBuilder.build(sc, loaded.data(), loaded.test(),
                 new BuildOptions(2, new DatasetBuilder.Split(0.0, 0.0, 1), org.sparkmlp.nn.Precision.FLOAT64,
-                        null, null, org.sparkmlp.nn.Scaling.Kind.PIXEL, loaded.description(), 0));
+                        null, null, Scaling.Kind.PIXEL, loaded.description(), 0));
         // Labels of items 0..9 are 0 3 1 4 7 0 3 1 4 2: six classes in numeric order.
         assertEquals(List.of("0", "1", "2", "3", "4", "7"), d.classes());
         assertEquals(10, d.trainRows());

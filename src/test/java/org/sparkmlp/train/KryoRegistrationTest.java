@@ -14,6 +14,7 @@ import org.sparkmlp.nn.GradientSum;
 import org.sparkmlp.nn.Kernel64;
 import org.sparkmlp.nn.Loss;
 import org.sparkmlp.nn.RowSelection;
+import org.sparkmlp.nn.Scaling;
 import org.sparkmlp.testing.SparkTests;
 import scala.reflect.ClassTag$;
 
@@ -48,8 +49,8 @@ class KryoRegistrationTest {
 
     @Test
     void theBroadcastScalingRoundTrips() {
-        org.sparkmlp.nn.Scaling s = roundTrip(org.sparkmlp.nn.Scaling.standard(new double[] {1, 2}, new double[] {3, 4}));
-        assertEquals(org.sparkmlp.nn.Scaling.Kind.STANDARD, s.kind());
+        Scaling s = roundTrip(Scaling.standard(new double[] {1, 2}, new double[] {3, 4}));
+        assertEquals(Scaling.Kind.STANDARD, s.kind());
         assertArrayEquals(new double[] {1, 2}, s.shift(), 0.0);
         assertArrayEquals(new double[] {1.0 / 3, 0.25}, s.factor(), 0.0);
     }

@@ -31,6 +31,22 @@ class ShippedWeightsTest {
         return p;
     }
 
+    private static long[] bits(double[] v) {
+        long[] b = new long[v.length];
+        for (int i = 0; i < v.length; i++) {
+            b[i] = Double.doubleToRawLongBits(v[i]);
+        }
+        return b;
+    }
+
+    private static int[] bits(float[] v) {
+        int[] b = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            b[i] = Float.floatToRawIntBits(v[i]);
+        }
+        return b;
+    }
+
     private static ShippedWeights roundTrip(ShippedWeights w) throws IOException, ClassNotFoundException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
@@ -47,8 +63,8 @@ class ShippedWeightsTest {
         double[] before = p.clone();
         ShippedWeights shipped = ShippedWeights.of(null, p, Precision.FLOAT64, null);
         assertTrue(shipped instanceof ShippedWeights.Inline);
-        assertArrayEquals(before, (double[]) roundTrip(shipped).value(), 0.0);
-        assertArrayEquals(before, p, 0.0, "the driver's parameters are only read");
+        assertArrayEquals(bits(before), bits((double[]) roundTrip(shipped).value()), "NaN, -0.0 and all");
+        assertArrayEquals(bits(before), bits(p), "the driver's parameters are only read");
     }
 
     @Test
@@ -60,8 +76,8 @@ class ShippedWeightsTest {
         for (int i = 0; i < p.length; i++) {
             expected[i] = (float) p[i];
         }
-        assertArrayEquals(expected, reused, 0.0f, "rounded into the caller's array");
-        assertArrayEquals(expected, (float[]) roundTrip(shipped).value(), 0.0f);
+        assertArrayEquals(bits(expected), bits(reused), "rounded into the caller's array");
+        assertArrayEquals(bits(expected), bits((float[]) roundTrip(shipped).value()));
     }
 
     @Test
@@ -90,8 +106,9 @@ class ShippedWeightsTest {
         assertArrayEquals((float[]) second.value(), (float[]) elsewhere.get(), 0.0f);
     }
 
+    /** The limit counts bytes in the shipped precision (the broadcast path itself: DistributedTrainingTest). */
     @Test
-    void largeParametersAreBroadcastInstead() {
+    void theInlineLimitCountsBytesOfThePrecision() {
         int limitInDoubles = ShippedWeights.INLINE_LIMIT / Double.BYTES;
         assertTrue(ShippedWeights.ridesInTask(limitInDoubles, Precision.FLOAT64));
         assertFalse(ShippedWeights.ridesInTask(limitInDoubles + 1, Precision.FLOAT64));
