@@ -570,7 +570,7 @@ final class TrainCommand implements Callable<Integer> {
         List<EpochMetrics> epochs = result.epochs();
         // A run resumed from its last epoch's checkpoint trains no epoch here: its figures are in metrics.jsonl.
         EpochMetrics last = epochs.isEmpty() ? new EpochMetrics(result.finalState().epoch(), result.steps(), Double.NaN,
-                Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0) : epochs.get(epochs.size() - 1);
+                Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0, 0) : epochs.get(epochs.size() - 1);
         Evaluation test = result.test();
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("status", result.status().id());

@@ -107,7 +107,8 @@ public record RunFiles(Path dir, List<String> found, List<EpochMetrics> epochs, 
             epochs.add(new EpochMetrics(epoch.intValue(), (long) number(node, "steps", where),
                     number(node, "lr", where), number(node, "train_loss", where), number(node, "train_accuracy", where),
                     number(node, "val_loss", where), number(node, "val_accuracy", where),
-                    number(node, "seconds", where), number(node, "gc_seconds", where)));
+                    number(node, "seconds", where), number(node, "train_seconds", where),
+                    number(node, "gc_seconds", where)));
         }
         return epochs;
     }

@@ -6,11 +6,13 @@ import java.util.Map;
 /**
  * What one epoch did. {@code trainLoss} is the mean loss of the epoch's rows as each step saw them (before its
  * update), as most frameworks report it; validation figures are NaN when there is no validation set.
- * {@code gcSeconds} is the JVM's garbage-collection time during the epoch (the driver's; in local mode the
- * executors' too).
+ * {@code seconds} is the epoch's wall time with its validation pass, {@code trainSeconds} without it (the steps
+ * alone: what a framework's "time per epoch" usually means). {@code gcSeconds} is the JVM's garbage-collection
+ * time during the epoch (the driver's; in local mode the executors' too).
  */
 public record EpochMetrics(int epoch, long steps, double learningRate, double trainLoss, double trainAccuracy,
-                           double validationLoss, double validationAccuracy, double seconds, double gcSeconds) {
+                           double validationLoss, double validationAccuracy, double seconds, double trainSeconds,
+                           double gcSeconds) {
 
     /** One line of metrics.jsonl; NaN becomes null. */
     public Map<String, Object> toMap() {
@@ -23,6 +25,7 @@ public record EpochMetrics(int epoch, long steps, double learningRate, double tr
         m.put("val_loss", finiteOrNull(validationLoss));
         m.put("val_accuracy", finiteOrNull(validationAccuracy));
         m.put("seconds", seconds);
+        m.put("train_seconds", finiteOrNull(trainSeconds));
         m.put("gc_seconds", gcSeconds);
         return m;
     }

@@ -214,7 +214,8 @@ public final class Trainer {
                             progress, best));
                 }
             }
-            trainingNanos += System.nanoTime() - start;
+            long stepsNanos = System.nanoTime() - start;
+            trainingNanos += stepsNanos;
             sc.setJobDescription(epochName + ", validation");
             validation = evaluate(engine, data.validation(), current, config.precision());
             if (validation != null) {
@@ -230,7 +231,8 @@ public final class Trainer {
             double seconds = (System.nanoTime() - start) / 1e9;
             EpochMetrics metrics = new EpochMetrics(epoch + 1, step, lr, lossSum / rows, (double) correct / rows,
                     validation == null ? Double.NaN : validation.loss(),
-                    validation == null ? Double.NaN : validation.accuracy(), seconds, (gcMillis() - gcStart) / 1e3);
+                    validation == null ? Double.NaN : validation.accuracy(), seconds, stepsNanos / 1e9,
+                    (gcMillis() - gcStart) / 1e3);
             history.add(metrics);
             LOG.info("epoch {}: {}", epoch + 1, metrics);
             listener.epochEnded(metrics);

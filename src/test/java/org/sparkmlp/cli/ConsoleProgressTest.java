@@ -16,7 +16,7 @@ class ConsoleProgressTest {
         return new StepMetrics(2, 5, k, of, 100 + k, 128, 0.1, 0.5, 0.25, 128 * k, 0.01 * k);
     }
 
-    private static final EpochMetrics EPOCH = new EpochMetrics(2, 200, 0.1, 0.25, 0.9, 0.3, 0.88, 2.0, 0.01);
+    private static final EpochMetrics EPOCH = new EpochMetrics(2, 200, 0.1, 0.25, 0.9, 0.3, 0.88, 2.0, 1.8, 0.01);
 
     @Test
     void onATerminalTheLineIsRedrawnInPlaceAtMostAFewTimesASecondAndTheEpochLineStays() {

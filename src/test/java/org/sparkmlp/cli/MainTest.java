@@ -263,8 +263,15 @@ class MainTest {
         ObjectMapper json = new ObjectMapper();
         List<String> lines = Files.readAllLines(out.resolve("metrics.jsonl"));
         assertEquals(3, lines.size());
-        for (String key : List.of("epoch", "steps", "lr", "train_loss", "val_loss", "val_accuracy", "seconds")) {
+        for (String key : List.of("epoch", "steps", "lr", "train_loss", "val_loss", "val_accuracy", "seconds",
+                "train_seconds")) {
             assertTrue(json.readTree(lines.get(2)).has(key), "metrics line lacks " + key);
+        }
+        for (String line : lines) {
+            // The steps alone, without the validation pass: positive and within the epoch's time.
+            double steps = json.readTree(line).get("train_seconds").asDouble();
+            double epoch = json.readTree(line).get("seconds").asDouble();
+            assertTrue(steps > 0 && steps < epoch, line);
         }
         JsonNode summary = json.readTree(out.resolve("summary.json").toFile());
         for (String key : List.of("train_loss", "val_loss", "val_accuracy", "test_loss", "test_accuracy", "epochs",
