@@ -170,7 +170,11 @@ def main():
             cls, method = b["benchmark"].split(".")[-2:]
             m = int(b["params"]["m"])
             assert b["primaryMetric"]["scoreUnit"] == "us/op", b["primaryMetric"]["scoreUnit"]
-            rate = flops(m) / (b["primaryMetric"]["score"] * 1e-6) / 1e9
+            # The median of the measurement iterations, not JMH's mean: one slow second on a shared machine moves
+            # a mean of five by a fifth of itself.
+            raw = [x for fork in b["primaryMetric"].get("rawData") or [] for x in fork]
+            us = statistics.median(raw) if raw else b["primaryMetric"]["score"]
+            rate = flops(m) / (us * 1e-6) / 1e9
             precision = {"dgemm": "float64", "sgemm": "float32"}.get(method, method)
             rates[("gemm" if cls == "GemmBench" else "kernel", precision, m)] = rate
         kernel_ratios = {}
@@ -285,7 +289,7 @@ def main():
           "ours alike (ours: metrics.jsonl's train_seconds); the first epoch, which holds the JIT's warm-up, is shown "
           "apart and in the mean of all epochs. Time to 85 % validation accuracy: cumulative epoch seconds, ours with "
           "each epoch's validation pass, PyTorch without. GFLOP/s: 2·Σ M·N·K of the five products of one forward + "
-          "backward pass over m rows, for kernel and gemm alike.")
+          "backward pass over m rows, for kernel and gemm alike, from the median of JMH's measurement iterations.")
 
 
 if __name__ == "__main__":
