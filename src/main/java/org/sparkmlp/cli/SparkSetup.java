@@ -35,6 +35,10 @@ final class SparkSetup {
         conf.set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
                 .set("spark.kryo.registrator", KryoRegistration.class.getName())
                 .set("spark.kryo.registrationRequired", "true")
+                // Kryo's streams on Unsafe copy a primitive array in bulk; its plain ones convert a step's partial
+                // sum one number at a time. Spark 4 defaults to them; Spark 3.5 does not (batch-128 step there:
+                // 11.1-11.4 ms against 14.8-15.2 ms, BENCHMARKS.md).
+                .setIfMissing("spark.kryo.unsafe", "true")
                 .setIfMissing("spark.ui.showConsoleProgress", "false")
                 // Spark runs one task per core already: a multithreaded BLAS on top only oversubscribes.
                 .setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1")

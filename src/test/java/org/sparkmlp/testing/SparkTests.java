@@ -22,6 +22,7 @@ public final class SparkTests {
                 .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
                 .set("spark.kryo.registrator", KryoRegistration.class.getName())
                 .set("spark.kryo.registrationRequired", "true")
+                .setIfMissing("spark.kryo.unsafe", "true")
                 .set("spark.ui.enabled", "false")
                 .set("spark.ui.showConsoleProgress", "false")
                 .set("spark.driver.host", "127.0.0.1");
