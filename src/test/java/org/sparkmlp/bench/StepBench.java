@@ -1,9 +1,14 @@
 package org.sparkmlp.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkmlp.data.Block;
 import org.sparkmlp.data.CsvReader;
@@ -42,6 +47,11 @@ import org.sparkmlp.train.StepEngine;
  * <p>{@code StepBench DATA_DIR PRECISION STEPS aggregation P1,P2,…} instead measures where the sums should
  * be added: for each number of partitions, the median step at batch 1024 with every sum added on the driver
  * and with one level of executors first (depth 2); one JSON object per line.
+ *
+ * <p>{@code StepBench DATA_DIR PRECISION STEPS cpu [ROUNDS]} measures where a job's CPU goes: for the bare job,
+ * the ship floor and the step at batch 128, rounds of STEPS jobs (the first a warm-up, not printed), each
+ * printed as one JSON object with the wall and CPU milliseconds per job, in total and per group of Spark's
+ * threads (CPU time of every live thread, from {@code ThreadMXBean}).
  */
 public final class StepBench {
     private StepBench() {
@@ -51,6 +61,10 @@ public final class StepBench {
         String data = args.length > 0 ? args[0] : "/usr/share/datasets/fashion-mnist";
         Precision precision = Precision.fromId(args.length > 1 ? args[1] : "float64");
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 400;
+        if (args.length > 3 && args[3].equals("cpu")) {
+            cpu(data, precision, steps, args.length > 4 ? Integer.parseInt(args[4]) : 4);
+            return;
+        }
         if (args.length > 4 && args[3].equals("aggregation")) {
             for (String p : args[4].split(",")) {
                 aggregation(data, precision, steps, Integer.parseInt(p));
@@ -103,6 +117,88 @@ public final class StepBench {
             System.out.println(json(out));
             d.release();
         }
+    }
+
+    private static void cpu(String data, Precision precision, int jobs, int rounds) {
+        try (JavaSparkContext sc = new JavaSparkContext(SparkTests.conf("local[2]").setAppName("step-bench"))) {
+            Dataset d = load(sc, data, 2, precision);
+            Architecture arch = network(d);
+            double[] weights = arch.glorotUniform(42);
+            StepEngine engine = new StepEngine(sc.sc(), d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 2);
+            BatchPlan plan = new BatchPlan(engine.partitionSizes(), 128);
+            Map<String, Runnable> kinds = new LinkedHashMap<>();
+            kinds.put("bare", engine::bareJob);
+            kinds.put("ship", () -> engine.shipOnly(weights, next(plan).from(), plan.to()));
+            kinds.put("step128", () -> engine.gradient(weights, 0, next(plan).from(), plan.to()));
+            for (Map.Entry<String, Runnable> kind : kinds.entrySet()) {
+                for (int round = 0; round < rounds; round++) {
+                    Map<Long, Long> before = threadCpu(null);
+                    long start = System.nanoTime();
+                    for (int i = 0; i < jobs; i++) {
+                        kind.getValue().run();
+                    }
+                    double wall = (System.nanoTime() - start) / 1e6 / jobs;
+                    Map<Long, String> names = new HashMap<>();
+                    Map<Long, Long> after = threadCpu(names);
+                    if (round == 0) {
+                        continue; // warm-up
+                    }
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("job", kind.getKey());
+                    out.put("precision", precision.id());
+                    out.put("jobs", jobs);
+                    out.put("wall_ms", wall);
+                    double total = 0;
+                    Map<String, Double> groups = new TreeMap<>();
+                    for (Map.Entry<Long, Long> t : after.entrySet()) {
+                        double ms = (t.getValue() - before.getOrDefault(t.getKey(), 0L)) / 1e6 / jobs;
+                        total += ms;
+                        groups.merge(group(names.get(t.getKey())), ms, Double::sum);
+                    }
+                    out.put("cpu_ms", total);
+                    groups.forEach((g, ms) -> out.put(g + "_cpu_ms", ms));
+                    System.out.println(json(out));
+                }
+            }
+            d.release();
+        }
+    }
+
+    /**
+     * CPU nanoseconds of every live thread by thread id, and their names into {@code names} when given (by id:
+     * Spark renames its executor threads from task to task).
+     */
+    private static Map<Long, Long> threadCpu(Map<Long, String> names) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Map<Long, Long> cpu = new HashMap<>();
+        for (ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            long ns = t == null ? -1 : mx.getThreadCpuTime(t.getThreadId());
+            if (ns >= 0) {
+                cpu.put(t.getThreadId(), ns);
+                if (names != null) {
+                    names.put(t.getThreadId(), t.getThreadName());
+                }
+            }
+        }
+        return cpu;
+    }
+
+    /** The group a thread's CPU is reported under. */
+    private static String group(String name) {
+        if (name.startsWith("Executor task")) {
+            return "executor_tasks";
+        } else if (name.startsWith("dag-scheduler")) {
+            return "dag_scheduler";
+        } else if (name.startsWith("task-result-getter")) {
+            return "result_getters";
+        } else if (name.startsWith("dispatcher-")) {
+            return "rpc_dispatchers";
+        } else if (name.startsWith("spark-listener-group")) {
+            return "listeners";
+        } else if (name.equals("main")) {
+            return "driver";
+        }
+        return "other";
     }
 
     /** The training set cached as the trainer caches it (pixels / 255, 10 % held out for validation). */
