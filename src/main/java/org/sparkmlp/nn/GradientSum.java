@@ -1,22 +1,30 @@
 package org.sparkmlp.nn;
 
 import java.io.Serializable;
+import java.util.Arrays;
 
 /**
  * The result of one partition's share of a step: the gradient summed (not averaged) over its rows, the
  * summed loss, the number of rows predicted correctly, and the row count. Sums merge associatively, so
  * any split of the rows gives the same total up to rounding; the driver divides once by {@link #rows()}.
  *
- * <p>A sum of zero rows holds no gradient array at all, so an idle partition sends almost nothing. Not
- * thread-safe: one task owns one instance.
+ * <p>A sum of zero rows holds no gradient array at all, so an idle partition sends almost nothing. A sum that
+ * is exactly one float chunk's gradient (the float32 kernel's share of a small batch) holds those floats
+ * instead of doubles: half the bytes to send, and the same bits, as every float is a double. Not thread-safe:
+ * one task owns one instance.
  */
 public final class GradientSum implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private double[] gradient;
+    /** Instead of {@link #gradient}: a sum that is exactly these floats. At most one of the two is set. */
+    private float[] exact;
     private double loss;
     private long correct;
     private long rows;
+    /** Arrays kept by {@link #clear} for the next use of this instance; never sent. */
+    private transient double[] spareDoubles;
+    private transient float[] spareFloats;
 
     /** Kryo and Java serialisation only; use {@link #empty()}. */
     public GradientSum() {
@@ -36,7 +44,13 @@ public final class GradientSum implements Serializable {
 
     /** The summed gradient, or null when no rows were added. Callers must not keep it past a merge. */
     public double[] gradient() {
+        widen();
         return gradient;
+    }
+
+    /** Whether a gradient has been added (as doubles or as exact floats). */
+    public boolean hasGradient() {
+        return gradient != null || exact != null;
     }
 
     public double loss() {
@@ -52,16 +66,18 @@ public final class GradientSum implements Serializable {
     }
 
     /**
-     * Empties this sum for reuse with {@code parameterCount} parameters, keeping its gradient array (zeroed)
-     * when it has that size: a task can fill the same array every step instead of allocating one the size of
-     * the network.
+     * Empties this sum for reuse, keeping its arrays for the next {@link #gradientBuffer} or {@link #exactBuffer}
+     * of that size: a task can fill the same array every step instead of allocating one the size of the network.
      */
     public GradientSum clear(int parameterCount) {
-        if (gradient != null && gradient.length == parameterCount) {
-            java.util.Arrays.fill(gradient, 0.0);
-        } else {
-            gradient = null;
+        if (gradient != null) {
+            spareDoubles = gradient;
         }
+        if (exact != null) {
+            spareFloats = exact;
+        }
+        gradient = null;
+        exact = null;
         loss = 0.0;
         correct = 0;
         rows = 0;
@@ -70,10 +86,47 @@ public final class GradientSum implements Serializable {
 
     /** The gradient array, allocated (zeroed) at first use: the kernel adds into it. */
     public double[] gradientBuffer(int parameterCount) {
+        widen();
         if (gradient == null) {
-            gradient = new double[parameterCount];
+            if (spareDoubles != null && spareDoubles.length == parameterCount) {
+                gradient = spareDoubles;
+                Arrays.fill(gradient, 0.0);
+            } else {
+                gradient = new double[parameterCount];
+            }
         }
         return gradient;
+    }
+
+    /**
+     * The float array that is this sum, for a sum that holds no gradient yet: the caller writes one chunk's
+     * float gradient into it, whole.
+     */
+    public float[] exactBuffer(int parameterCount) {
+        if (hasGradient()) {
+            throw new IllegalStateException("this sum already holds a gradient");
+        }
+        exact = spareFloats != null && spareFloats.length == parameterCount ? spareFloats : new float[parameterCount];
+        return exact;
+    }
+
+    /**
+     * Turns exact floats into the double sum they are. Each is added to +0.0, as the double sum of a float
+     * chunk always was (0.0 + f): the same bits, −0.0 included.
+     */
+    private void widen() {
+        if (exact == null) {
+            return;
+        }
+        double[] g = spareDoubles != null && spareDoubles.length == exact.length ? spareDoubles
+                : new double[exact.length];
+        float[] f = exact;
+        for (int i = 0; i < g.length; i++) {
+            g[i] = f[i] + 0.0;
+        }
+        gradient = g;
+        spareFloats = exact;
+        exact = null;
     }
 
     void addRows(long count, double lossSum, long correctCount) {
@@ -87,7 +140,23 @@ public final class GradientSum implements Serializable {
      * {@code a.merge(b)} is bit-for-bit reproducible; {@code other} is left unchanged.
      */
     public GradientSum merge(GradientSum other) {
-        if (other.gradient != null) {
+        if (other.exact != null) {
+            float[] o = other.exact;
+            if (!hasGradient()) {
+                gradient = new double[o.length];
+            } else {
+                widen();
+                if (gradient.length != o.length) {
+                    throw new IllegalArgumentException("cannot merge gradients of " + gradient.length + " and "
+                            + o.length + " parameters");
+                }
+            }
+            double[] g = gradient;
+            for (int i = 0; i < g.length; i++) {
+                g[i] += o[i] + 0.0;
+            }
+        } else if (other.gradient != null) {
+            widen();
             if (gradient == null) {
                 gradient = other.gradient.clone();
             } else {
@@ -110,11 +179,17 @@ public final class GradientSum implements Serializable {
 
     /** The mean gradient over the rows, written into {@code out} (zeros when there were none). */
     public void meanGradientInto(double[] out) {
-        if (gradient == null || rows == 0) {
-            java.util.Arrays.fill(out, 0.0);
+        if (!hasGradient() || rows == 0) {
+            Arrays.fill(out, 0.0);
             return;
         }
         double inv = 1.0 / rows;
+        if (exact != null) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = (exact[i] + 0.0) * inv;
+            }
+            return;
+        }
         for (int i = 0; i < out.length; i++) {
             out[i] = gradient[i] * inv;
         }

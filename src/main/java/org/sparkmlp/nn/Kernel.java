@@ -87,7 +87,7 @@ public abstract sealed class Kernel permits Kernel64, Kernel32 {
         if (count == 0) {
             return;
         }
-        double[] grad = gradient ? into.gradientBuffer(arch.parameterCount()) : null;
+        double[] grad = null;
         int n0 = arch.inputs();
         int done = 0;
         while (done < count) {
@@ -121,7 +121,14 @@ public abstract sealed class Kernel permits Kernel64, Kernel32 {
                 }
             }
             if (gradient) {
-                backward(m, grad);
+                // A call of one chunk into a sum without a gradient may leave the chunk's gradient as it is.
+                boolean whole = done == 0 && m == count && !into.hasGradient();
+                if (!(whole && backwardExact(m, into))) {
+                    if (grad == null) {
+                        grad = into.gradientBuffer(arch.parameterCount());
+                    }
+                    backward(m, grad);
+                }
             }
             done += m;
         }
@@ -141,6 +148,15 @@ public abstract sealed class Kernel permits Kernel64, Kernel32 {
 
     /** Adds ∇W, ∇b of every layer for m rows into grad; δ_L is in {@link #lossDelta}. */
     abstract void backward(int m, double[] grad);
+
+    /**
+     * The backward pass of a call that is a single chunk, into {@code into}, which holds no gradient yet: a kernel
+     * whose chunk gradient is exactly representable as it is (float32) writes it into the sum whole and returns
+     * true; the others return false and get {@link #backward}.
+     */
+    boolean backwardExact(int m, GradientSum into) {
+        return false;
+    }
 
     /** Softmax, loss and (if wanted) δ_L of m rows in {@link #lossOut}; sets {@link #lossSum}, {@link #correct}. */
     private void lossAndDelta(int m, boolean wantDelta) {

@@ -3,8 +3,10 @@ package org.sparkmlp.nn;
 /**
  * The kernel in float ({@code sgemm}): half the bytes to cache and ship and about twice the BLAS rate. Each
  * chunk's gradient is computed in float (its sums run over at most {@link #CHUNK} rows) and then added into
- * the double {@link GradientSum}, so partitions and steps accumulate in double. Softmax and loss run in double
- * on the chunk's logits (K numbers a row), so the loss keeps its log-sum-exp safeguards.
+ * the double {@link GradientSum}, so partitions and steps accumulate in double; a call of a single chunk (a
+ * partition's share of a small batch) leaves its float gradient in the sum as it is, which the sum widens to
+ * the same doubles where they are added. Softmax and loss run in double on the chunk's logits (K numbers a
+ * row), so the loss keeps its log-sum-exp safeguards.
  */
 public final class Kernel32 extends Kernel {
     /** act[l] holds h_l for 1 ≤ l ≤ L (act[L] the logits); act[0] is the gather buffer. */
@@ -110,6 +112,22 @@ public final class Kernel32 extends Kernel {
 
     @Override
     void backward(int m, double[] grad) {
+        float[] g = chunkGradient(m);
+        for (int i = 0; i < g.length; i++) {
+            grad[i] += g[i];
+        }
+    }
+
+    /** A single chunk's float gradient is the sum as it is: sent as floats, widened on the driver. */
+    @Override
+    boolean backwardExact(int m, GradientSum into) {
+        float[] g = chunkGradient(m);
+        System.arraycopy(g, 0, into.exactBuffer(g.length), 0, g.length);
+        return true;
+    }
+
+    /** The gradient of the chunk's m rows, in float, into {@link #chunkGradient}. */
+    private float[] chunkGradient(int m) {
         int layers = arch.layerCount();
         float[] delta = act[layers]; // the logits are spent: δ_L takes their place
         for (int i = 0, n = arch.classes() * m; i < n; i++) {
@@ -143,8 +161,6 @@ public final class Kernel32 extends Kernel {
                 delta = next;
             }
         }
-        for (int i = 0; i < g.length; i++) {
-            grad[i] += g[i];
-        }
+        return g;
     }
 }

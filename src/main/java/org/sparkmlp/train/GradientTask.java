@@ -23,7 +23,7 @@ import scala.runtime.AbstractFunction2;
  * Spark's closure cleaner has nothing to scan when a job is submitted.
  *
  * <p>It allocates per task, never per row, and nothing the size of the network: the gradient goes into a
- * {@link GradientSum} kept per thread and zeroed each task. That is safe because an executor serialises a
+ * {@link GradientSum} kept per thread, with its arrays, and cleared each task. That is safe because an executor serialises a
  * task's result on the task's own thread before the thread runs another task, and on the executor-sum path
  * the shuffle writer serialises the leaf inside the task. So a sum that {@link #gradient} returns is valid only
  * until the next call on the same thread: never cache an RDD of them.
@@ -82,7 +82,12 @@ final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Block>,
         GradientSum sum = PER_THREAD.get().clear(arch.parameterCount());
         Object w = weights.value();
         if (!compute) {
-            sum.gradientBuffer(arch.parameterCount());
+            // What the step would send: exact floats when a float32 share is one chunk, else doubles.
+            if (precision == Precision.FLOAT32 && count <= Kernel.CHUNK) {
+                sum.exactBuffer(arch.parameterCount());
+            } else {
+                sum.gradientBuffer(arch.parameterCount());
+            }
             return sum;
         }
         BlockedRows rows = view(blocks, arch, precision);

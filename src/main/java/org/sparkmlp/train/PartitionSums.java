@@ -105,7 +105,7 @@ public final class PartitionSums implements Serializable {
      * right-hand gradient; taking the right-hand sum as it is gives the same bits without the copy.
      */
     private static GradientSum add(GradientSum left, GradientSum right) {
-        if (left.rows() == 0 && left.gradient() == null) {
+        if (left.rows() == 0 && !left.hasGradient()) {
             return right;
         }
         return left.merge(right);

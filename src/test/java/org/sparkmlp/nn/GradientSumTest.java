@@ -244,4 +244,83 @@ class GradientSumTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> a.merge(b));
         assertTrue(e.getMessage().contains("5") && e.getMessage().contains("7"), e.getMessage());
     }
+
+    /** A sum left as exact floats, widened, in every order of merging: the bits of the double sum 0.0 + f. */
+    @Test
+    void exactFloatsMergeAndAverageAsTheDoublesTheyAre() {
+        SplittableRandom r = new SplittableRandom(5);
+        int n = 1000;
+        float[][] chunks = new float[3][n];
+        for (float[] c : chunks) {
+            for (int i = 0; i < n; i++) {
+                c[i] = (float) r.nextDouble(-1, 1);
+            }
+            c[0] = -0.0f; // 0.0 + (-0.0) is +0.0: the widened sum must not keep the sign
+            c[1] = 0.0f;
+        }
+        for (int first = 0; first < 3; first++) {
+            GradientSum viaDoubles = GradientSum.empty();
+            GradientSum viaFloats = GradientSum.empty();
+            for (int k = 0; k < 3; k++) {
+                float[] c = chunks[(first + k) % 3];
+                GradientSum d = GradientSum.empty();
+                double[] g = d.gradientBuffer(n);
+                for (int i = 0; i < n; i++) {
+                    g[i] += c[i]; // what the kernel adds into a zeroed double sum
+                }
+                d.addRows(10, 1.0, 3);
+                GradientSum f = GradientSum.empty();
+                System.arraycopy(c, 0, f.exactBuffer(n), 0, n);
+                f.addRows(10, 1.0, 3);
+                if (k == 0) {
+                    // A one-partition step: its mean straight from the floats.
+                    double[] fromDoubles = new double[n];
+                    double[] fromFloats = new double[n];
+                    d.meanGradientInto(fromDoubles);
+                    f.meanGradientInto(fromFloats);
+                    assertBits(fromDoubles, fromFloats);
+                }
+                viaDoubles.merge(d);
+                viaFloats.merge(k == 1 ? d : f); // floats into floats, doubles into floats, floats into doubles
+            }
+            assertBits(viaDoubles.gradient(), viaFloats.gradient());
+            assertEquals(30, viaFloats.rows());
+            assertEquals(9, viaFloats.correct());
+        }
+        // An exact sum that others are merged into (a partition's sum on the left of the fixed pairing).
+        GradientSum left = exactOf(chunks[0]);
+        left.merge(doublesOf(chunks[1])).merge(exactOf(chunks[2]));
+        GradientSum expected = doublesOf(chunks[0]);
+        expected.merge(doublesOf(chunks[1])).merge(doublesOf(chunks[2]));
+        assertBits(expected.gradient(), left.gradient());
+
+        GradientSum full = GradientSum.empty();
+        full.exactBuffer(n);
+        assertThrows(IllegalStateException.class, () -> full.exactBuffer(n));
+    }
+
+    private static GradientSum exactOf(float[] c) {
+        GradientSum s = GradientSum.empty();
+        System.arraycopy(c, 0, s.exactBuffer(c.length), 0, c.length);
+        s.addRows(1, 0.0, 0);
+        return s;
+    }
+
+    private static GradientSum doublesOf(float[] c) {
+        GradientSum s = GradientSum.empty();
+        double[] g = s.gradientBuffer(c.length);
+        for (int i = 0; i < c.length; i++) {
+            g[i] += c[i];
+        }
+        s.addRows(1, 0.0, 0);
+        return s;
+    }
+
+    private static void assertBits(double[] expected, double[] actual) {
+        assertEquals(expected.length, actual.length);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(Double.doubleToRawLongBits(expected[i]), Double.doubleToRawLongBits(actual[i]),
+                    i + ": " + expected[i] + " against " + actual[i]);
+        }
+    }
 }

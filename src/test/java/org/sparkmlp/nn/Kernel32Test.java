@@ -63,6 +63,49 @@ class Kernel32Test {
     }
 
     @Test
+    void aSingleChunkLeftAsFloatsIsTheSameSumAsTheDoubleOne() {
+        Architecture arch = new Architecture(new int[] {12, 30, 4}, Activation.TANH);
+        int rows = 64; // one chunk
+        float[] x = floats(ReferenceNet.uniform(rnd, rows * 12, -2, 2));
+        float[] p = floats(ReferenceNet.uniform(rnd, arch.parameterCount(), -1, 1));
+        int[] y = ReferenceNet.labels(rnd, rows, 4);
+        BlockedRows block = BlockedRows.of(12, rows, x, y);
+        Kernel32 kernel = new Kernel32(arch, Loss.CROSS_ENTROPY);
+
+        GradientSum exact = GradientSum.empty(); // no gradient yet: the chunk stays floats
+        kernel.accumulate(p, block, RowSelection.contiguous(0), rows, exact);
+        GradientSum doubles = GradientSum.empty();
+        doubles.gradientBuffer(arch.parameterCount()); // a gradient already: the chunk is added in double
+        kernel.accumulate(p, block, RowSelection.contiguous(0), rows, doubles);
+
+        double[] mean = new double[arch.parameterCount()];
+        double[] expectedMean = new double[arch.parameterCount()];
+        exact.meanGradientInto(mean);
+        doubles.meanGradientInto(expectedMean);
+        assertBitsEqual(expectedMean, mean, "mean");
+        assertBitsEqual(doubles.gradient(), exact.gradient(), "sum");
+        assertEquals(doubles.loss(), exact.loss());
+        assertEquals(doubles.correct(), exact.correct());
+
+        // Two chunks' worth of rows are summed in double whatever the sum held.
+        GradientSum twoChunks = GradientSum.empty();
+        float[] x2 = floats(ReferenceNet.uniform(rnd, 2 * Kernel.CHUNK * 12, -2, 2));
+        int[] y2 = ReferenceNet.labels(rnd, 2 * Kernel.CHUNK, 4);
+        kernel.accumulate(p, BlockedRows.of(12, 2 * Kernel.CHUNK, x2, y2), RowSelection.contiguous(0), 2 * Kernel.CHUNK,
+                twoChunks);
+        assertEquals(2 * Kernel.CHUNK, twoChunks.rows());
+        assertTrue(twoChunks.hasGradient());
+    }
+
+    private static void assertBitsEqual(double[] expected, double[] actual, String what) {
+        assertEquals(expected.length, actual.length, what);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(Double.doubleToRawLongBits(expected[i]), Double.doubleToRawLongBits(actual[i]),
+                    what + " " + i + ": " + expected[i] + " against " + actual[i]);
+        }
+    }
+
+    @Test
     void rowsSpreadOverBlocksGiveTheSameGradientAsOneBlock() {
         int[] sizes = {6, 9, 4};
         Architecture arch = new Architecture(sizes, Activation.TANH);

@@ -2,6 +2,7 @@ package org.sparkmlp.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import org.apache.spark.serializer.KryoSerializer;
@@ -11,6 +12,8 @@ import org.sparkmlp.data.Block;
 import org.sparkmlp.nn.Activation;
 import org.sparkmlp.nn.Architecture;
 import org.sparkmlp.nn.GradientSum;
+import org.sparkmlp.nn.BlockedRows;
+import org.sparkmlp.nn.Kernel32;
 import org.sparkmlp.nn.Kernel64;
 import org.sparkmlp.nn.Loss;
 import org.sparkmlp.nn.RowSelection;
@@ -45,6 +48,30 @@ class KryoRegistrationTest {
         sums = sums.merge(new PartitionSums(3).add(0, GradientSum.empty())).merge(new PartitionSums(3).add(2, GradientSum.empty()));
         assertArrayEquals(g.gradient(), sums.total().gradient(), 0.0);
         assertEquals(2, sums.total().rows());
+    }
+
+    @Test
+    void aSumLeftAsFloatsTravelsInHalfTheBytes() {
+        Architecture arch = new Architecture(new int[] {20, 30, 2}, Activation.TANH);
+        float[] p = new float[arch.parameterCount()];
+        Kernel32.round(arch.glorotUniform(3), p);
+        float[] x = new float[4 * 20];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i % 7 / 7f;
+        }
+        GradientSum exact = GradientSum.empty();
+        Kernel32 kernel = new Kernel32(arch, Loss.CROSS_ENTROPY);
+        kernel.accumulate(p, BlockedRows.of(20, 4, x, new int[] {0, 1, 1, 0}), RowSelection.contiguous(0), 4, exact);
+        GradientSum doubles = GradientSum.empty();
+        doubles.gradientBuffer(arch.parameterCount());
+        kernel.accumulate(p, BlockedRows.of(20, 4, x, new int[] {0, 1, 1, 0}), RowSelection.contiguous(0), 4, doubles);
+
+        int exactBytes = kryo.serialize(exact, ClassTag$.MODULE$.apply(Object.class)).remaining();
+        int doubleBytes = kryo.serialize(doubles, ClassTag$.MODULE$.apply(Object.class)).remaining();
+        assertTrue(exactBytes < doubleBytes * 0.55, exactBytes + " bytes against " + doubleBytes);
+        GradientSum back = roundTrip(exact);
+        assertArrayEquals(doubles.gradient(), back.gradient(), 0.0);
+        assertEquals(4, back.rows());
     }
 
     @Test
