@@ -146,10 +146,7 @@ public final class GradientSum implements Serializable {
                 gradient = new double[o.length];
             } else {
                 widen();
-                if (gradient.length != o.length) {
-                    throw new IllegalArgumentException("cannot merge gradients of " + gradient.length + " and "
-                            + o.length + " parameters");
-                }
+                requireLength(o.length);
             }
             double[] g = gradient;
             for (int i = 0; i < g.length; i++) {
@@ -160,10 +157,7 @@ public final class GradientSum implements Serializable {
             if (gradient == null) {
                 gradient = other.gradient.clone();
             } else {
-                if (gradient.length != other.gradient.length) {
-                    throw new IllegalArgumentException("cannot merge gradients of " + gradient.length + " and "
-                            + other.gradient.length + " parameters");
-                }
+                requireLength(other.gradient.length);
                 double[] g = gradient;
                 double[] o = other.gradient;
                 for (int i = 0; i < g.length; i++) {
@@ -175,6 +169,13 @@ public final class GradientSum implements Serializable {
         loss += other.loss;
         correct += other.correct;
         return this;
+    }
+
+    private void requireLength(int parameters) {
+        if (gradient.length != parameters) {
+            throw new IllegalArgumentException("cannot merge gradients of " + gradient.length + " and "
+                    + parameters + " parameters");
+        }
     }
 
     /** The mean gradient over the rows, written into {@code out} (zeros when there were none). */

@@ -287,6 +287,8 @@ class GradientSumTest {
             assertEquals(30, viaFloats.rows());
             assertEquals(9, viaFloats.correct());
         }
+        // Widened on its own, as a one-partition step's total is read: −0.0 becomes +0.0 as 0.0 + f made it.
+        assertBits(doublesOf(chunks[0]).gradient(), exactOf(chunks[0]).gradient());
         // An exact sum that others are merged into (a partition's sum on the left of the fixed pairing).
         GradientSum left = exactOf(chunks[0]);
         left.merge(doublesOf(chunks[1])).merge(exactOf(chunks[2]));

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.io.UncheckedIOException;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -77,6 +81,10 @@ class Kernel32Test {
         GradientSum doubles = GradientSum.empty();
         doubles.gradientBuffer(arch.parameterCount()); // a gradient already: the chunk is added in double
         kernel.accumulate(p, block, RowSelection.contiguous(0), rows, doubles);
+        // The floats are what would be sent: about half the bytes (before anything widens them).
+        int exactBytes = serialisedBytes(exact);
+        int doubleBytes = serialisedBytes(doubles);
+        assertTrue(exactBytes < 0.55 * doubleBytes, exactBytes + " bytes against " + doubleBytes);
 
         double[] mean = new double[arch.parameterCount()];
         double[] expectedMean = new double[arch.parameterCount()];
@@ -94,7 +102,17 @@ class Kernel32Test {
         kernel.accumulate(p, BlockedRows.of(12, 2 * Kernel.CHUNK, x2, y2), RowSelection.contiguous(0), 2 * Kernel.CHUNK,
                 twoChunks);
         assertEquals(2 * Kernel.CHUNK, twoChunks.rows());
-        assertTrue(twoChunks.hasGradient());
+        assertTrue(serialisedBytes(twoChunks) > 8 * arch.parameterCount(), "two chunks travel as doubles");
+    }
+
+    private static int serialisedBytes(GradientSum sum) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(sum);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.size();
     }
 
     private static void assertBitsEqual(double[] expected, double[] actual, String what) {
