@@ -7,7 +7,7 @@ import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkmlp.nn.Blas;
-import org.sparkmlp.train.KryoRegistration;
+import org.sparkmlp.train.EngineSettings;
 
 /** Starts Spark the way spark-mlp needs it, and reports which BLAS the driver and executors got. */
 final class SparkSetup {
@@ -32,22 +32,7 @@ final class SparkSetup {
         if (masterGiven || !conf.contains("spark.master")) {
             conf.setMaster(master == null ? "local[*]" : master);
         }
-        conf.set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-                .set("spark.kryo.registrator", KryoRegistration.class.getName())
-                .set("spark.kryo.registrationRequired", "true")
-                // Kryo's streams on Unsafe copy a primitive array in bulk; its plain ones convert a step's partial
-                // sum one number at a time. Spark 4 defaults to them; Spark 3.5 does not (batch-128 step there:
-                // 11.1-11.4 ms against 14.8-15.2 ms, BENCHMARKS.md).
-                .setIfMissing("spark.kryo.unsafe", "true")
-                .setIfMissing("spark.ui.showConsoleProgress", "false")
-                // Spark runs one task per core already: a multithreaded BLAS on top only oversubscribes.
-                .setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1")
-                // A cached element is a block of up to 32 MiB: Spark's default (check the unroll memory every 16
-                // elements) would let each task hold 512 MiB it has not accounted for before spilling to disk.
-                .setIfMissing("spark.storage.unrollMemoryCheckPeriod", "1")
-                // A step's partial sum is 8 bytes a parameter: above Spark's 1 MiB default (131,072 parameters)
-                // every sum would detour through the block manager and a fetch, even in local mode.
-                .setIfMissing("spark.task.maxDirectResultSize", "64m");
+        EngineSettings.applyTo(conf).setIfMissing("spark.ui.showConsoleProgress", "false");
         String secret = System.getenv("_SPARK_AUTH_SECRET");
         if (secret != null && conf.getBoolean("spark.authenticate", false) && !conf.contains("spark.authenticate.secret")) {
             // A standalone worker hands a driver it launches (cluster deploy mode) the cluster's secret in this

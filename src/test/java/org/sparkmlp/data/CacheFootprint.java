@@ -43,9 +43,7 @@ public final class CacheFootprint {
         Precision precision = Precision.fromId(args[1]);
         int partitions = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         double validation = args.length > 3 ? Double.parseDouble(args[3]) : 0.1;
-        // As cli.SparkSetup sets it for local runs: blocks are large, so check the unroll memory after each.
-        try (JavaSparkContext sc = new JavaSparkContext(SparkTests.conf("local[2]")
-                .setIfMissing("spark.storage.unrollMemoryCheckPeriod", "1"))) {
+        try (JavaSparkContext sc = new JavaSparkContext(SparkTests.conf("local[2]"))) {
             long started = System.nanoTime();
             DataSource source = new DataSource(path, DataSource.Format.AUTO, LabelColumn.LAST, CsvReader.Header.AUTO);
             DataSource.Loaded loaded = source.loadForTraining(sc, partitions, true);

@@ -5,12 +5,12 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.sparkmlp.train.KryoRegistration;
+import org.sparkmlp.train.EngineSettings;
 
 /**
- * Spark for the Jupiter tests: a context configured as the command line configures it (Kryo with required
- * registration), one at a time per JVM (surefire runs one fork, classes one after another). A test class
- * opens one in {@code @BeforeAll} and closes it in {@code @AfterAll}.
+ * Spark for the Jupiter tests: a context with the engine's settings, as the command line starts it (Kryo with
+ * required registration among them) but without the UI, one at a time per JVM (surefire runs one fork, classes
+ * one after another). A test class opens one in {@code @BeforeAll} and closes it in {@code @AfterAll}.
  */
 public final class SparkTests {
     private SparkTests() {
@@ -18,11 +18,7 @@ public final class SparkTests {
 
     /** The configuration the application uses, for {@code master}. */
     public static SparkConf conf(String master) {
-        return new SparkConf().setMaster(master).setAppName("spark-mlp-test")
-                .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-                .set("spark.kryo.registrator", KryoRegistration.class.getName())
-                .set("spark.kryo.registrationRequired", "true")
-                .setIfMissing("spark.kryo.unsafe", "true")
+        return EngineSettings.applyTo(new SparkConf().setMaster(master).setAppName("spark-mlp-test"))
                 .set("spark.ui.enabled", "false")
                 .set("spark.ui.showConsoleProgress", "false")
                 .set("spark.driver.host", "127.0.0.1");
