@@ -25,7 +25,9 @@ import org.sparkmlp.nn.RowSelection;
 
 /**
  * Our kernel alone: one forward + backward pass of 784-100-10 (tanh, softmax cross-entropy) over a block of
- * m rows, the gradient summed into a {@link GradientSum} that is reused, as an executor thread reuses its own.
+ * m rows, as one task computes its share of a step: into a per-thread {@link GradientSum} that is cleared
+ * first and keeps its arrays (as {@code GradientTask} does), so a share of one chunk leaves its float gradient
+ * as it is and a larger share adds its chunks in double.
  * Everything the kernel does counts — bias, activation, softmax, gradient accumulation — but the rate is
  * reported with {@link GemmBench}'s flop count of the five products, so kernel and gemm GFLOP/s compare
  * directly: their ratio is the share of the time the kernel spends in BLAS at gemm's own speed.
@@ -69,24 +71,19 @@ public class KernelBench {
         rows32 = BlockedRows.of(GemmBench.N0, m, GemmBench.toFloat(x), y);
         kernel64 = new Kernel64(arch, Loss.CROSS_ENTROPY);
         kernel32 = new Kernel32(arch, Loss.CROSS_ENTROPY);
-    }
-
-    /** A fresh sum per iteration, reused by its invocations: its buffer is allocated once, not per pass. */
-    @Setup(Level.Iteration)
-    public void newSums() {
         sum64 = GradientSum.empty();
         sum32 = GradientSum.empty();
     }
 
     @Benchmark
     public long float64() {
-        kernel64.accumulate(params64, rows64, all, m, sum64);
+        kernel64.accumulate(params64, rows64, all, m, sum64.clear(params64.length));
         return sum64.rows();
     }
 
     @Benchmark
     public long float32() {
-        kernel32.accumulate(params32, rows32, all, m, sum32);
+        kernel32.accumulate(params32, rows32, all, m, sum32.clear(params32.length));
         return sum32.rows();
     }
 }
