@@ -30,8 +30,9 @@ import org.sparkmlp.testing.SparkTests;
 /**
  * The default optimiser is the trainer's plain SGD as it was before optimisers became pluggable, to the bit:
  * {@code src/test/resources/optim/sgd-before-optimizers.txt} holds the parameters (as the hex of their bits) that
- * the trainer of commit 0c53d12 produced for two runs, written by {@link #main} on that commit. A change to the
- * update's arithmetic, the order of steps or the schedule shows here as a changed bit.
+ * the trainer of commit 0c53d12 produced for two runs, written by {@link #main} on that commit (the float32 run
+ * again when the float kernel's tanh changed: the fixture says so). A change to the update's arithmetic, the
+ * order of steps or the schedule shows here as a changed bit.
  */
 class DefaultSgdUnchangedTest {
     static final String FIXTURE = "/optim/sgd-before-optimizers.txt";
@@ -123,7 +124,10 @@ class DefaultSgdUnchangedTest {
         return b.toString();
     }
 
-    /** Writes the fixture: {@code DefaultSgdUnchangedTest OUT_FILE}. Run once, on the trainer it pins. */
+    /**
+     * Writes the fixture's two lines: {@code DefaultSgdUnchangedTest OUT_FILE}. Run on the trainer it pins; a
+     * line written again needs its reason in the fixture's header.
+     */
     public static void main(String[] args) throws IOException {
         Path dir = Files.createTempDirectory("sgd-fixture");
         try (JavaSparkContext context = SparkTests.start("local[2]")) {
