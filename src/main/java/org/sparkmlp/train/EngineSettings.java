@@ -24,7 +24,8 @@ public final class EngineSettings {
                 // Every job broadcasts its task binary, which carries the step's weights (ShippedWeights). Spark
                 // would compress them with LZ4 on the scheduler's thread, for floats that hardly compress, and
                 // blockify them into a fresh 4 MiB buffer: 1 MiB holds any task that ships its weights inline
-                // (up to 768 KiB). The scheduler's CPU per step fell from 1.8-2.4 to 1.4-1.7 ms (BENCHMARKS.md).
+                // (up to 768 KiB). The scheduler thread's CPU per step fell from 1.8-2.5 to 1.4-1.7 ms, medians 1.96
+                // and 1.56 (BENCHMARKS.md).
                 .setIfMissing("spark.broadcast.compress", "false")
                 .setIfMissing("spark.broadcast.blockSize", "1m")
                 // Spark runs one task per core already: a multithreaded BLAS on top only oversubscribes.
