@@ -3,7 +3,8 @@
 #   PyTorch reference (bench/pytorch_mlp.py)     same network and schedule, one thread, batch 128 and 1024
 #   MLlib MultilayerPerceptronClassifier         [784,100,10], its default L-BFGS, local[2]
 #   JMH: GemmBench, KernelBench                  gemm rate of the five products vs our kernel, m = 64 … 4096
-#   ours, end to end (submit/local.sh train)     batch 128 and 1024, float64 and float32
+#   ours, end to end (submit/local.sh train)     batch 128 and 1024, float64 and float32, each between two
+#                                                runs of PyTorch's batch 128 float32, the epoch ratios' reference
 #   StepBench (when built)                       Spark's floor and our step
 # Needs Java 17, Maven, python3, the data (apt-get install -y dataset-fashion-mnist), OpenBLAS for the native
 # BLAS (apt-get install -y libopenblas0-pthread) and, for the PyTorch row, apt-get install -y python3-torch.
@@ -84,9 +85,19 @@ else
   else
     log "PyTorch ($py), $epochs epochs × 3 configurations ..."
     "$py" "$root/bench/pytorch_mlp.py" --data "$data" --epochs "$epochs" > "$out/pytorch.json" 2> "$out/pytorch.log" \
-      || { cat "$out/pytorch.log" >&2; echo "failed: see pytorch.log" > "$out/pytorch.skipped"; rm -f "$out/pytorch.json"; }
+      || { cat "$out/pytorch.log" >&2; echo "failed: see pytorch.log" > "$out/pytorch.skipped"; rm -f "$out/pytorch.json"
+           py=""; }
   fi
 fi
+
+# PyTorch's batch-128 float32 run again, right before and right after each run of ours: the epoch ratios compare
+# ours with the PyTorch epochs around it, so that the machine's load, which changes from minute to minute on a
+# shared machine, is nearly the same on both sides. pytorch-pair-NAME-before.json and -after.json.
+torch_pair() {
+  [[ -n "${py:-}" ]] || return 0
+  "$py" "$root/bench/pytorch_mlp.py" --data "$data" --epochs "$epochs" --configs f32-128 \
+    > "$out/pytorch-pair-$1.json" 2>> "$out/pytorch.log" || rm -f "$out/pytorch-pair-$1.json"
+}
 
 # 2. MLlib.
 if [[ $skip_mllib -eq 1 ]]; then
@@ -145,13 +156,15 @@ else
       dir="$out/ours-$precision-$batch"
       opts=()
       [[ $precision == float* ]] && opts=(--precision "$precision")
-      log "ours: batch $batch, lr $lr, $precision, $epochs epochs ..."
+      log "ours: batch $batch, lr $lr, $precision, $epochs epochs (PyTorch's batch 128 before and after) ..."
+      torch_pair "$precision-$batch-before"
       /usr/bin/time -f '{"wall_seconds": %e, "user_seconds": %U, "system_seconds": %S, "max_rss_kb": %M}' \
         -o "$dir.time.json" \
         "$root/submit/local.sh" train --data "$data" --hidden 100 --activation tanh --batch-size "$batch" --lr "$lr" \
         --lr-schedule inverse-time --lr-decay 1e-4 --epochs "$epochs" --val-fraction 0.1 --seed 42 \
         --master 'local[2]' --out "$dir" "${opts[@]}" ${extra[@]+"${extra[@]}"} > "$dir.log" 2>&1 \
         || { tail -20 "$dir.log" >&2; log "ours: batch $batch $precision failed (see $dir.log)"; }
+      torch_pair "$precision-$batch-after"
     done
   done
 fi
