@@ -23,14 +23,13 @@ import scala.runtime.AbstractFunction2;
  * Spark's closure cleaner has nothing to scan when a job is submitted.
  *
  * <p>It allocates per task, never per row, and nothing the size of the network: the gradient goes into a
- * {@link GradientSum} kept per thread, with its arrays, and cleared each task. That is safe because an executor serialises a
- * task's result on the task's own thread before the thread runs another task, and on the executor-sum path
- * the shuffle writer serialises the leaf inside the task. So a sum that {@link #gradient} returns is valid only
- * until the next call on the same thread: never cache an RDD of them.
+ * {@link GradientSum} of a {@link SumPool} kept per thread, with its arrays, and cleared each task. That is safe
+ * because an executor serialises a task's result on the task's own thread before the thread runs another task,
+ * and on the executor-sum path the shuffle writer serialises the leaf inside the task. So a sum that
+ * {@link #gradient} returns is valid only until the thread's next task: never cache an RDD of them.
  */
 final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Block>, GradientSum> implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final ThreadLocal<GradientSum> PER_THREAD = ThreadLocal.withInitial(GradientSum::empty);
     /**
      * Test-only fault switch, unset by default: a job-thread local property ({@code sc.setLocalProperty}, shipped
      * with every task) naming an epoch, counted from 1; the first attempt of every gradient task of that epoch
@@ -67,19 +66,24 @@ final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Block>,
         return gradient(context.partitionId(), blocks);
     }
 
-    /** The gradient sum of partition p's rows of this step (an empty sum when it has none). */
+    /** The gradient sum of partition p's rows of this step, as a task's only sum (an empty sum when it has none). */
     GradientSum gradient(int p, Iterator<Block> blocks) {
+        return gradient(p, blocks, SumPool.forTask().take());
+    }
+
+    /** The gradient sum of partition p's rows of this step, written into {@code into} (cleared first). */
+    GradientSum gradient(int p, Iterator<Block> blocks, GradientSum into) {
         TaskContext context = TaskContext.get();
         String faultEpoch = context == null ? null : context.getLocalProperty(FAIL_FIRST_ATTEMPT_IN_EPOCH);
         if (faultEpoch != null && context.attemptNumber() == 0 && faultEpoch.equals(Integer.toString(epoch + 1))) {
             throw new IllegalStateException("injected fault (" + FAIL_FIRST_ATTEMPT_IN_EPOCH + "): first attempt of"
                     + " partition " + p + " in epoch " + (epoch + 1));
         }
+        GradientSum sum = into.clear(arch.parameterCount());
         int count = to[p] - from[p];
         if (count == 0) {
-            return GradientSum.empty();
+            return sum;
         }
-        GradientSum sum = PER_THREAD.get().clear(arch.parameterCount());
         Object w = weights.value();
         if (!compute) {
             // What the step would send: exact floats when a float32 share is one chunk, else doubles.
@@ -116,5 +120,41 @@ final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Block>,
             list.add(blocks.next());
         }
         return Block.view(list, arch.inputs(), precision);
+    }
+
+    /**
+     * The gradient sums of one thread, lent to its tasks: a task takes one per partition it reads and gives back
+     * those that a merge has absorbed, so a task over g partitions holds at most log₂g + 1 at once, and each
+     * keeps its arrays from task to task. Everything lent is free again when the thread's next task starts.
+     */
+    static final class SumPool {
+        private static final ThreadLocal<SumPool> PER_THREAD = ThreadLocal.withInitial(SumPool::new);
+        private final List<GradientSum> free = new ArrayList<>();
+        private final List<GradientSum> lent = new ArrayList<>();
+
+        /** This thread's pool, everything free: the previous task's result has been serialised by now. */
+        static SumPool forTask() {
+            SumPool pool = PER_THREAD.get();
+            pool.free.addAll(pool.lent);
+            pool.lent.clear();
+            return pool;
+        }
+
+        /** A sum to write into; its arrays are the last ones it held. */
+        GradientSum take() {
+            GradientSum sum = free.isEmpty() ? GradientSum.empty() : free.remove(free.size() - 1);
+            lent.add(sum);
+            return sum;
+        }
+
+        /** Takes back a sum the task no longer needs (one merged into another). */
+        void give(GradientSum sum) {
+            for (int i = 0; i < lent.size(); i++) {
+                if (lent.get(i) == sum) {
+                    free.add(lent.remove(i));
+                    return;
+                }
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@ package org.sparkmlp.train;
 
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.function.Consumer;
 import org.sparkmlp.nn.GradientSum;
 
 /**
@@ -23,9 +24,20 @@ public final class PartitionSums implements Serializable {
     private long[] nodes = new long[4];
     private GradientSum[] sums = new GradientSum[4];
     private int size;
+    /** Told of every sum that a merge has absorbed, inside a task that reuses them; null elsewhere. */
+    private transient Consumer<GradientSum> absorbed;
 
     /** For Kryo. */
     PartitionSums() {
+    }
+
+    /**
+     * An empty combination that hands every sum it has absorbed into another (the right-hand one of a merge, or
+     * an idle left-hand one) to {@code absorbed}, which may reuse it.
+     */
+    PartitionSums(int partitions, Consumer<GradientSum> absorbed) {
+        this(partitions);
+        this.absorbed = absorbed;
     }
 
     /** An empty combination over {@code partitions} partitions (the zero of the aggregation). */
@@ -87,7 +99,7 @@ public final class PartitionSums implements Serializable {
             }
             GradientSum other = sums[at];
             remove(at);
-            sum = (index & 1) == 0 ? add(sum, other) : add(other, sum);
+            sum = (index & 1) == 0 ? combine(sum, other) : combine(other, sum);
             level++;
             index >>= 1;
         }
@@ -104,11 +116,20 @@ public final class PartitionSums implements Serializable {
      * left + right. An idle partition's sum (no rows, no array) on the left would make merge copy the whole
      * right-hand gradient; taking the right-hand sum as it is gives the same bits without the copy.
      */
-    private static GradientSum add(GradientSum left, GradientSum right) {
+    private GradientSum combine(GradientSum left, GradientSum right) {
+        GradientSum sum;
+        GradientSum spent;
         if (left.rows() == 0 && !left.hasGradient()) {
-            return right;
+            sum = right;
+            spent = left;
+        } else {
+            sum = left.merge(right);
+            spent = right;
         }
-        return left.merge(right);
+        if (absorbed != null) {
+            absorbed.accept(spent);
+        }
+        return sum;
     }
 
     private int find(long key) {

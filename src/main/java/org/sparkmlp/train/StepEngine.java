@@ -27,6 +27,16 @@ import scala.runtime.AbstractFunction2;
  * are combined along the fixed binary tree of {@link PartitionSums}, so the same seed and partitioning give the
  * same bits whatever order tasks finish in.
  *
+ * <p>How many tasks: one per partition, except in local mode when the shares are small. There every partition
+ * is in the one executor, and a task can read an aligned group of partitions one after another
+ * ({@link PartitionGroups}); the bits do not change. Fewer tasks cost less CPU: a task costs about 1 ms of CPU
+ * on top of its kernel, for deserialising the task and its metrics, serialising its result and scheduling it.
+ * But a task runs its partitions' kernels in turn. Which layout is quicker depends on the cores the process
+ * really gets. On 2 cores with nothing else running, batch 128 took about the same time either way, and batch
+ * 1024 took 25 % longer in one task. With one core taken by another process, one task was 20 % quicker at both
+ * (BENCHMARKS.md). So the engine times the layouts as it goes ({@link LayoutChooser}) and keeps the quickest.
+ * It does so for shares up to {@link #MAX_GROUPED_WORK}.
+ *
  * <p>Where the sums are combined: with few partitions the driver adds them as they arrive (one stage, the
  * cheapest job Spark has). With more than {@link #TREE_THRESHOLD} partitions and an aggregation depth d ≥ 2,
  * d − 1 levels of executors first add aligned subtrees of partitions — groups of 2^s consecutive partitions,
@@ -48,6 +58,25 @@ public final class StepEngine {
      */
     public static final int TREE_THRESHOLD = 32;
 
+    /**
+     * The largest share, in rows × parameters (a float64 row counts twice), for which a local step tries tasks
+     * that read several partitions. Grouping was measured up to 512-row shares of 784-100-10 in float32 (41
+     * million): larger shares keep a task per partition.
+     */
+    public static final long MAX_GROUPED_WORK = 64_000_000L;
+
+    /** {@link Tuning#layout()} that lets the engine time the layouts and choose. */
+    public static final int ADAPTIVE = -1;
+
+    /**
+     * Where a step's tasks and sums are split. {@code treeThreshold} defaults to {@link #TREE_THRESHOLD}.
+     * {@code layout} is {@link #ADAPTIVE}, or a fixed shift: 0 is a task per partition, and s makes each task
+     * read 2^s partitions, in local mode. Other values than the default are for tests and for measuring.
+     */
+    public record Tuning(int treeThreshold, int layout) {
+        public static final Tuning DEFAULT = new Tuning(TREE_THRESHOLD, ADAPTIVE);
+    }
+
     private static final ClassTag<Tuple2<Integer, PartitionSums>> PAIR = ClassTag$.MODULE$.apply(Tuple2.class);
     private static final ClassTag<Integer> KEY = ClassTag$.MODULE$.apply(Integer.class);
     private static final ClassTag<PartitionSums> SUMS = ClassTag$.MODULE$.apply(PartitionSums.class);
@@ -64,15 +93,21 @@ public final class StepEngine {
     private final int[] levels;
     /** The float32 weights shipped each step, rewritten in place (the previous step's job is over by then). */
     private final float[] floats;
+    /** A fixed shift, or {@link #ADAPTIVE}; 0 outside local mode. */
+    private final int layout;
+    /** Times the candidate layouts of an adaptive engine; null otherwise. */
+    private final LayoutChooser chooser;
+    /** The training partitions grouped 2^shift at a time, by shift, made when first needed. */
+    private final PartitionGroups[] grouped;
 
     public StepEngine(SparkContext sc, RDD<Block> train, Architecture arch, Loss loss, Precision precision, long seed,
                       int aggregationDepth) {
-        this(sc, train, arch, loss, precision, seed, aggregationDepth, TREE_THRESHOLD);
+        this(sc, train, arch, loss, precision, seed, aggregationDepth, Tuning.DEFAULT);
     }
 
-    /** With another switch-over to executor levels: for tests, and to measure where it belongs. */
+    /** With other switch-overs: for tests, and to measure where they belong. */
     public StepEngine(SparkContext sc, RDD<Block> train, Architecture arch, Loss loss, Precision precision, long seed,
-               int aggregationDepth, int treeThreshold) {
+               int aggregationDepth, Tuning tuning) {
         this.sc = sc;
         this.train = train;
         this.arch = arch;
@@ -80,7 +115,11 @@ public final class StepEngine {
         this.precision = precision;
         this.seed = seed;
         this.partitions = train.getNumPartitions();
-        this.levels = levels(partitions, aggregationDepth, treeThreshold);
+        this.levels = levels(partitions, aggregationDepth, tuning.treeThreshold());
+        int height = 32 - Integer.numberOfLeadingZeros(partitions - 1);
+        this.layout = sc.isLocal() && levels.length == 0 ? Math.min(tuning.layout(), height) : 0;
+        this.chooser = layout == ADAPTIVE && height > 0 ? new LayoutChooser(0, height) : null;
+        this.grouped = new PartitionGroups[height + 1];
         this.floats = precision == Precision.FLOAT32 ? new float[arch.parameterCount()] : null;
         long[] counted = new long[partitions];
         Jobs.run(sc, train, new RowCount(), Jobs.all(partitions), Long.class, "count training rows",
@@ -133,16 +172,18 @@ public final class StepEngine {
             GradientTask task = new GradientTask(shipped, arch, loss, precision, from, to, seed, epoch, compute);
             PartitionSums sums = new PartitionSums(partitions);
             if (levels.length == 0) {
-                List<Integer> busy = new ArrayList<>(partitions);
-                for (int p = 0; p < partitions; p++) {
-                    if (to[p] > from[p]) {
-                        busy.add(p);
-                    } else {
-                        sums.add(p, GradientSum.empty());
-                    }
+                int shift = shift(from, to);
+                // Only real steps are timed for the choice; the benchmark's floor runs in the current layout.
+                boolean timed = compute && chooser != null && shift == chooser.shift();
+                long start = System.nanoTime();
+                if (shift == 0) {
+                    runPerPartition(task, from, to, sums);
+                } else {
+                    runGrouped(task, grouped(shift), from, to, sums);
                 }
-                Jobs.run(sc, train, task, busy, GradientSum.class, "step",
-                        sums::add);
+                if (timed) {
+                    chooser.observe(System.nanoTime() - start);
+                }
             } else {
                 RDD<PartitionSums> top = reducedOnExecutors(task);
                 Jobs.run(sc, top, new Single<>(), Jobs.all(top.getNumPartitions()), PartitionSums.class, "step",
@@ -152,6 +193,41 @@ public final class StepEngine {
         } finally {
             shipped.release();
         }
+    }
+
+    /** A task per partition with rows: the job runs on the cached blocks themselves, each task sending its sum. */
+    private void runPerPartition(GradientTask task, int[] from, int[] to, PartitionSums sums) {
+        List<Integer> busy = new ArrayList<>(partitions);
+        for (int p = 0; p < partitions; p++) {
+            if (to[p] > from[p]) {
+                busy.add(p);
+            } else {
+                sums.add(p, GradientSum.empty());
+            }
+        }
+        Jobs.run(sc, train, task, busy, GradientSum.class, "step", sums::add);
+    }
+
+    /** A task per group of partitions with rows, each sending its group's node of the tree. */
+    private void runGrouped(GradientTask task, PartitionGroups groups, int[] from, int[] to, PartitionSums sums) {
+        int size = groups.groupSize();
+        List<Integer> busy = new ArrayList<>(groups.getNumPartitions());
+        for (int g = 0; g * size < partitions; g++) {
+            int end = Math.min(partitions, (g + 1) * size);
+            boolean idle = true;
+            for (int p = g * size; p < end; p++) {
+                idle &= to[p] == from[p];
+            }
+            if (!idle) {
+                busy.add(g);
+            } else {
+                for (int p = g * size; p < end; p++) {
+                    sums.add(p, GradientSum.empty());
+                }
+            }
+        }
+        Jobs.run(sc, groups, new GroupGradient(task, partitions), busy, PartitionSums.class, "step",
+                (g, s) -> sums.merge(s));
     }
 
     /** The step's partial sums after every executor level: one {@link PartitionSums} per top-level group. */
@@ -171,6 +247,39 @@ public final class StepEngine {
             }
         }
         return merged;
+    }
+
+    /**
+     * log₂ of the partitions each task of this step reads: a fixed layout's shift; else 0 (a task per partition)
+     * when fewer than two partitions have rows or a mean share's work is above {@link #MAX_GROUPED_WORK}, and
+     * otherwise the chooser's current candidate: 0, or every partition in one task.
+     */
+    int shift(int[] from, int[] to) {
+        if (layout != ADAPTIVE) {
+            return layout;
+        }
+        if (chooser == null) {
+            return 0;
+        }
+        long rows = 0;
+        int busy = 0;
+        for (int p = 0; p < partitions; p++) {
+            if (to[p] > from[p]) {
+                rows += to[p] - from[p];
+                busy++;
+            }
+        }
+        double work = busy == 0 ? 0 : (double) rows / busy * arch.parameterCount()
+                * (precision == Precision.FLOAT64 ? 2 : 1);
+        return busy < 2 || work > MAX_GROUPED_WORK ? 0 : chooser.shift();
+    }
+
+    /** The training partitions in groups of 2^shift, one RDD per shift for the engine's life. */
+    private PartitionGroups grouped(int shift) {
+        if (grouped[shift] == null) {
+            grouped[shift] = new PartitionGroups(train, shift);
+        }
+        return grouped[shift];
     }
 
     /**
@@ -231,6 +340,34 @@ public final class StepEngine {
         @Override
         public T apply(TaskContext context, Iterator<T> it) {
             return it.next();
+        }
+    }
+
+    /**
+     * The gradient of a group of partitions: each member's share summed alone, into a sum of this thread's pool,
+     * and combined in the tree's order, giving back to the pool every sum a merge absorbs.
+     */
+    private static final class GroupGradient
+            extends AbstractFunction2<TaskContext, Iterator<PartitionGroups.Member>, PartitionSums>
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final GradientTask task;
+        private final int partitions;
+
+        GroupGradient(GradientTask task, int partitions) {
+            this.task = task;
+            this.partitions = partitions;
+        }
+
+        @Override
+        public PartitionSums apply(TaskContext context, Iterator<PartitionGroups.Member> members) {
+            GradientTask.SumPool pool = GradientTask.SumPool.forTask();
+            PartitionSums sums = new PartitionSums(partitions, pool::give);
+            while (members.hasNext()) {
+                PartitionGroups.Member m = members.next();
+                sums.add(m.partition(), task.gradient(m.partition(), m.blocks(), pool.take()));
+            }
+            return sums;
         }
     }
 

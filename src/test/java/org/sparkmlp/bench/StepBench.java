@@ -42,7 +42,13 @@ import org.sparkmlp.train.StepEngine;
  *       128 and 1024 rows (partitions run in parallel, so one share is what a step waits for);</li>
  *   <li>{@code step128_ms}, {@code step1024_ms}: whole steps at batch 128 and 1024.</li>
  * </ul>
- * Usage: {@code StepBench DATA_DIR [float32|float64] [steps]}; prints one JSON object.
+ * Usage: {@code StepBench DATA_DIR [float32|float64] [steps]}; prints one JSON object. Every figure is taken with
+ * a task per partition, the layout a cluster always runs (in local mode the trainer may choose one task for all
+ * partitions instead, which {@code grouping} below measures).
+ *
+ * <p>{@code StepBench DATA_DIR PRECISION STEPS grouping B1,B2,… [ROUNDS]} measures whether a task should read
+ * several partitions: at each batch size, rounds of STEPS steps with a task per partition, with one task for
+ * all, and with the engine choosing; one JSON object per round.
  *
  * <p>{@code StepBench DATA_DIR PRECISION STEPS aggregation P1,P2,…} instead measures where the sums should
  * be added: for each number of partitions, the median step at batch 1024 with every sum added on the driver
@@ -54,6 +60,8 @@ import org.sparkmlp.train.StepEngine;
  * threads (CPU time of every live thread, from {@code ThreadMXBean}).
  */
 public final class StepBench {
+    /** The engine with a task per partition. */
+    private static final StepEngine.Tuning PER_PARTITION = new StepEngine.Tuning(StepEngine.TREE_THRESHOLD, 0);
     private StepBench() {
     }
 
@@ -63,6 +71,10 @@ public final class StepBench {
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 400;
         if (args.length > 3 && args[3].equals("cpu")) {
             cpu(data, precision, steps, args.length > 4 ? Integer.parseInt(args[4]) : 4);
+            return;
+        }
+        if (args.length > 4 && args[3].equals("grouping")) {
+            grouping(data, precision, steps, args[4], args.length > 5 ? Integer.parseInt(args[5]) : 6);
             return;
         }
         if (args.length > 4 && args[3].equals("aggregation")) {
@@ -76,7 +88,8 @@ public final class StepBench {
             Dataset d = load(sc, data, partitions, precision);
             Architecture arch = network(d);
             double[] weights = arch.glorotUniform(42);
-            StepEngine engine = new StepEngine(sc.sc(), d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 2);
+            StepEngine engine = new StepEngine(sc.sc(), d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 2,
+                    PER_PARTITION);
             BatchPlan plan128 = new BatchPlan(engine.partitionSizes(), 128);
             BatchPlan plan1024 = new BatchPlan(engine.partitionSizes(), 1024);
 
@@ -109,7 +122,7 @@ public final class StepBench {
             out.put("partitions", partitions);
             for (int threshold : new int[] {Integer.MAX_VALUE, 1}) {
                 StepEngine engine = new StepEngine(sc.sc(), d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42,
-                        2, threshold);
+                        2, new StepEngine.Tuning(threshold, 0));
                 BatchPlan plan = new BatchPlan(engine.partitionSizes(), 1024);
                 out.put(engine.executorLevels() == 0 ? "driver_ms" : "executors_ms",
                         median(steps, () -> engine.gradient(weights, 0, next(plan).from(), plan.to())));
@@ -119,12 +132,58 @@ public final class StepBench {
         }
     }
 
-    private static void cpu(String data, Precision precision, int jobs, int rounds) {
-        try (JavaSparkContext sc = new JavaSparkContext(SparkTests.conf("local[2]").setAppName("step-bench"))) {
+    /**
+     * Whether a task should read several partitions: for each batch size, rounds of STEPS steps with a task per
+     * partition, with every partition in one task, and with the engine choosing by timing (the default),
+     * alternated in one JVM so that the machine's drift falls on all three; per round the median step and the
+     * CPU per step of the whole JVM.
+     */
+    private static void grouping(String data, Precision precision, int steps, String batches, int rounds) {
+        try (JavaSparkContext sc = new JavaSparkContext(SparkTests.conf("local[2]").setAppName("grouping-bench"))) {
             Dataset d = load(sc, data, 2, precision);
             Architecture arch = network(d);
             double[] weights = arch.glorotUniform(42);
-            StepEngine engine = new StepEngine(sc.sc(), d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 2);
+            StepEngine perPartition = new StepEngine(sc.sc(), d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision,
+                    42, 2, PER_PARTITION);
+            StepEngine oneTask = new StepEngine(sc.sc(), d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42,
+                    2, new StepEngine.Tuning(StepEngine.TREE_THRESHOLD, 30));
+            StepEngine adaptive = new StepEngine(sc.sc(), d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42,
+                    2);
+            com.sun.management.OperatingSystemMXBean os =
+                    (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            for (String b : batches.split(",")) {
+                int batch = Integer.parseInt(b);
+                BatchPlan plan = new BatchPlan(perPartition.partitionSizes(), batch);
+                for (int round = 0; round <= rounds; round++) {
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("precision", precision.id());
+                    out.put("batch", batch);
+                    out.put("round", round);
+                    for (StepEngine engine : new StepEngine[] {perPartition, oneTask, adaptive}) {
+                        String name = engine == perPartition ? "per_partition" : engine == oneTask ? "one_task"
+                                : "adaptive";
+                        long cpu = os.getProcessCpuTime();
+                        double ms = median(steps, () -> engine.gradient(weights, 0, next(plan).from(), plan.to()));
+                        out.put(name + "_ms", ms);
+                        out.put(name + "_cpu_ms", (os.getProcessCpuTime() - cpu) / 1e6 / (steps + Math.max(20,
+                                steps / 4)));
+                    }
+                    if (round > 0) { // round 0 warms both up
+                        System.out.println(json(out));
+                    }
+                }
+            }
+            d.release();
+        }
+    }
+
+    private static void cpu(String data, Precision precision, int jobs, int rounds) {
+        try (JavaSparkContext sc = new JavaSparkContext(SparkTests.conf("local[2]").setAppName("step-bench"))) {
+            Dataset d = load(sc, data, Integer.getInteger("bench.partitions", 2), precision);
+            Architecture arch = network(d);
+            double[] weights = arch.glorotUniform(42);
+            StepEngine engine = new StepEngine(sc.sc(), d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 2,
+                    PER_PARTITION);
             BatchPlan plan = new BatchPlan(engine.partitionSizes(), 128);
             Map<String, Runnable> kinds = new LinkedHashMap<>();
             kinds.put("bare", engine::bareJob);

@@ -11,8 +11,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,9 +45,18 @@ class DistributedTrainingTest {
     @TempDir
     static Path dir;
 
+    /** Tasks finished since the context started (read after the listener bus is drained). */
+    private static final AtomicInteger TASKS = new AtomicInteger();
+
     @BeforeAll
     static void start() {
         sc = SparkTests.start("local[2]");
+        sc.sc().addSparkListener(new SparkListener() {
+            @Override
+            public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
+                TASKS.incrementAndGet();
+            }
+        });
     }
 
     @AfterAll
@@ -71,10 +83,15 @@ class DistributedTrainingTest {
     }
 
     private static Dataset dataset(Path csv, int partitions, double validation, double test, long seed) {
+        return dataset(csv, partitions, validation, test, seed, Precision.FLOAT64);
+    }
+
+    private static Dataset dataset(Path csv, int partitions, double validation, double test, long seed,
+                                   Precision precision) {
         DataSource source = new DataSource(csv.toString(), DataSource.Format.CSV, LabelColumn.LAST, CsvReader.Header.AUTO);
         DataSource.Loaded loaded = source.loadForTraining(sc, partitions, false);
         return DatasetBuilder.build(sc, loaded.data(), null,
-                new BuildOptions(partitions, new DatasetBuilder.Split(validation, test, seed), Precision.FLOAT64,
+                new BuildOptions(partitions, new DatasetBuilder.Split(validation, test, seed), precision,
                         null, null, Scaling.Kind.STANDARD, "test data", 0));
     }
 
@@ -188,7 +205,69 @@ class DistributedTrainingTest {
     }
 
     private static StepEngine engine(RDD<Block> blocks, Architecture arch, Loss loss, long seed, int treeThreshold) {
-        return new StepEngine(sc.sc(), blocks, arch, loss, Precision.FLOAT64, seed, 2, treeThreshold);
+        return new StepEngine(sc.sc(), blocks, arch, loss, Precision.FLOAT64, seed, 2,
+                new StepEngine.Tuning(treeThreshold, StepEngine.ADAPTIVE));
+    }
+
+    /**
+     * In local mode a task may read a group of partitions; each partition's share is still summed alone and
+     * combined in the tree's order, so a task per partition, one task for all, groups of two and the adaptive
+     * engine (which switches between layouts as it times them) give the same bits, in both precisions, with
+     * idle partitions (batch 3 over 5 or 8) and with a last group shorter than the others (3 and 5 partitions).
+     * Several steps in a row: each thread reuses its sums from task to task.
+     */
+    @ParameterizedTest(name = "{0} partitions")
+    @ValueSource(ints = {2, 3, 5, 8})
+    void groupingPartitionsIntoFewerTasksKeepsTheBits(int partitions) throws Exception {
+        Dataset d = dataset(blobs(301), partitions, 0.0, 0.0, 1);
+        Architecture arch = new Architecture(new int[] {5, 6, 3}, Activation.TANH);
+        double[] params = arch.glorotUniform(6);
+        for (Precision precision : Precision.values()) {
+            Dataset cached = precision == Precision.FLOAT64 ? d : dataset(blobs(301), partitions, 0.0, 0.0, 1,
+                    precision);
+            RDD<Block> blocks = cached.train().rdd();
+            StepEngine perPartition = new StepEngine(sc.sc(), blocks, arch, Loss.CROSS_ENTROPY, precision, 13, 1,
+                    new StepEngine.Tuning(StepEngine.TREE_THRESHOLD, 0));
+            StepEngine oneTask = new StepEngine(sc.sc(), blocks, arch, Loss.CROSS_ENTROPY, precision, 13, 1,
+                    new StepEngine.Tuning(StepEngine.TREE_THRESHOLD, 30));
+            StepEngine pairs = new StepEngine(sc.sc(), blocks, arch, Loss.CROSS_ENTROPY, precision, 13, 1,
+                    new StepEngine.Tuning(StepEngine.TREE_THRESHOLD, 1));
+            StepEngine adaptive = new StepEngine(sc.sc(), blocks, arch, Loss.CROSS_ENTROPY, precision, 13, 1,
+                    StepEngine.Tuning.DEFAULT);
+            int all = 32 - Integer.numberOfLeadingZeros(partitions - 1);
+            for (long batch : new long[] {3, 50}) {
+                BatchPlan plan = new BatchPlan(perPartition.partitionSizes(), batch);
+                // Enough steps for the adaptive engine to time both layouts and run its choice.
+                for (int step = 0; step < 2 * LayoutChooser.TRIAL + 3; step++) {
+                    if (!plan.hasNextStep()) {
+                        plan.startEpoch();
+                    }
+                    plan.nextStep();
+                    assertEquals(0, perPartition.shift(plan.from(), plan.to()));
+                    assertEquals(all, oneTask.shift(plan.from(), plan.to()));
+                    GradientSum a = perPartition.gradient(params, 2, plan.from(), plan.to());
+                    sc.sc().listenerBus().waitUntilEmpty();
+                    int tasksBefore = TASKS.get();
+                    GradientSum b = oneTask.gradient(params, 2, plan.from(), plan.to());
+                    sc.sc().listenerBus().waitUntilEmpty();
+                    assertEquals(1, TASKS.get() - tasksBefore, "one task for the whole step");
+                    GradientSum c = pairs.gradient(params, 2, plan.from(), plan.to());
+                    GradientSum e = adaptive.gradient(params, 2, plan.from(), plan.to());
+                    String what = precision + ", batch " + batch + ", step " + step;
+                    for (GradientSum other : List.of(b, c, e)) {
+                        assertEquals(a.rows(), other.rows(), what);
+                        assertEquals(a.correct(), other.correct(), what);
+                        assertEquals(Double.doubleToLongBits(a.loss()), Double.doubleToLongBits(other.loss()),
+                                "loss bits, " + what);
+                        assertArrayEquals(a.gradient(), other.gradient(), 0.0, "gradient bits, " + what);
+                    }
+                }
+            }
+            if (cached != d) {
+                cached.release();
+            }
+        }
+        d.release();
     }
 
     @ParameterizedTest(name = "{0} partitions")

@@ -1,0 +1,141 @@
+package org.sparkmlp.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.Dependency;
+import org.apache.spark.NarrowDependency;
+import org.apache.spark.Partition;
+import org.apache.spark.TaskContext;
+import org.apache.spark.rdd.RDD;
+import org.sparkmlp.data.Block;
+import scala.collection.AbstractIterator;
+import scala.collection.Iterator;
+import scala.collection.immutable.Seq;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+
+/**
+ * The cached training partitions in groups of 2^shift consecutive ones — subtrees of the fixed tree of
+ * {@link PartitionSums} — with one RDD partition, so one task, per group. A task reads its group's partitions
+ * one after another, each as a {@link Member} of its own, so the gradient of every partition's share is still
+ * summed alone and combined in the tree's order: the same bits whatever the grouping.
+ *
+ * <p>Each group depends narrowly on its partitions: Spark places the task where the first of them is cached and
+ * recomputes a lost one from its lineage, as for the partitions themselves.
+ */
+final class PartitionGroups extends RDD<PartitionGroups.Member> {
+    private static final long serialVersionUID = 1L;
+    private static final ClassTag<Member> MEMBER = ClassTag$.MODULE$.apply(Member.class);
+    private static final ClassTag<Block> BLOCK = ClassTag$.MODULE$.apply(Block.class);
+
+    private final int shift;
+
+    PartitionGroups(RDD<Block> partitions, int shift) {
+        super(partitions.context(), dependencyOn(partitions, shift), MEMBER);
+        this.shift = shift;
+    }
+
+    /** Partitions per group, a power of two. */
+    int groupSize() {
+        return 1 << shift;
+    }
+
+    /**
+     * One cached partition of a group, as its task reads it: its number and its blocks. Lives only inside the
+     * task; the blocks are read from the cache (or recomputed) when the member is asked for, not before.
+     */
+    record Member(int partition, Iterator<Block> blocks) {
+    }
+
+    @Override
+    public Iterator<Member> compute(Partition split, TaskContext context) {
+        Partition[] members = ((Group) split).members;
+        RDD<Block> parent = firstParent(BLOCK);
+        return new AbstractIterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < members.length;
+            }
+
+            @Override
+            public Member next() {
+                Partition p = members[next++];
+                return new Member(p.index(), parent.iterator(p, context));
+            }
+        };
+    }
+
+    @Override
+    public Partition[] getPartitions() {
+        Partition[] parents = firstParent(BLOCK).partitions();
+        Partition[] groups = new Partition[StepEngine.groups(parents.length, shift)];
+        for (int g = 0; g < groups.length; g++) {
+            int from = g << shift;
+            int to = Math.min(parents.length, from + (1 << shift));
+            Partition[] members = new Partition[to - from];
+            System.arraycopy(parents, from, members, 0, members.length);
+            groups[g] = new Group(g, members);
+        }
+        return groups;
+    }
+
+    private static Seq<Dependency<?>> dependencyOn(RDD<Block> partitions, int shift) {
+        List<Dependency<?>> deps = List.of(new Members(partitions, shift));
+        return CollectionConverters.asScala(deps).toList();
+    }
+
+    /**
+     * A group: its number and its members' partitions, which travel with the task (as Spark's CoalescedRDD
+     * does) so that an executor never asks the parent for its partitions.
+     */
+    private static final class Group implements Partition {
+        private static final long serialVersionUID = 1L;
+        private final int index;
+        private final Partition[] members;
+
+        Group(int index, Partition[] members) {
+            this.index = index;
+            this.members = members;
+        }
+
+        @Override
+        public int index() {
+            return index;
+        }
+
+        @Override
+        public int hashCode() {
+            return index;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Group g && g.index == index;
+        }
+    }
+
+    /** Group g depends on partitions [g·2^shift, min(P, (g+1)·2^shift)). */
+    private static final class Members extends NarrowDependency<Block> {
+        private static final long serialVersionUID = 1L;
+        private final int shift;
+        private final int partitions;
+
+        Members(RDD<Block> rdd, int shift) {
+            super(rdd);
+            this.shift = shift;
+            this.partitions = rdd.getNumPartitions();
+        }
+
+        @Override
+        public Seq<Object> getParents(int group) {
+            List<Object> parents = new ArrayList<>(1 << shift);
+            for (int p = group << shift; p < Math.min(partitions, (group + 1) << shift); p++) {
+                parents.add(p);
+            }
+            return CollectionConverters.asScala(parents).toList();
+        }
+    }
+}
