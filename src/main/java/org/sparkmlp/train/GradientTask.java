@@ -22,7 +22,8 @@ import scala.runtime.AbstractFunction2;
  * {@link RowPermutation} and sums their gradient under the shipped weights. A named class, not a lambda, so
  * Spark's closure cleaner has nothing to scan when a job is submitted.
  *
- * <p>It allocates per task, never per row, and nothing the size of the network: the gradient goes into a
+ * <p>It allocates per task, never per row, and nothing the size of the network once each thread's sums have
+ * their arrays: the gradient goes into a
  * {@link GradientSum} of a {@link SumPool} kept per thread, with its arrays, and cleared each task. That is safe
  * because an executor serialises a task's result on the task's own thread before the thread runs another task,
  * and on the executor-sum path the shuffle writer serialises the leaf inside the task. So a sum that
@@ -64,6 +65,11 @@ final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Block>,
     @Override
     public GradientSum apply(TaskContext context, Iterator<Block> blocks) {
         return gradient(context.partitionId(), blocks);
+    }
+
+    /** Whether partition p has rows in this step. */
+    boolean hasRows(int p) {
+        return to[p] > from[p];
     }
 
     /** The gradient sum of partition p's rows of this step, as a task's only sum (an empty sum when it has none). */

@@ -42,10 +42,30 @@ final class PartitionGroups extends RDD<PartitionGroups.Member> {
     }
 
     /**
-     * One cached partition of a group, as its task reads it: its number and its blocks. Lives only inside the
-     * task; the blocks are read from the cache (or recomputed) when the member is asked for, not before.
+     * One cached partition of a group, as its task reads it. Lives only inside the task. Its blocks are read from
+     * the cache (or recomputed) only when {@link #blocks()} is called: a member with no rows in a step is never
+     * opened, so its block is neither locked nor recomputed.
      */
-    record Member(int partition, Iterator<Block> blocks) {
+    static final class Member {
+        private final RDD<Block> parent;
+        private final Partition split;
+        private final TaskContext context;
+
+        Member(RDD<Block> parent, Partition split, TaskContext context) {
+            this.parent = parent;
+            this.split = split;
+            this.context = context;
+        }
+
+        /** The number of the cached partition. */
+        int partition() {
+            return split.index();
+        }
+
+        /** The partition's blocks, opened now. */
+        Iterator<Block> blocks() {
+            return parent.iterator(split, context);
+        }
     }
 
     @Override
@@ -62,8 +82,7 @@ final class PartitionGroups extends RDD<PartitionGroups.Member> {
 
             @Override
             public Member next() {
-                Partition p = members[next++];
-                return new Member(p.index(), parent.iterator(p, context));
+                return new Member(parent, members[next++], context);
             }
         };
     }

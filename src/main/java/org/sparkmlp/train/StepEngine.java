@@ -33,7 +33,7 @@ import scala.runtime.AbstractFunction2;
  * on top of its kernel, for deserialising the task and its metrics, serialising its result and scheduling it.
  * But a task runs its partitions' kernels in turn. Which layout is quicker depends on the cores the process
  * really gets. On 2 cores with nothing else running, batch 128 took about the same time either way, and batch
- * 1024 took 25 % longer in one task. With one core taken by another process, one task was 20 % quicker at both
+ * 1024 took 25 % longer in one task. With one core taken by another process, one task was 10–25 % quicker at both
  * (BENCHMARKS.md). So the engine times the layouts as it goes ({@link LayoutChooser}) and keeps the quickest.
  * It does so for shares up to {@link #MAX_GROUPED_WORK}.
  *
@@ -60,8 +60,9 @@ public final class StepEngine {
 
     /**
      * The largest share, in rows × parameters (a float64 row counts twice), for which a local step tries tasks
-     * that read several partitions. Grouping was measured up to 512-row shares of 784-100-10 in float32 (41
-     * million): larger shares keep a task per partition.
+     * that read several partitions: about 800 rows of 784-100-10 in float32. One task for all was measured up to
+     * 512-row shares (41 million), where it was 10–25 % quicker with a core taken and 25 % slower without;
+     * above the limit a task per partition is kept without timing.
      */
     public static final long MAX_GROUPED_WORK = 64_000_000L;
 
@@ -75,6 +76,12 @@ public final class StepEngine {
      */
     public record Tuning(int treeThreshold, int layout) {
         public static final Tuning DEFAULT = new Tuning(TREE_THRESHOLD, ADAPTIVE);
+
+        public Tuning {
+            if (layout < ADAPTIVE) {
+                throw new IllegalArgumentException("layout must be a shift ≥ 0 or ADAPTIVE, got " + layout);
+            }
+        }
     }
 
     private static final ClassTag<Tuple2<Integer, PartitionSums>> PAIR = ClassTag$.MODULE$.apply(Tuple2.class);
@@ -99,6 +106,8 @@ public final class StepEngine {
     private final LayoutChooser chooser;
     /** The training partitions grouped 2^shift at a time, by shift, made when first needed. */
     private final PartitionGroups[] grouped;
+    /** The most rows of a step the chooser has decided: a full batch. */
+    private long fullStepRows;
 
     public StepEngine(SparkContext sc, RDD<Block> train, Architecture arch, Loss loss, Precision precision, long seed,
                       int aggregationDepth) {
@@ -173,8 +182,14 @@ public final class StepEngine {
             PartitionSums sums = new PartitionSums(partitions);
             if (levels.length == 0) {
                 int shift = shift(from, to);
-                // Only real steps are timed for the choice; the benchmark's floor runs in the current layout.
-                boolean timed = compute && chooser != null && shift == chooser.shift();
+                // The chooser times only real steps whose layout it decided, of the usual size: not the
+                // benchmark's floor, and not an epoch's shorter last step.
+                boolean timed = false;
+                if (compute && chooses(from, to)) {
+                    long rows = rows(from, to);
+                    fullStepRows = Math.max(fullStepRows, rows);
+                    timed = rows == fullStepRows;
+                }
                 long start = System.nanoTime();
                 if (shift == 0) {
                     runPerPartition(task, from, to, sums);
@@ -250,28 +265,39 @@ public final class StepEngine {
     }
 
     /**
-     * log₂ of the partitions each task of this step reads: a fixed layout's shift; else 0 (a task per partition)
-     * when fewer than two partitions have rows or a mean share's work is above {@link #MAX_GROUPED_WORK}, and
-     * otherwise the chooser's current candidate: 0, or every partition in one task.
+     * log₂ of the partitions each task of this step reads: a fixed layout's shift, else the chooser's current
+     * candidate (0, or every partition in one task) when it {@linkplain #chooses decides} this step, else 0.
      */
     int shift(int[] from, int[] to) {
         if (layout != ADAPTIVE) {
             return layout;
         }
+        return chooses(from, to) ? chooser.shift() : 0;
+    }
+
+    /**
+     * Whether the chooser decides this step's layout: an adaptive engine, at least two partitions with rows, and
+     * a mean share's work (rows × parameters, a float64 row counting twice) within {@link #MAX_GROUPED_WORK}.
+     */
+    private boolean chooses(int[] from, int[] to) {
         if (chooser == null) {
-            return 0;
+            return false;
         }
-        long rows = 0;
         int busy = 0;
         for (int p = 0; p < partitions; p++) {
-            if (to[p] > from[p]) {
-                rows += to[p] - from[p];
-                busy++;
-            }
+            busy += to[p] > from[p] ? 1 : 0;
         }
-        double work = busy == 0 ? 0 : (double) rows / busy * arch.parameterCount()
+        double work = busy == 0 ? 0 : (double) rows(from, to) / busy * arch.parameterCount()
                 * (precision == Precision.FLOAT64 ? 2 : 1);
-        return busy < 2 || work > MAX_GROUPED_WORK ? 0 : chooser.shift();
+        return busy >= 2 && work <= MAX_GROUPED_WORK;
+    }
+
+    private long rows(int[] from, int[] to) {
+        long rows = 0;
+        for (int p = 0; p < partitions; p++) {
+            rows += to[p] - from[p];
+        }
+        return rows;
     }
 
     /** The training partitions in groups of 2^shift, one RDD per shift for the engine's life. */
@@ -365,7 +391,9 @@ public final class StepEngine {
             PartitionSums sums = new PartitionSums(partitions, pool::give);
             while (members.hasNext()) {
                 PartitionGroups.Member m = members.next();
-                sums.add(m.partition(), task.gradient(m.partition(), m.blocks(), pool.take()));
+                int p = m.partition();
+                Iterator<Block> blocks = task.hasRows(p) ? m.blocks() : scala.package$.MODULE$.Iterator().empty();
+                sums.add(p, task.gradient(p, blocks, pool.take()));
             }
             return sums;
         }

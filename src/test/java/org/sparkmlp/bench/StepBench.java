@@ -168,7 +168,7 @@ public final class StepBench {
                         out.put(name + "_cpu_ms", (os.getProcessCpuTime() - cpu) / 1e6 / (steps + Math.max(20,
                                 steps / 4)));
                     }
-                    if (round > 0) { // round 0 warms both up
+                    if (round > 0) { // round 0 warms all three up
                         System.out.println(json(out));
                     }
                 }
