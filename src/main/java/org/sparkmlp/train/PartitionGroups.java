@@ -1,6 +1,7 @@
 package org.sparkmlp.train;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.apache.spark.Dependency;
 import org.apache.spark.NarrowDependency;
@@ -43,7 +44,7 @@ final class PartitionGroups extends RDD<PartitionGroups.Member> {
 
     /**
      * One cached partition of a group, as its task reads it. Lives only inside the task. Its blocks are read from
-     * the cache (or recomputed) only when {@link #blocks()} is called: a member with no rows in a step is never
+     * the cache (or recomputed) only when {@link #blocks} opens them: a member with no rows in a step is never
      * opened, so its block is neither locked nor recomputed.
      */
     static final class Member {
@@ -62,8 +63,11 @@ final class PartitionGroups extends RDD<PartitionGroups.Member> {
             return split.index();
         }
 
-        /** The partition's blocks, opened now. */
-        Iterator<Block> blocks() {
+        /** The partition's blocks, opened now; none (nothing opened) unless {@code open}. */
+        Iterator<Block> blocks(boolean open) {
+            if (!open) {
+                return CollectionConverters.asScala(Collections.<Block>emptyIterator());
+            }
             return parent.iterator(split, context);
         }
     }

@@ -392,7 +392,8 @@ public final class StepEngine {
             while (members.hasNext()) {
                 PartitionGroups.Member m = members.next();
                 int p = m.partition();
-                Iterator<Block> blocks = task.hasRows(p) ? m.blocks() : scala.package$.MODULE$.Iterator().empty();
+                // An idle member is never opened: its cached block stays unlocked, and is not recomputed if lost.
+                Iterator<Block> blocks = m.blocks(task.hasRows(p));
                 sums.add(p, task.gradient(p, blocks, pool.take()));
             }
             return sums;
