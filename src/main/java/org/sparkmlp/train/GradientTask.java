@@ -23,11 +23,11 @@ import scala.runtime.AbstractFunction2;
  * Spark's closure cleaner has nothing to scan when a job is submitted.
  *
  * <p>It allocates per task, never per row, and nothing the size of the network once each thread's sums have
- * their arrays: the gradient goes into a
- * {@link GradientSum} of a {@link SumPool} kept per thread, with its arrays, and cleared each task. That is safe
- * because an executor serialises a task's result on the task's own thread before the thread runs another task,
- * and on the executor-sum path the shuffle writer serialises the leaf inside the task. So a sum that
- * {@link #gradient} returns is valid only until the thread's next task: never cache an RDD of them.
+ * their arrays: the gradient goes into a {@link GradientSum} of a {@link SumPool} kept per thread, with its
+ * arrays, and cleared each task. That is safe because an executor serialises a task's result on the task's own
+ * thread before the thread runs another task, and on the executor-sum path the shuffle writer serialises the
+ * leaf inside the task. So a sum that {@link #gradient} returns is valid only until the thread's next task:
+ * never cache an RDD of them.
  */
 final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Block>, GradientSum> implements Serializable {
     private static final long serialVersionUID = 1L;

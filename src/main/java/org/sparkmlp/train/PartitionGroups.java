@@ -37,11 +37,6 @@ final class PartitionGroups extends RDD<PartitionGroups.Member> {
         this.shift = shift;
     }
 
-    /** Partitions per group, a power of two. */
-    int groupSize() {
-        return 1 << shift;
-    }
-
     /**
      * One cached partition of a group, as its task reads it. Lives only inside the task. Its blocks are read from
      * the cache (or recomputed) only when {@link #blocks} opens them: a member with no rows in a step is never

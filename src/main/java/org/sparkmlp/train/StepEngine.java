@@ -181,20 +181,23 @@ public final class StepEngine {
             GradientTask task = new GradientTask(shipped, arch, loss, precision, from, to, seed, epoch, compute);
             PartitionSums sums = new PartitionSums(partitions);
             if (levels.length == 0) {
-                int shift = shift(from, to);
+                boolean decided = chooses(from, to);
+                int shift = shift(decided);
                 // The chooser times only real steps whose layout it decided, of the usual size: not the
                 // benchmark's floor, and not an epoch's shorter last step.
                 boolean timed = false;
-                if (compute && chooses(from, to)) {
+                if (compute && decided) {
                     long rows = rows(from, to);
                     fullStepRows = Math.max(fullStepRows, rows);
                     timed = rows == fullStepRows;
                 }
                 long start = System.nanoTime();
                 if (shift == 0) {
-                    runPerPartition(task, from, to, sums);
+                    Jobs.run(sc, train, task, busyGroups(0, from, to, sums), GradientSum.class, "step", sums::add);
                 } else {
-                    runGrouped(task, grouped(shift), from, to, sums);
+                    PartitionGroups groups = grouped(shift);
+                    Jobs.run(sc, groups, new GroupGradient(task, partitions), busyGroups(shift, from, to, sums),
+                            PartitionSums.class, "step", (g, s) -> sums.merge(s));
                 }
                 if (timed) {
                     chooser.observe(System.nanoTime() - start);
@@ -210,39 +213,27 @@ public final class StepEngine {
         }
     }
 
-    /** A task per partition with rows: the job runs on the cached blocks themselves, each task sending its sum. */
-    private void runPerPartition(GradientTask task, int[] from, int[] to, PartitionSums sums) {
+    /**
+     * The groups of 2^shift partitions (shift 0: the partitions) that have rows in this step, which get a task;
+     * the partitions of the other groups enter {@code sums} as empty sums here.
+     */
+    private List<Integer> busyGroups(int shift, int[] from, int[] to, PartitionSums sums) {
         List<Integer> busy = new ArrayList<>(partitions);
-        for (int p = 0; p < partitions; p++) {
-            if (to[p] > from[p]) {
-                busy.add(p);
-            } else {
-                sums.add(p, GradientSum.empty());
-            }
-        }
-        Jobs.run(sc, train, task, busy, GradientSum.class, "step", sums::add);
-    }
-
-    /** A task per group of partitions with rows, each sending its group's node of the tree. */
-    private void runGrouped(GradientTask task, PartitionGroups groups, int[] from, int[] to, PartitionSums sums) {
-        int size = groups.groupSize();
-        List<Integer> busy = new ArrayList<>(groups.getNumPartitions());
-        for (int g = 0; g * size < partitions; g++) {
-            int end = Math.min(partitions, (g + 1) * size);
+        for (int g = 0; g << shift < partitions; g++) {
+            int end = Math.min(partitions, (g + 1) << shift);
             boolean idle = true;
-            for (int p = g * size; p < end; p++) {
+            for (int p = g << shift; p < end; p++) {
                 idle &= to[p] == from[p];
             }
             if (!idle) {
                 busy.add(g);
             } else {
-                for (int p = g * size; p < end; p++) {
+                for (int p = g << shift; p < end; p++) {
                     sums.add(p, GradientSum.empty());
                 }
             }
         }
-        Jobs.run(sc, groups, new GroupGradient(task, partitions), busy, PartitionSums.class, "step",
-                (g, s) -> sums.merge(s));
+        return busy;
     }
 
     /** The step's partial sums after every executor level: one {@link PartitionSums} per top-level group. */
@@ -269,10 +260,14 @@ public final class StepEngine {
      * candidate (0, or every partition in one task) when it {@linkplain #chooses decides} this step, else 0.
      */
     int shift(int[] from, int[] to) {
+        return shift(chooses(from, to));
+    }
+
+    private int shift(boolean decided) {
         if (layout != ADAPTIVE) {
             return layout;
         }
-        return chooses(from, to) ? chooser.shift() : 0;
+        return decided ? chooser.shift() : 0;
     }
 
     /**
