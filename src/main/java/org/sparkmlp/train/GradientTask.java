@@ -131,18 +131,29 @@ final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Block>,
     /**
      * The gradient sums of one thread, lent to its tasks: a task takes one per partition it reads and gives back
      * those that a merge has absorbed, so a task over g partitions holds at most log₂g + 1 at once, and each
-     * keeps its arrays from task to task. Everything lent is free again when the thread's next task starts.
+     * keeps its arrays from task to task. Everything lent is free again when the thread's next task starts: the
+     * pool knows a task by its attempt id, so a task may ask for it more than once.
      */
     static final class SumPool {
         private static final ThreadLocal<SumPool> PER_THREAD = ThreadLocal.withInitial(SumPool::new);
         private final List<GradientSum> free = new ArrayList<>();
         private final List<GradientSum> lent = new ArrayList<>();
+        /** The task attempt the lent sums belong to; -1 outside a task, where every call starts afresh. */
+        private long attempt = -1;
 
-        /** This thread's pool, everything free: the previous task's result has been serialised by now. */
+        /**
+         * This thread's pool for the running task. On a task's first call everything is free: the previous
+         * task's result has been serialised by now.
+         */
         static SumPool forTask() {
             SumPool pool = PER_THREAD.get();
-            pool.free.addAll(pool.lent);
-            pool.lent.clear();
+            TaskContext context = TaskContext.get();
+            long attempt = context == null ? -1 : context.taskAttemptId();
+            if (attempt == -1 || attempt != pool.attempt) {
+                pool.free.addAll(pool.lent);
+                pool.lent.clear();
+                pool.attempt = attempt;
+            }
             return pool;
         }
 
