@@ -597,6 +597,10 @@ final class TrainCommand implements Callable<Integer> {
         s.put("rows_per_second", data.trainRows() * (double) epochs.size() / result.trainingSeconds());
         s.put("gc_seconds_per_epoch", epochs.stream().map(EpochMetrics::gcSeconds).toList());
         s.put("precision", config.precision().id());
+        // Which task layout the step engine chose: partitions per task → steps of this process.
+        Map<String, Long> layouts = new LinkedHashMap<>();
+        result.stepsByPartitionsPerTask().forEach((perTask, steps) -> layouts.put(Integer.toString(perTask), steps));
+        s.put("steps_by_partitions_per_task", layouts);
         s.put("cached_train_bytes", cachedBytes);
         s.put("rows", Map.of("train", data.trainRows(), "validation", data.validationRows(), "test", data.testRows()));
         s.put("classes", data.classes());

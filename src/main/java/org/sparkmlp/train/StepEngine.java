@@ -2,7 +2,9 @@ package org.sparkmlp.train;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.SparkContext;
 import org.apache.spark.TaskContext;
 import org.apache.spark.rdd.RDD;
@@ -108,6 +110,8 @@ public final class StepEngine {
     private final PartitionGroups[] grouped;
     /** The most rows of a step the chooser has decided: a full batch. */
     private long fullStepRows;
+    /** Gradient steps run so far with each layout, by shift (partitions per task = 2^shift). */
+    private final long[] stepsByShift;
 
     public StepEngine(SparkContext sc, RDD<Block> train, Architecture arch, Loss loss, Precision precision, long seed,
                       int aggregationDepth) {
@@ -129,6 +133,7 @@ public final class StepEngine {
         this.layout = sc.isLocal() && levels.length == 0 ? Math.min(tuning.layout(), height) : 0;
         this.chooser = layout == ADAPTIVE && height > 0 ? new LayoutChooser(0, height) : null;
         this.grouped = new PartitionGroups[height + 1];
+        this.stepsByShift = new long[height + 1];
         this.floats = precision == Precision.FLOAT32 ? new float[arch.parameterCount()] : null;
         long[] counted = new long[partitions];
         Jobs.run(sc, train, new RowCount(), Jobs.all(partitions), Long.class, "count training rows",
@@ -162,6 +167,21 @@ public final class StepEngine {
         return run(weights, 0, from, to, false);
     }
 
+    /**
+     * How many gradient steps this engine has run with each task layout: partitions per task (1, 2, 4, …) →
+     * steps, in that order. Outside local mode every step has a task per partition. Tells which layout the engine
+     * chose for a run ({@code summary.json}).
+     */
+    public Map<Integer, Long> stepsByPartitionsPerTask() {
+        Map<Integer, Long> steps = new LinkedHashMap<>();
+        for (int s = 0; s < stepsByShift.length; s++) {
+            if (stepsByShift[s] > 0) {
+                steps.put(1 << s, stepsByShift[s]);
+            }
+        }
+        return steps;
+    }
+
     /** The cheapest job Spark runs on these partitions: nothing shipped, nothing computed, one number back. */
     public void bareJob() {
         Jobs.run(sc, train, new Nothing(), Jobs.all(partitions), Integer.class, "bare job", (p, n) -> { });
@@ -191,6 +211,9 @@ public final class StepEngine {
                     fullStepRows = Math.max(fullStepRows, rows);
                     timed = rows == fullStepRows;
                 }
+                if (compute) {
+                    stepsByShift[shift]++;
+                }
                 long start = System.nanoTime();
                 if (shift == 0) {
                     Jobs.run(sc, train, task, busyGroups(0, from, to, sums), GradientSum.class, "step", sums::add);
@@ -203,6 +226,9 @@ public final class StepEngine {
                     chooser.observe(System.nanoTime() - start);
                 }
             } else {
+                if (compute) {
+                    stepsByShift[0]++;
+                }
                 RDD<PartitionSums> top = reducedOnExecutors(task);
                 Jobs.run(sc, top, new Single<>(), Jobs.all(top.getNumPartitions()), PartitionSums.class, "step",
                         (p, s) -> sums.merge(s));

@@ -6,6 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkmlp.data.Block;
@@ -73,10 +74,12 @@ public final class Trainer {
      * @param modelEpoch the epoch whose weights {@code parameters} holds
      * @param finalState the state after the last epoch that ran (its weights are the last epoch's): what a
      *                   checkpoint would save to continue the run
+     * @param stepsByPartitionsPerTask the steps this call ran with each task layout
+     *                                 ({@link StepEngine#stepsByPartitionsPerTask()})
      */
     public record Result(double[] parameters, List<EpochMetrics> epochs, long steps, double trainingSeconds,
                          Evaluation validation, Evaluation test, Status status, String reason, int bestEpoch,
-                         int modelEpoch, TrainingState finalState) {
+                         int modelEpoch, TrainingState finalState, Map<Integer, Long> stepsByPartitionsPerTask) {
     }
 
     /** Thrown when the loss stops being a finite number: the run cannot recover. */
@@ -268,7 +271,7 @@ public final class Trainer {
         sc.clearJobGroup();
         sc.setJobDescription(null);
         return new Result(kept, history, step, trainingNanos / 1e9, validation, test, status, reason,
-                progress.bestEpoch(), modelEpoch, last);
+                progress.bestEpoch(), modelEpoch, last, engine.stepsByPartitionsPerTask());
     }
 
     private static Evaluation evaluate(StepEngine engine, JavaRDD<Block> set, double[] parameters,

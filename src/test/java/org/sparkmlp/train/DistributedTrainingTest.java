@@ -10,12 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.storage.BlockManager;
+import org.apache.spark.storage.RDDBlockId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -214,17 +217,18 @@ class DistributedTrainingTest {
      * In local mode a task may read a group of partitions; each partition's share is still summed alone and
      * combined in the tree's order, so a task per partition, one task for all, groups of two and the adaptive
      * engine (which switches between layouts as it times them) give the same bits, in both precisions, with
-     * idle partitions (batch 3 over 5 or 8) and with a last group shorter than the others (3 and 5 partitions).
+     * idle partitions (batch 3 over 5 or 8), with a last group shorter than the others (3 and 5 partitions), and
+     * with float32 shares of more than one chunk, which are summed in double (the full batch: 262 rows or more).
      * Several steps in a row: each thread reuses its sums from task to task.
      */
     @ParameterizedTest(name = "{0} partitions")
     @ValueSource(ints = {2, 3, 5, 8})
     void groupingPartitionsIntoFewerTasksKeepsTheBits(int partitions) throws Exception {
-        Dataset d = dataset(blobs(301), partitions, 0.0, 0.0, 1);
+        Dataset d = dataset(blobs(2101), partitions, 0.0, 0.0, 1);
         Architecture arch = new Architecture(new int[] {5, 6, 3}, Activation.TANH);
         double[] params = arch.glorotUniform(6);
         for (Precision precision : Precision.values()) {
-            Dataset cached = precision == Precision.FLOAT64 ? d : dataset(blobs(301), partitions, 0.0, 0.0, 1,
+            Dataset cached = precision == Precision.FLOAT64 ? d : dataset(blobs(2101), partitions, 0.0, 0.0, 1,
                     precision);
             RDD<Block> blocks = cached.train().rdd();
             StepEngine perPartition = new StepEngine(sc.sc(), blocks, arch, Loss.CROSS_ENTROPY, precision, 13, 1,
@@ -238,7 +242,7 @@ class DistributedTrainingTest {
             int all = 32 - Integer.numberOfLeadingZeros(partitions - 1);
             int adaptiveGrouped = 0;
             int adaptivePerPartition = 0;
-            for (long batch : new long[] {3, 50}) {
+            for (long batch : new long[] {3, 50, 2101}) {
                 BatchPlan plan = new BatchPlan(perPartition.partitionSizes(), batch);
                 // Enough steps for the adaptive engine to time both layouts and run its choice.
                 for (int step = 0; step < 2 * LayoutChooser.TRIAL + 3; step++) {
@@ -282,6 +286,13 @@ class DistributedTrainingTest {
             }
             assertTrue(adaptiveGrouped > 0 && adaptivePerPartition > 0, "the adaptive engine ran both layouts: "
                     + adaptiveGrouped + " steps in one task, " + adaptivePerPartition + " a task per partition");
+            // What summary.json reports: steps by partitions per task.
+            long steps = 3L * (2 * LayoutChooser.TRIAL + 3);
+            assertEquals(Map.of(1, steps), perPartition.stepsByPartitionsPerTask());
+            assertEquals(Map.of(1 << all, steps), oneTask.stepsByPartitionsPerTask());
+            assertEquals(Map.of(2, steps), pairs.stepsByPartitionsPerTask());
+            assertEquals(Map.of(1, steps - adaptiveGrouped, 1 << all, (long) adaptiveGrouped),
+                    adaptive.stepsByPartitionsPerTask());
             if (cached != d) {
                 cached.release();
             }
@@ -310,6 +321,46 @@ class DistributedTrainingTest {
         }
         d.release();
     }
+
+    /**
+     * A cached training block that is lost (evicted, or its executor gone) is recomputed from the packing
+     * shuffle by the task that reads it, with the same bits: a task per partition, and one task for a group.
+     */
+    @ParameterizedTest(name = "layout shift {0}")
+    @ValueSource(ints = {0, 30})
+    void aLostBlockIsRecomputedWithTheSameBits(int layout) throws IOException {
+        int partitions = 3;
+        Dataset d = dataset(blobs(301), partitions, 0.0, 0.0, 1);
+        Architecture arch = new Architecture(new int[] {5, 6, 3}, Activation.TANH);
+        double[] params = arch.glorotUniform(8);
+        RDD<Block> blocks = d.train().rdd();
+        StepEngine engine = new StepEngine(sc.sc(), blocks, arch, Loss.CROSS_ENTROPY, Precision.FLOAT64, 13, 1,
+                new StepEngine.Tuning(StepEngine.TREE_THRESHOLD, layout));
+        BatchPlan plan = new BatchPlan(engine.partitionSizes(), 50);
+        plan.nextStep();
+        GradientSum before = engine.gradient(params, 1, plan.from(), plan.to());
+        BlockManager manager = sc.sc().env().blockManager();
+        for (int p = 0; p < partitions; p++) {
+            manager.removeBlock(RDDBlockId.apply(blocks.id(), p), true);
+        }
+        assertEquals(0, cachedPartitions(blocks), "every block removed");
+        GradientSum after = engine.gradient(params, 1, plan.from(), plan.to());
+        assertEquals(before.rows(), after.rows());
+        assertEquals(Double.doubleToLongBits(before.loss()), Double.doubleToLongBits(after.loss()), "loss bits");
+        assertArrayEquals(before.gradient(), after.gradient(), 0.0, "gradient bits");
+        assertEquals(partitions, cachedPartitions(blocks), "the recomputed blocks are cached again");
+        d.release();
+    }
+
+    /** Cached partitions of {@code rdd}, as the block manager master knows them (the UI's store learns later). */
+    private static int cachedPartitions(RDD<?> rdd) {
+        int cached = 0;
+        for (int p = 0; p < rdd.getNumPartitions(); p++) {
+            cached += sc.sc().env().blockManager().master().contains(RDDBlockId.apply(rdd.id(), p)) ? 1 : 0;
+        }
+        return cached;
+    }
+
 
     @Test
     void executorLevelsAlignWithTheFixedTree() {
