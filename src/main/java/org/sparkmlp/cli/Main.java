@@ -1,6 +1,5 @@
 package org.sparkmlp.cli;
 
-import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -13,7 +12,7 @@ import java.util.regex.Pattern;
 import org.apache.spark.SparkException;
 import org.sparkmlp.data.DataFormatException;
 import org.sparkmlp.io.ModelFormatException;
-import org.sparkmlp.train.Trainer;
+import org.sparkmlp.train.DivergedException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -155,7 +154,7 @@ public final class Main implements Runnable {
             if (c instanceof ModelFormatException) {
                 return ExitCode.MODEL;
             }
-            if (c instanceof Trainer.DivergedException) {
+            if (c instanceof DivergedException) {
                 return ExitCode.DIVERGED;
             }
             if (c instanceof OutputException) {
@@ -182,7 +181,7 @@ public final class Main implements Runnable {
                     + " --precision float32 (the default)";
         }
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof ModelFormatException || c instanceof Trainer.DivergedException || c instanceof OutputException) {
+            if (c instanceof ModelFormatException || c instanceof DivergedException || c instanceof OutputException) {
                 return c.getMessage();
             }
         }
@@ -229,14 +228,5 @@ public final class Main implements Runnable {
     static String version() {
         String v = Main.class.getPackage().getImplementationVersion();
         return v == null ? "(development build)" : v;
-    }
-
-    /** An output that could not be written; the message names the file. */
-    static final class OutputException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        OutputException(String file, IOException cause) {
-            super("cannot write " + file + ": " + cause.getMessage(), cause);
-        }
     }
 }

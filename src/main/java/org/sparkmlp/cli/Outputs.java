@@ -37,7 +37,7 @@ final class Outputs {
         try {
             files = OutputDir.prepare(dir, HadoopFiles.configuration());
         } catch (IOException e) {
-            throw new Main.OutputException(dir, e);
+            throw new OutputException(dir, e);
         }
         return this;
     }
@@ -55,7 +55,7 @@ final class Outputs {
         try {
             files.writeModel("model.json", model);
         } catch (IOException e) {
-            throw new Main.OutputException(path("model.json"), e);
+            throw new OutputException(path("model.json"), e);
         }
     }
 
@@ -64,7 +64,7 @@ final class Outputs {
         try {
             files.write(name, writer);
         } catch (IOException e) {
-            throw new Main.OutputException(path(name), e);
+            throw new OutputException(path(name), e);
         }
     }
 
@@ -73,7 +73,7 @@ final class Outputs {
         try {
             files.commit();
         } catch (IOException e) {
-            throw new Main.OutputException(path(OutputDir.SUCCESS), e);
+            throw new OutputException(path(OutputDir.SUCCESS), e);
         }
     }
 
@@ -96,7 +96,7 @@ final class Outputs {
         try {
             return files.exists(name);
         } catch (IOException e) {
-            throw new Main.OutputException(path(name), e);
+            throw new OutputException(path(name), e);
         }
     }
 
@@ -110,7 +110,7 @@ final class Outputs {
         try {
             text = files.readString("metrics.jsonl");
         } catch (IOException e) {
-            throw new Main.OutputException(path("metrics.jsonl"), e);
+            throw new OutputException(path("metrics.jsonl"), e);
         }
         if (text == null) {
             return;
@@ -150,7 +150,7 @@ final class Outputs {
             Report.write(files.localPath());
             return true;
         } catch (ReportWriteException e) {
-            throw new Main.OutputException(e.file().toString(), (IOException) e.getCause());
+            throw new OutputException(e.file().toString(), (IOException) e.getCause());
         }
     }
 
@@ -158,7 +158,7 @@ final class Outputs {
         try {
             files.writeString(name, content);
         } catch (IOException e) {
-            throw new Main.OutputException(path(name), e);
+            throw new OutputException(path(name), e);
         }
     }
 

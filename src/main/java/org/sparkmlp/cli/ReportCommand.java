@@ -44,7 +44,7 @@ final class ReportCommand implements Callable<Integer> {
         } catch (RunFilesException e) {
             throw new DataFormatException(e.getMessage());
         } catch (ReportWriteException e) {
-            throw new Main.OutputException(e.file().toString(), (IOException) e.getCause());
+            throw new OutputException(e.file().toString(), (IOException) e.getCause());
         }
         Main.console(spec).println("wrote " + String.join(", ", written.stream().map(Path::toString).toList()));
         return ExitCode.OK.code();

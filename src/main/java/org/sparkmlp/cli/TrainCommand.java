@@ -318,7 +318,7 @@ final class TrainCommand implements Callable<Integer> {
                     checkpoints.save(new CheckpointFile.Content(state, config.describe(), fingerprint),
                             "spark-mlp " + Main.version());
                 } catch (IOException e) {
-                    throw new Main.OutputException(ckptDir + "/" + Checkpoints.name(state.step()), e);
+                    throw new OutputException(ckptDir + "/" + Checkpoints.name(state.step()), e);
                 }
                 return (System.nanoTime() - t0) / 1e9;
             };
@@ -378,7 +378,7 @@ final class TrainCommand implements Callable<Integer> {
                 console.println("--resume: " + why + "; starting a new run in " + runDirectories.path(runName));
             }
         } catch (IOException e) {
-            throw new Main.OutputException(folder, e);
+            throw new OutputException(folder, e);
         }
         return runDirectories.path(runName);
     }
@@ -397,7 +397,7 @@ final class TrainCommand implements Callable<Integer> {
         try {
             runDirectories.pointLatest(runName);
         } catch (IOException e) {
-            throw new Main.OutputException(runDirectories.path(RunDirectories.LATEST), e);
+            throw new OutputException(runDirectories.path(RunDirectories.LATEST), e);
         }
     }
 

@@ -82,15 +82,6 @@ public final class Trainer {
                          int modelEpoch, TrainingState finalState, Map<Integer, Long> stepsByPartitionsPerTask) {
     }
 
-    /** Thrown when the loss stops being a finite number: the run cannot recover. */
-    public static final class DivergedException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        DivergedException(String message) {
-            super(message);
-        }
-    }
-
     /**
      * Trains from {@code initial} parameters (which are not modified) on {@code data} and returns the kept
      * parameters, the metrics of every epoch, the test evaluation (null without a test set) and why it stopped.

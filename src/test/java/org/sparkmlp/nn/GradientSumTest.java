@@ -53,13 +53,6 @@ class GradientSumTest {
         }
     }
 
-    private static void assertSameSum(GradientSum expected, GradientSum actual, String what) {
-        assertEquals(expected.rows(), actual.rows(), what + ": rows");
-        assertEquals(expected.correct(), actual.correct(), what + ": correct");
-        ReferenceNet.assertRelativeClose(expected.loss(), actual.loss(), 1e-12, what + ": loss");
-        ReferenceNet.assertNormwiseClose(expected.gradient(), actual.gradient(), 1e-12, what + ": gradient");
-    }
-
     /** Sorted distinct cut points 0 &lt; c_1 &lt; … &lt; c_{k−1} &lt; n, with 0 and n added at the ends. */
     private static int[] randomCuts(SplittableRandom rnd, int n, int parts) {
         TreeSet<Integer> cuts = new TreeSet<>();
@@ -103,7 +96,7 @@ class GradientSumTest {
                         parts.add(part);
                     }
                     GradientSum merged = mergeInRandomOrder(parts, rnd);
-                    assertSameSum(whole, merged, act + " " + loss.id() + " seed " + seed + " k=" + k
+                    ReferenceNet.assertSameSum(whole, merged, 1e-12, act + " " + loss.id() + " seed " + seed + " k=" + k
                             + " cuts " + Arrays.toString(cuts));
                 }
             }
@@ -137,7 +130,7 @@ class GradientSumTest {
                     }
                     parts.add(part);
                 }
-                assertSameSum(whole, mergeInRandomOrder(parts, rnd), "seed " + seed + " k=" + k);
+                ReferenceNet.assertSameSum(whole, mergeInRandomOrder(parts, rnd), 1e-12, "seed " + seed + " k=" + k);
             }
         }
     }

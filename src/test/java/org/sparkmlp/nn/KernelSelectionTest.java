@@ -31,13 +31,6 @@ class KernelSelectionTest {
         return s;
     }
 
-    private static void assertSameSum(GradientSum expected, GradientSum actual, String what) {
-        assertEquals(expected.rows(), actual.rows(), what + ": rows");
-        assertEquals(expected.correct(), actual.correct(), what + ": correct");
-        ReferenceNet.assertRelativeClose(expected.loss(), actual.loss(), TOL, what + ": loss");
-        ReferenceNet.assertNormwiseClose(expected.gradient(), actual.gradient(), TOL, what + ": gradient");
-    }
-
     @Test
     void aGatheredPermutationEqualsTheContiguousSelectionOfPhysicallyReorderedRows() {
         for (Loss loss : Loss.values()) {
@@ -46,7 +39,7 @@ class KernelSelectionTest {
             double[] xr = ReferenceNet.reorderRows(x, SIZES[0], perm);
             int[] yr = ReferenceNet.reorderLabels(y, perm);
             GradientSum contiguous = accumulate(loss, xr, yr, RowSelection.contiguous(0), ROWS);
-            assertSameSum(contiguous, gathered, loss.id());
+            ReferenceNet.assertSameSum(contiguous, gathered, TOL, loss.id());
         }
     }
 
@@ -60,8 +53,8 @@ class KernelSelectionTest {
         GradientSum gathered = accumulate(Loss.CROSS_ENTROPY, x, y, ReferenceNet.gathered(pick), pick.length);
         double[] xr = ReferenceNet.reorderRows(x, SIZES[0], pick);
         int[] yr = ReferenceNet.reorderLabels(y, pick);
-        assertSameSum(accumulate(Loss.CROSS_ENTROPY, xr, yr, RowSelection.contiguous(0), pick.length), gathered,
-                "reordered copy");
+        ReferenceNet.assertSameSum(accumulate(Loss.CROSS_ENTROPY, xr, yr, RowSelection.contiguous(0), pick.length),
+                gathered, TOL, "reordered copy");
 
         ReferenceNet.Result ref = ReferenceNet.run(SIZES, Activation.SIGMOID, Loss.CROSS_ENTROPY, params, x, y, pick, true);
         assertEquals(ref.correct, gathered.correct());
@@ -80,14 +73,14 @@ class KernelSelectionTest {
             for (int from = 0; from < ROWS; from += 100) {
                 byChunks.merge(accumulate(loss, x, y, RowSelection.contiguous(from), Math.min(100, ROWS - from)));
             }
-            assertSameSum(all, byChunks, loss.id() + " chunks of 100");
+            ReferenceNet.assertSameSum(all, byChunks, TOL, loss.id() + " chunks of 100");
 
             GradientSum byRows = GradientSum.empty();
             Kernel64 kernel = new Kernel64(arch, loss);
             for (int r = 0; r < ROWS; r++) {
                 kernel.accumulate(params, x, y, RowSelection.contiguous(r), 1, byRows);
             }
-            assertSameSum(all, byRows, loss.id() + " row by row into one sum");
+            ReferenceNet.assertSameSum(all, byRows, TOL, loss.id() + " row by row into one sum");
 
             ReferenceNet.Result ref = ReferenceNet.run(SIZES, Activation.SIGMOID, loss, params, x, y,
                     ReferenceNet.range(0, ROWS), true);

@@ -307,6 +307,14 @@ final class ReferenceNet {
         return diff == 0.0 ? 0.0 : diff / scale;
     }
 
+    /** The same rows and correct predictions, and loss and gradient within {@code tol} (relative, normwise). */
+    static void assertSameSum(GradientSum expected, GradientSum actual, double tol, String what) {
+        assertEquals(expected.rows(), actual.rows(), what + ": rows");
+        assertEquals(expected.correct(), actual.correct(), what + ": correct");
+        assertRelativeClose(expected.loss(), actual.loss(), tol, what + ": loss");
+        assertNormwiseClose(expected.gradient(), actual.gradient(), tol, what + ": gradient");
+    }
+
     /** Asserts ||expected − actual||_∞ ≤ tol · ||expected||_∞, reporting the worst component. */
     static void assertNormwiseClose(double[] expected, double[] actual, double tol, String what) {
         if (actual == null) {

@@ -276,11 +276,7 @@ class DistributedTrainingTest {
                     }
                     String what = precision + ", batch " + batch + ", step " + step;
                     for (GradientSum other : List.of(b, c, e)) {
-                        assertEquals(a.rows(), other.rows(), what);
-                        assertEquals(a.correct(), other.correct(), what);
-                        assertEquals(Double.doubleToLongBits(a.loss()), Double.doubleToLongBits(other.loss()),
-                                "loss bits, " + what);
-                        assertArrayEquals(a.gradient(), other.gradient(), 0.0, "gradient bits, " + what);
+                        assertSameBits(a, other, what);
                     }
                 }
             }
@@ -315,9 +311,7 @@ class DistributedTrainingTest {
             plan.nextStep();
             GradientSum a = direct.gradient(params, 4, plan.from(), plan.to());
             GradientSum b = tree.gradient(params, 4, plan.from(), plan.to());
-            assertEquals(a.rows(), b.rows());
-            assertEquals(Double.doubleToLongBits(a.loss()), Double.doubleToLongBits(b.loss()), "loss bits");
-            assertArrayEquals(a.gradient(), b.gradient(), 0.0, "gradient bits, step " + step);
+            assertSameBits(a, b, "step " + step);
         }
         d.release();
     }
@@ -345,11 +339,17 @@ class DistributedTrainingTest {
         }
         assertEquals(0, cachedPartitions(blocks), "every block removed");
         GradientSum after = engine.gradient(params, 1, plan.from(), plan.to());
-        assertEquals(before.rows(), after.rows());
-        assertEquals(Double.doubleToLongBits(before.loss()), Double.doubleToLongBits(after.loss()), "loss bits");
-        assertArrayEquals(before.gradient(), after.gradient(), 0.0, "gradient bits");
+        assertSameBits(before, after, "after the recomputation");
         assertEquals(partitions, cachedPartitions(blocks), "the recomputed blocks are cached again");
         d.release();
+    }
+
+    /** The same rows, correct predictions, loss bits and gradient bits (±0 aside). */
+    private static void assertSameBits(GradientSum expected, GradientSum actual, String what) {
+        assertEquals(expected.rows(), actual.rows(), "rows, " + what);
+        assertEquals(expected.correct(), actual.correct(), "correct, " + what);
+        assertEquals(Double.doubleToLongBits(expected.loss()), Double.doubleToLongBits(actual.loss()), "loss bits, " + what);
+        assertArrayEquals(expected.gradient(), actual.gradient(), 0.0, "gradient bits, " + what);
     }
 
     /** Cached partitions of {@code rdd}, as the block manager master knows them (the UI's store learns later). */
