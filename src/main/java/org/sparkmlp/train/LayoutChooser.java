@@ -8,7 +8,8 @@ import java.util.Arrays;
  * machine's load falls on all of them. The one with the lowest median then runs the next {@link #HOLD}
  * steps, and the turns begin again. The layout never changes a step's result ({@link PartitionGroups}), only its
  * time. Which layout is quickest depends on how many cores the process really gets, and on a shared machine
- * that changes from minute to minute.
+ * that changes from minute to minute. The first turns wait for a warm-up: the first steps of a JVM take 35–110 ms
+ * against 5–7 ms later (784-100-10, batch 128), so their times measure the JIT compiler, not the layouts.
  *
  * <p>Driver-side state of one engine; not thread-safe.
  */
@@ -22,24 +23,38 @@ final class LayoutChooser {
      * tie goes to the first (a task per partition), so that noise does not flip the layout.
      */
     static final double MARGIN = 0.03;
+    /** Timed steps run with the first candidate before the first turns. */
+    static final int WARMUP = HOLD;
 
     private final int[] candidates;
     private final long[][] trials;
     /** Position in the cycle: turns first (candidates × TRIAL steps), then HOLD steps. */
     private int position;
     private int best;
+    /** Timed steps left before the first turns. */
+    private int warmup;
 
-    /** Chooses among {@code candidates}, shifts in order of preference (the first wins ties). */
-    LayoutChooser(int... candidates) {
+    /**
+     * Chooses among {@code candidates}, shifts in order of preference (the first wins ties), after {@code warmup}
+     * timed steps with the first.
+     */
+    LayoutChooser(int[] candidates, int warmup) {
         if (candidates.length == 0) {
             throw new IllegalArgumentException("no candidate layouts");
         }
+        if (warmup < 0) {
+            throw new IllegalArgumentException("warm-up must be 0 or more steps, got " + warmup);
+        }
         this.candidates = candidates.clone();
         this.trials = new long[candidates.length][TRIAL];
+        this.warmup = warmup;
     }
 
     /** The shift of the next step. */
     int shift() {
+        if (warmup > 0) {
+            return candidates[0];
+        }
         if (position < turns()) {
             return candidates[position % candidates.length];
         }
@@ -48,6 +63,10 @@ final class LayoutChooser {
 
     /** Records the time of the step just run with {@link #shift()}. */
     void observe(long nanos) {
+        if (warmup > 0) {
+            warmup--;
+            return;
+        }
         if (position < turns()) {
             trials[position % candidates.length][position / candidates.length] = nanos;
             if (position == turns() - 1) {

@@ -74,15 +74,25 @@ public final class StepEngine {
     /**
      * Where a step's tasks and sums are split. {@code treeThreshold} defaults to {@link #TREE_THRESHOLD}.
      * {@code layout} is {@link #ADAPTIVE}, or a fixed shift: 0 is a task per partition, and s makes each task
-     * read 2^s partitions, in local mode. Other values than the default are for tests and for measuring.
+     * read 2^s partitions, in local mode. {@code warmup}: the steps an adaptive engine runs a task per partition
+     * before it first times the layouts ({@link LayoutChooser#WARMUP}). Other values than the default are for
+     * tests and for measuring.
      */
-    public record Tuning(int treeThreshold, int layout) {
+    public record Tuning(int treeThreshold, int layout, int warmup) {
         public static final Tuning DEFAULT = new Tuning(TREE_THRESHOLD, ADAPTIVE);
 
         public Tuning {
             if (layout < ADAPTIVE) {
                 throw new IllegalArgumentException("layout must be a shift ≥ 0 or ADAPTIVE, got " + layout);
             }
+            if (warmup < 0) {
+                throw new IllegalArgumentException("warm-up must be 0 or more steps, got " + warmup);
+            }
+        }
+
+        /** The default warm-up. */
+        public Tuning(int treeThreshold, int layout) {
+            this(treeThreshold, layout, LayoutChooser.WARMUP);
         }
     }
 
@@ -131,7 +141,8 @@ public final class StepEngine {
         this.levels = levels(partitions, aggregationDepth, tuning.treeThreshold());
         int height = 32 - Integer.numberOfLeadingZeros(partitions - 1);
         this.layout = sc.isLocal() && levels.length == 0 ? Math.min(tuning.layout(), height) : 0;
-        this.chooser = layout == ADAPTIVE && height > 0 ? new LayoutChooser(0, height) : null;
+        this.chooser = layout == ADAPTIVE && height > 0 ? new LayoutChooser(new int[] {0, height}, tuning.warmup())
+                : null;
         this.grouped = new PartitionGroups[height + 1];
         this.stepsByShift = new long[height + 1];
         this.floats = precision == Precision.FLOAT32 ? new float[arch.parameterCount()] : null;

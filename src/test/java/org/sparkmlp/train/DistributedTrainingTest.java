@@ -238,7 +238,7 @@ class DistributedTrainingTest {
             StepEngine pairs = new StepEngine(sc.sc(), blocks, arch, Loss.CROSS_ENTROPY, precision, 13, 1,
                     new StepEngine.Tuning(StepEngine.TREE_THRESHOLD, 1));
             StepEngine adaptive = new StepEngine(sc.sc(), blocks, arch, Loss.CROSS_ENTROPY, precision, 13, 1,
-                    StepEngine.Tuning.DEFAULT);
+                    new StepEngine.Tuning(StepEngine.TREE_THRESHOLD, StepEngine.ADAPTIVE, 0));
             int all = 32 - Integer.numberOfLeadingZeros(partitions - 1);
             int adaptiveGrouped = 0;
             int adaptivePerPartition = 0;
