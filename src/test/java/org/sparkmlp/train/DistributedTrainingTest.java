@@ -3,6 +3,8 @@ package org.sparkmlp.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -342,6 +344,32 @@ class DistributedTrainingTest {
         assertSameBits(before, after, "after the recomputation");
         assertEquals(partitions, cachedPartitions(blocks), "the recomputed blocks are cached again");
         d.release();
+    }
+
+    /** The per-thread pool of gradient sums: a task that asks for the pool again keeps what it was lent. */
+    @Test
+    void aTaskThatAsksForThePoolAgainKeepsWhatItWasLent() {
+        List<Boolean> distinct = sc.parallelize(List.of(1, 2, 3, 4), 4).map(i -> {
+            GradientSum first = GradientTask.SumPool.forTask().take();
+            GradientSum second = GradientTask.SumPool.forTask().take();
+            return first != second;
+        }).collect();
+        assertEquals(List.of(true, true, true, true), distinct);
+    }
+
+    @Test
+    void everySumOfThePoolIsFreeAgainOutsideTasks() {
+        GradientTask.SumPool pool = GradientTask.SumPool.forTask();
+        GradientSum a = pool.take();
+        GradientSum b = pool.take();
+        assertNotSame(a, b);
+        pool.give(b);
+        assertSame(b, pool.take(), "a sum given back is lent again");
+        // Outside a task (the driver), every call starts afresh: both sums are free again.
+        GradientTask.SumPool again = GradientTask.SumPool.forTask();
+        GradientSum c = again.take();
+        GradientSum d = again.take();
+        assertEquals(2, List.of(a, b).stream().filter(s -> s == c || s == d).count());
     }
 
     /** The same rows, correct predictions, loss bits and gradient bits (±0 aside). */
