@@ -6,6 +6,8 @@ import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.sparkmlp.nn.Kernel32;
@@ -23,9 +25,24 @@ import scala.reflect.ClassTag$;
  * buffers kept per thread, because Java serialisation of a float[] converts one number at a time and a
  * fresh array per task would be a parameter-sized allocation per task. Larger parameters get a broadcast:
  * Spark warns of every task binary over 1000 KiB, and at that size the broadcast's fixed cost is small.
+ *
+ * <p>In local mode the executor is the driver's own JVM, and the tasks read the driver's array itself
+ * ({@link Shared}), as Spark's broadcast does there (a local broadcast hands tasks the stored object, not a
+ * copy), without the block store's bookkeeping. Inline, each step's 310 KiB of float32 weights (784-100-10) sat
+ * in the driver's block store twice until a garbage collection let Spark's cleaner remove the task binary:
+ * every young collection copied some 50 MB of them, and steps after it ran slower. Shared, the batch-128 epoch
+ * took 15 % less (BENCHMARKS.md, "Where a training epoch loses against StepBench's steps"). On a cluster,
+ * and in local-cluster mode, the weights travel as above.
  */
-abstract sealed class ShippedWeights implements Serializable permits ShippedWeights.Inline, ShippedWeights.Broadcasted {
+abstract sealed class ShippedWeights implements Serializable permits ShippedWeights.Inline, ShippedWeights.Broadcasted,
+        ShippedWeights.Shared {
     private static final long serialVersionUID = 1L;
+
+    /**
+     * Test switch, unset by default: a job-thread local property ({@code sc.setLocalProperty}); "true" makes local
+     * mode ship the weights as a cluster does, so tests can compare the two paths.
+     */
+    static final String SHIP_IN_LOCAL_MODE = "spark-mlp.test.shipWeightsInLocalMode";
 
     /** Largest parameter bytes shipped inside the task: below Spark's 1000 KiB warning with room for the rest. */
     static final int INLINE_LIMIT = 768 * 1024;
@@ -44,6 +61,9 @@ abstract sealed class ShippedWeights implements Serializable permits ShippedWeig
         } else {
             value = parameters;
         }
+        if (sc != null && sc.isLocal() && !"true".equals(sc.getLocalProperty(SHIP_IN_LOCAL_MODE))) {
+            return new Shared(value);
+        }
         if (ridesInTask(parameters.length, precision)) {
             return new Inline(value);
         }
@@ -59,7 +79,8 @@ abstract sealed class ShippedWeights implements Serializable permits ShippedWeig
 
     /**
      * The parameters, on an executor: a float[] or a double[]. An inline one is this thread's buffer, valid until
-     * the next task of the thread is deserialised; a task uses it only while it runs.
+     * the next task of the thread is deserialised; a shared one is the driver's array. A task uses it only while
+     * it runs, and only reads it.
      */
     abstract Object value();
 
@@ -141,6 +162,42 @@ abstract sealed class ShippedWeights implements Serializable permits ShippedWeig
                 kept.set(b);
             }
             return b;
+        }
+    }
+
+    /**
+     * Local mode: the driver's array itself, found by a number that the task carries. Valid while the job runs;
+     * the tasks only read it.
+     */
+    static final class Shared extends ShippedWeights {
+        private static final long serialVersionUID = 1L;
+        private static final ConcurrentHashMap<Long, Object> LIVE = new ConcurrentHashMap<>();
+        private static final AtomicLong NEXT = new AtomicLong();
+        private final long id;
+
+        Shared(Object value) {
+            this.id = NEXT.incrementAndGet();
+            LIVE.put(id, value);
+        }
+
+        @Override
+        Object value() {
+            Object value = LIVE.get(id);
+            if (value == null) {
+                // Only a task that outlived its job (its result is discarded) can get here.
+                throw new IllegalStateException("the weights of job step " + id + " were released: its job is over");
+            }
+            return value;
+        }
+
+        @Override
+        void release() {
+            LIVE.remove(id);
+        }
+
+        /** Weights still held for running jobs (for tests). */
+        static int live() {
+            return LIVE.size();
         }
     }
 

@@ -346,6 +346,48 @@ class DistributedTrainingTest {
         d.release();
     }
 
+    /**
+     * In local mode the tasks read the driver's weights in place; shipped inside the task, as on a cluster, they
+     * give the same bits, in both precisions, for steps and for evaluation.
+     */
+    @Test
+    void weightsSharedInLocalModeGiveTheBitsOfWeightsShippedInTheTask() throws IOException {
+        Dataset d = dataset(blobs(301), 3, 0.2, 0.0, 1);
+        Architecture arch = new Architecture(new int[] {5, 6, 3}, Activation.TANH);
+        double[] params = arch.glorotUniform(9);
+        for (Precision precision : Precision.values()) {
+            Dataset cached = precision == Precision.FLOAT64 ? d : dataset(blobs(301), 3, 0.2, 0.0, 1, precision);
+            StepEngine engine = new StepEngine(sc.sc(), cached.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 13,
+                    1);
+            ShippedWeights probe = ShippedWeights.of(sc.sc(), params, precision, null);
+            assertTrue(probe instanceof ShippedWeights.Shared, "local mode shares the driver's weights");
+            probe.release();
+            BatchPlan plan = new BatchPlan(engine.partitionSizes(), 40);
+            for (int step = 0; step < 3; step++) {
+                plan.nextStep();
+                GradientSum shared = engine.gradient(params, 1, plan.from(), plan.to());
+                Evaluation sharedEval = engine.evaluate(cached.validation().rdd(), params, precision);
+                sc.setLocalProperty(ShippedWeights.SHIP_IN_LOCAL_MODE, "true");
+                try {
+                    assertTrue(ShippedWeights.of(sc.sc(), params, precision, null) instanceof ShippedWeights.Inline,
+                            "the test switch ships them in the task");
+                    GradientSum shipped = engine.gradient(params, 1, plan.from(), plan.to());
+                    Evaluation shippedEval = engine.evaluate(cached.validation().rdd(), params, precision);
+                    assertSameBits(shipped, shared, precision + ", step " + step);
+                    assertEquals(Double.doubleToLongBits(shippedEval.loss()), Double.doubleToLongBits(sharedEval.loss()),
+                            "evaluation loss bits, " + precision);
+                } finally {
+                    sc.setLocalProperty(ShippedWeights.SHIP_IN_LOCAL_MODE, null);
+                }
+            }
+            assertEquals(0, ShippedWeights.Shared.live(), "every job released its weights");
+            if (cached != d) {
+                cached.release();
+            }
+        }
+        d.release();
+    }
+
     /** The per-thread pool of gradient sums: a task that asks for the pool again keeps what it was lent. */
     @Test
     void aTaskThatAsksForThePoolAgainKeepsWhatItWasLent() {
