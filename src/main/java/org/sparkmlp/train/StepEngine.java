@@ -24,7 +24,8 @@ import scala.runtime.AbstractFunction2;
 
 /**
  * One synchronous gradient step as one Spark job over the cached training blocks: the weights are shipped
- * once, inside the job's task up to {@link ShippedWeights#INLINE_LIMIT} bytes (as floats in float32), every
+ * once, inside the job's task up to {@link ShippedWeights#INLINE_LIMIT} bytes (as floats in float32; in local
+ * mode the tasks read the driver's array in place), every
  * partition with rows in the step sums the gradient of its share ({@link GradientTask}), and the partial sums
  * are combined along the fixed binary tree of {@link PartitionSums}, so the same seed and partitioning give the
  * same bits whatever order tasks finish in.

@@ -9,7 +9,8 @@
  * The engine is the seam to Spark: one job per step,
  * submitted through {@code runJob} with named functions ({@link org.sparkmlp.train.Jobs}); the weights are
  * shipped once, inside the task binary that Spark broadcasts for every job anyway
- * ({@link org.sparkmlp.train.ShippedWeights}; large networks get a broadcast of their own); every
+ * ({@link org.sparkmlp.train.ShippedWeights}; large networks get a broadcast of their own, and in local mode
+ * the tasks read the driver's array in place); every
  * partition works out which of its rows belong to the step
  * ({@link org.sparkmlp.train.BatchPlan} shares the global batch between partitions in proportion to their
  * sizes, {@link org.sparkmlp.train.RowPermutation} reshuffles each partition every epoch from the seed) and
