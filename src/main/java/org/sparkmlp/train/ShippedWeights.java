@@ -31,7 +31,7 @@ import scala.reflect.ClassTag$;
  * copy), without the block store's bookkeeping. Inline, each step's 310 KiB of float32 weights (784-100-10) sat
  * in the driver's block store twice until a garbage collection let Spark's cleaner remove the task binary:
  * every young collection copied some 50 MB of them, and steps after it ran slower. Shared, the batch-128 epoch
- * took 15 % less (BENCHMARKS.md, "Where a training epoch loses against StepBench's steps"). On a cluster,
+ * took about 15 % less time (BENCHMARKS.md, "Where a training epoch loses against StepBench's steps"). On a cluster,
  * and in local-cluster mode, the weights travel as above.
  */
 abstract sealed class ShippedWeights implements Serializable permits ShippedWeights.Inline, ShippedWeights.Broadcasted,
@@ -185,7 +185,7 @@ abstract sealed class ShippedWeights implements Serializable permits ShippedWeig
             Object value = LIVE.get(id);
             if (value == null) {
                 // Only a task that outlived its job (its result is discarded) can get here.
-                throw new IllegalStateException("the weights of job step " + id + " were released: its job is over");
+                throw new IllegalStateException("shared weights #" + id + " were released: their job is over");
             }
             return value;
         }

@@ -212,9 +212,13 @@ public final class StepEngine {
         try {
             GradientTask task = new GradientTask(shipped, arch, loss, precision, from, to, seed, epoch, compute);
             PartitionSums sums = new PartitionSums(partitions);
+            // With executor levels the layout is fixed at 0 and there is no chooser: every step, a task per partition.
+            boolean decided = chooses(from, to);
+            int shift = shift(decided);
+            if (compute) {
+                stepsByShift[shift]++;
+            }
             if (levels.length == 0) {
-                boolean decided = chooses(from, to);
-                int shift = shift(decided);
                 // The chooser times only real steps whose layout it decided, of the usual size: not the
                 // benchmark's floor, and not an epoch's shorter last step.
                 boolean timed = false;
@@ -222,9 +226,6 @@ public final class StepEngine {
                     long rows = rows(from, to);
                     fullStepRows = Math.max(fullStepRows, rows);
                     timed = rows == fullStepRows;
-                }
-                if (compute) {
-                    stepsByShift[shift]++;
                 }
                 long start = System.nanoTime();
                 if (shift == 0) {
@@ -238,9 +239,6 @@ public final class StepEngine {
                     chooser.observe(System.nanoTime() - start);
                 }
             } else {
-                if (compute) {
-                    stepsByShift[0]++;
-                }
                 RDD<PartitionSums> top = reducedOnExecutors(task);
                 Jobs.run(sc, top, new Single<>(), Jobs.all(top.getNumPartitions()), PartitionSums.class, "step",
                         (p, s) -> sums.merge(s));
