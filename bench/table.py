@@ -89,6 +89,32 @@ def ours_runs(out):
     return runs
 
 
+def scaling_runs(out):
+    """The scaling runs by copies K: {"epochs": warm epochs' train_seconds of every round, "runs": [summary, time]}."""
+    runs = {}
+    for log in sorted(glob.glob(os.path.join(out, "scaling-x*-round*.log"))):
+        d = log[:-len(".log")]
+        k = int(os.path.basename(d)[len("scaling-x"):].split("-")[0])
+        entry = runs.setdefault(k, {"epochs": [], "runs": []})
+        summary = load(os.path.join(d, "summary.json"))
+        if summary is None:
+            entry["runs"].append((None, os.path.basename(log)))
+            continue
+        with open(os.path.join(d, "metrics.jsonl")) as f:
+            train = [json.loads(line)["train_seconds"] for line in f if line.strip()]
+        # Epochs 3.. (2.. when a quick run has fewer): the first two hold the JIT's warm-up.
+        entry["epochs"].extend(train[2:] if len(train) > 2 else train[1:])
+        entry["runs"].append((summary, load(d + ".time.json")))
+    return runs
+
+
+def within(value, margin):
+    if value is None:
+        return "not measured"
+    ok = abs(value - 1) <= margin
+    return f"**{value:.2f}** (1 ± {margin:.2f}: {'met' if ok else 'missed'})"
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "target/benchmark"
     env = {}
@@ -280,6 +306,31 @@ def main():
     if not shown:
         row("**target**", "cached training set / (rows × features × bytes)", "", "not measured", "", mllib_ratio)
 
+    scaling = scaling_runs(out)
+    medians = {k: statistics.median(v["epochs"]) for k, v in scaling.items() if v["epochs"]}
+    for k in sorted(scaling):
+        done = [(sm, tm) for sm, tm in scaling[k]["runs"] if sm is not None]
+        failed = [name for sm, name in scaling[k]["runs"] if sm is None]
+        if not done:
+            row("ours, local[2]", f"scaling: batch 1024, training set ×{k}", "", "failed", "", ", ".join(failed))
+            continue
+        sm = done[0][0]
+        rss = [tm["max_rss_kb"] / 1024 for _, tm in done if tm]
+        notes = [f"{sm['steps'] // max(1, sm['epochs'])} steps/epoch",
+                 "median of epochs 3.. over " + f"{len(done)} run{'s' if len(done) > 1 else ''} "
+                 + "(" + ", ".join(f"{x:.3f}" for x in scaling[k]["epochs"]) + " s)"]
+        if rss:
+            notes.append(f"default heap, max RSS {max(rss):.0f} MB")
+        if failed:
+            notes.append("failed: " + ", ".join(failed))
+        row("ours, local[2]", f"scaling: batch 1024, training set ×{k} ({sm['rows']['train']:,} rows)",
+            sm.get("precision", ""), f"{medians[k]:.3f} s/epoch" if k in medians else "—",
+            "test " + "/".join(f"{x['test_accuracy']:.4f}" for x, _ in done), "; ".join(notes))
+    for k in (2, 4):
+        v = medians[k] / k / medians[1] if k in medians and 1 in medians else None
+        row("**target**", f"scaling: epoch time per row, ×{k} / ×1", "", within(v, 0.15), "",
+            note(out, "scaling") if not scaling else "above 1: slower per row than ×1")
+
     blas = []
     if ours:
         done = [r for r in ours.values() if isinstance(r, dict)]
@@ -310,7 +361,9 @@ def main():
           "float32 epochs in the runs just before and just after it (the shared machine's load changes from minute to "
           "minute). Time to 85 % validation accuracy: cumulative epoch seconds, ours with "
           "each epoch's validation pass, PyTorch without. GFLOP/s: 2·Σ M·N·K of the five products of one forward + "
-          "backward pass over m rows, for kernel and gemm alike, from the median of JMH's measurement iterations.")
+          "backward pass over m rows, for kernel and gemm alike, from the median of JMH's measurement iterations. "
+          "Scaling: the epoch's training time at batch 1024 on the training set replicated K times "
+          "(bench/replicate-idx.sh), median of epochs 3.. of two rounds; per row, against ×1.")
 
 
 if __name__ == "__main__":

@@ -6,10 +6,13 @@
 #   ours, end to end (submit/local.sh train)     batch 128 and 1024, float64 and float32, each between two
 #                                                runs of PyTorch's batch 128 float32, the epoch ratios' reference
 #   StepBench (when built)                       Spark's floor and our step
+#   scaling (submit/local.sh train)              batch 1024 on the training set ×1, ×2, ×4 (bench/replicate-idx.sh),
+#                                                the default heap, two rounds: is the epoch linear in rows?
 # Needs Java 17, Maven, python3, the data (apt-get install -y dataset-fashion-mnist), OpenBLAS for the native
 # BLAS (apt-get install -y libopenblas0-pthread) and, for the PyTorch row, apt-get install -y python3-torch.
 #
-#   submit/benchmark.sh [--quick] [--skip-torch] [--skip-mllib] [--skip-jmh] [--skip-ours] [-- TRAIN OPTIONS]
+#   submit/benchmark.sh [--quick] [--skip-torch] [--skip-mllib] [--skip-jmh] [--skip-ours] [--skip-scaling]
+#                       [-- TRAIN OPTIONS]
 #
 # --quick runs fewer epochs and iterations and shorter JMH settings (a smoke run, not a measurement).
 # Options after -- go to every `train` run of ours (e.g. -- --partitions 4); a --precision given there
@@ -20,7 +23,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 data=/usr/share/datasets/fashion-mnist
 out="$root/target/benchmark"
 
-quick=0 skip_torch=0 skip_mllib=0 skip_jmh=0 skip_ours=0
+quick=0 skip_torch=0 skip_mllib=0 skip_jmh=0 skip_ours=0 skip_scaling=0
 extra=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -29,6 +32,7 @@ while [[ $# -gt 0 ]]; do
     --skip-mllib) skip_mllib=1 ;;
     --skip-jmh) skip_jmh=1 ;;
     --skip-ours) skip_ours=1 ;;
+    --skip-scaling) skip_scaling=1 ;;
     --) shift; extra=("$@"); break ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "benchmark: unknown option '$1' (see --help; train options go after --)" >&2; exit 2 ;;
@@ -40,9 +44,9 @@ done
   echo "benchmark: Fashion-MNIST is missing at $data (apt-get install -y dataset-fashion-mnist)" >&2; exit 3; }
 
 if [[ $quick -eq 1 ]]; then
-  epochs=3 mllib_iters=5 step_count=100 jmh_opts=(-f 1 -wi 1 -i 2 -w 500ms -r 500ms)
+  epochs=3 mllib_iters=5 step_count=100 jmh_opts=(-f 1 -wi 1 -i 2 -w 500ms -r 500ms) scaling_epochs=3
 else
-  epochs=10 mllib_iters=50,100 step_count=400 jmh_opts=(-f 1 -wi 3 -i 5 -w 1s -r 1s)
+  epochs=10 mllib_iters=50,100 step_count=400 jmh_opts=(-f 1 -wi 3 -i 5 -w 1s -r 1s) scaling_epochs=6
 fi
 
 # The JVM options Spark needs on Java 17.
@@ -183,6 +187,35 @@ elif [[ -f "$root/target/test-classes/org/sparkmlp/bench/StepBench.class" ]]; th
       2> "$out/step-$precision.log" || log "StepBench $precision failed (see step-$precision.log)"
   done
   if [[ -s "$out/step.out" ]]; then cp "$out/step.out" "$out/step.json"; fi
+fi
+
+# 6. Scaling: the same run on the training set ×1, ×2 and ×4, under submit/local.sh's default heap and the default
+# precision (or what follows --). Batch 1024, so that a step's work, not Spark's per-job floor, decides the epoch.
+# Two rounds (×1, ×2, ×4, then again), so that a change in the machine's load falls on every size; bench/table.py
+# takes the median of each size's epochs 3.. (the first two hold the JIT's warm-up, a large part of an epoch at
+# ×1's 53 steps).
+if [[ $skip_scaling -eq 1 ]]; then
+  echo "skipped (--skip-scaling)" > "$out/scaling.skipped"
+else
+  for k in 2 4; do
+    log "scaling: writing the training set ×$k ..."
+    "$root/bench/replicate-idx.sh" "$k" "$out/scaling-data-x$k" "$data" > /dev/null
+  done
+  for round in 1 2; do
+    for k in 1 2 4; do
+      source_dir="$data"
+      [[ $k -gt 1 ]] && source_dir="$out/scaling-data-x$k"
+      dir="$out/scaling-x$k-round$round"
+      log "scaling: ×$k, round $round, batch 1024, $scaling_epochs epochs ..."
+      /usr/bin/time -f '{"wall_seconds": %e, "user_seconds": %U, "system_seconds": %S, "max_rss_kb": %M}' \
+        -o "$dir.time.json" \
+        "$root/submit/local.sh" train --data "$source_dir" --hidden 100 --activation tanh --batch-size 1024 --lr 0.5 \
+        --lr-schedule inverse-time --lr-decay 1e-4 --epochs "$scaling_epochs" --val-fraction 0.1 --seed 42 \
+        --master 'local[2]' --out "$dir" ${extra[@]+"${extra[@]}"} > "$dir.log" 2>&1 \
+        || { tail -5 "$dir.log" >&2; log "scaling: ×$k round $round failed (see $dir.log)"; }
+    done
+  done
+  rm -rf "$out"/scaling-data-x*
 fi
 
 python3 "$root/bench/table.py" "$out" | tee "$out/table.md"
