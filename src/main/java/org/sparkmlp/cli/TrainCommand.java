@@ -549,6 +549,15 @@ final class TrainCommand implements Callable<Integer> {
                 new MetricsLog(outputs, logEvery, checkpointer, checkpointEvery), report);
     }
 
+    /** Rows of each set, in a fixed order: Map.of's order changes from JVM to JVM, and so would the files'. */
+    private static Map<String, Long> rowsBySet(Dataset data) {
+        Map<String, Long> rows = new LinkedHashMap<>();
+        rows.put("train", data.trainRows());
+        rows.put("validation", data.validationRows());
+        rows.put("test", data.testRows());
+        return rows;
+    }
+
     private Map<String, Object> provenance(TrainingConfig config, Dataset data, Trainer.Result result, String blas,
                                            JavaSparkContext sc) {
         Map<String, Object> p = new LinkedHashMap<>();
@@ -556,7 +565,7 @@ final class TrainCommand implements Callable<Integer> {
         p.put("created", Instant.now().toString());
         p.put("config", config.describe());
         p.put("data", data.description());
-        p.put("rows", Map.of("train", data.trainRows(), "validation", data.validationRows(), "test", data.testRows()));
+        p.put("rows", rowsBySet(data));
         p.put("scaling", data.scaling().kind().id());
         p.put("init_model", initModel);
         p.put("steps", result.steps());
@@ -602,7 +611,7 @@ final class TrainCommand implements Callable<Integer> {
         result.stepsByPartitionsPerTask().forEach((perTask, steps) -> layouts.put(Integer.toString(perTask), steps));
         s.put("steps_by_partitions_per_task", layouts);
         s.put("cached_train_bytes", cachedBytes);
-        s.put("rows", Map.of("train", data.trainRows(), "validation", data.validationRows(), "test", data.testRows()));
+        s.put("rows", rowsBySet(data));
         s.put("classes", data.classes());
         s.put("config", config.describe());
         s.put("options", Commands.effective(spec));

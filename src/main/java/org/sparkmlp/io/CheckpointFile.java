@@ -134,7 +134,10 @@ public final class CheckpointFile {
         h.put("data", content.data().toMap());
         List<Map<String, Object>> list = new ArrayList<>();
         for (int i = 0; i < arrays.size(); i++) {
-            list.add(Map.of("name", names.get(i), "length", arrays.get(i).length));
+            Map<String, Object> array = new LinkedHashMap<>(); // Map.of's order changes from JVM to JVM
+            array.put("name", names.get(i));
+            array.put("length", arrays.get(i).length);
+            list.add(array);
         }
         h.put("arrays", list);
         h.put("created", java.time.Instant.now().toString());

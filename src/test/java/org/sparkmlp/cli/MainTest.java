@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -280,6 +281,10 @@ class MainTest {
         }
         assertEquals(3, summary.get("epochs").asInt());
         long testRows = summary.get("rows").get("test").asLong();
+        // Fixed key order, so that two runs with the same seed write the same files (the creation time aside).
+        assertEquals(List.of("train", "validation", "test"), fieldNames(summary.get("rows")));
+        assertEquals(List.of("train", "validation", "test"),
+                fieldNames(json.readTree(out.resolve("model.json").toFile()).get("provenance").get("rows")));
         long counted = 0;
         for (JsonNode row : summary.get("test_confusion")) {
             for (JsonNode n : row) {
@@ -349,5 +354,11 @@ class MainTest {
             assertEquals(expected, end.parameters()[i], 1e-12 * Math.max(1, Math.abs(expected)), "parameter " + i);
             assertEquals(expected, end32.parameters()[i], 1e-5 * Math.max(1, Math.abs(expected)), "float32 parameter " + i);
         }
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 }
