@@ -38,12 +38,6 @@ abstract sealed class ShippedWeights implements Serializable permits ShippedWeig
         ShippedWeights.Shared {
     private static final long serialVersionUID = 1L;
 
-    /**
-     * Test switch, unset by default: a job-thread local property ({@code sc.setLocalProperty}); "true" makes local
-     * mode ship the weights as a cluster does, so tests can compare the two paths.
-     */
-    static final String SHIP_IN_LOCAL_MODE = "spark-mlp.test.shipWeightsInLocalMode";
-
     /** Largest parameter bytes shipped inside the task: below Spark's 1000 KiB warning with room for the rest. */
     static final int INLINE_LIMIT = 768 * 1024;
 
@@ -61,7 +55,7 @@ abstract sealed class ShippedWeights implements Serializable permits ShippedWeig
         } else {
             value = parameters;
         }
-        if (sc != null && sc.isLocal() && !"true".equals(sc.getLocalProperty(SHIP_IN_LOCAL_MODE))) {
+        if (sc != null && sc.isLocal() && !StepEngine.clusterPathsInLocalMode(sc)) {
             return new Shared(value);
         }
         if (ridesInTask(parameters.length, precision)) {

@@ -25,7 +25,8 @@ import scala.runtime.AbstractFunction2;
 /**
  * One synchronous gradient step as one Spark job over the cached training blocks: the weights are shipped
  * once, inside the job's task up to {@link ShippedWeights#INLINE_LIMIT} bytes (as floats in float32; in local
- * mode the tasks read the driver's array in place), every
+ * mode the tasks read the driver's array in place, and the cached blocks through the driver's own RDD, so that
+ * no lineage rides in the task: {@link LocalBlocks}), every
  * partition with rows in the step sums the gradient of its share ({@link GradientTask}), and the partial sums
  * are combined along the fixed binary tree of {@link PartitionSums}, so the same seed and partitioning give the
  * same bits whatever order tasks finish in.
@@ -68,6 +69,14 @@ public final class StepEngine {
      * above the limit a task per partition is kept without timing.
      */
     public static final long MAX_GROUPED_WORK = 64_000_000L;
+
+    /**
+     * Test and benchmark switch, unset by default: a job-thread local property ({@code sc.setLocalProperty}).
+     * "true" makes local mode take a cluster's paths: jobs submitted while it is set ship the weights in the task
+     * ({@link ShippedWeights}), and engines made while it is set run their steps on the cached RDD itself, lineage
+     * and all ({@link LocalBlocks}), so that tests and benchmarks can compare the two.
+     */
+    public static final String CLUSTER_PATHS_IN_LOCAL_MODE = "spark-mlp.test.clusterPathsInLocalMode";
 
     /** {@link Tuning#layout()} that lets the engine time the layouts and choose. */
     public static final int ADAPTIVE = -1;
@@ -133,7 +142,7 @@ public final class StepEngine {
     public StepEngine(SparkContext sc, RDD<Block> train, Architecture arch, Loss loss, Precision precision, long seed,
                int aggregationDepth, Tuning tuning) {
         this.sc = sc;
-        this.train = train;
+        this.train = sc.isLocal() && !clusterPathsInLocalMode(sc) ? new LocalBlocks(train) : train;
         this.arch = arch;
         this.loss = loss;
         this.precision = precision;
@@ -151,6 +160,11 @@ public final class StepEngine {
         Jobs.run(sc, train, new RowCount(), Jobs.all(partitions), Long.class, "count training rows",
                 (p, n) -> counted[p] = n);
         this.sizes = counted;
+    }
+
+    /** Whether {@link #CLUSTER_PATHS_IN_LOCAL_MODE} is set on this thread. */
+    static boolean clusterPathsInLocalMode(SparkContext sc) {
+        return "true".equals(sc.getLocalProperty(CLUSTER_PATHS_IN_LOCAL_MODE));
     }
 
     /** Rows of every training partition. */

@@ -54,6 +54,10 @@ import org.sparkmlp.train.StepEngine;
  * be added: for each number of partitions, the median step at batch 1024 with every sum added on the driver
  * and with one level of executors first (depth 2); one JSON object per line.
  *
+ * <p>{@code StepBench DATA_DIR PRECISION STEPS inplace [ROUNDS]} compares local mode's cached blocks read in
+ * place with the cached RDD itself, whose lineage rides in every task: rounds of STEPS bare jobs and steps at
+ * batch 128 with each, alternated in one JVM; one JSON object per round.
+ *
  * <p>{@code StepBench DATA_DIR PRECISION STEPS cpu [ROUNDS]} measures where a job's CPU goes: for the bare job,
  * the ship floor and the step at batch 128, rounds of STEPS jobs (the first a warm-up, not printed), each
  * printed as one JSON object with the wall and CPU milliseconds per job, in total and per group of Spark's
@@ -75,6 +79,10 @@ public final class StepBench {
         }
         if (args.length > 4 && args[3].equals("grouping")) {
             grouping(data, precision, steps, args[4], args.length > 5 ? Integer.parseInt(args[5]) : 6);
+            return;
+        }
+        if (args.length > 3 && args[3].equals("inplace")) {
+            inPlace(data, precision, steps, args.length > 4 ? Integer.parseInt(args[4]) : 4);
             return;
         }
         if (args.length > 4 && args[3].equals("aggregation")) {
@@ -171,6 +179,42 @@ public final class StepBench {
                     if (round > 0) { // round 0 warms all three up
                         System.out.println(json(out));
                     }
+                }
+            }
+            d.release();
+        }
+    }
+
+    /**
+     * Local mode's cached blocks read in place ({@code LocalBlocks}) against the cached RDD itself, whose lineage
+     * rides in every task binary, as on a cluster (the weights are shared in both): rounds of STEPS jobs of each
+     * kind with each engine, alternated in one JVM; per round the median milliseconds. Round 0 warms up and is not
+     * printed.
+     */
+    private static void inPlace(String data, Precision precision, int steps, int rounds) {
+        try (JavaSparkContext sc = new JavaSparkContext(SparkTests.conf("local[2]").setAppName("in-place-bench"))) {
+            Dataset d = load(sc, data, 2, precision);
+            Architecture arch = network(d);
+            double[] weights = arch.glorotUniform(42);
+            StepEngine local = new StepEngine(sc.sc(), d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 2,
+                    PER_PARTITION);
+            sc.setLocalProperty(StepEngine.CLUSTER_PATHS_IN_LOCAL_MODE, "true");
+            StepEngine lineage = new StepEngine(sc.sc(), d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 2,
+                    PER_PARTITION);
+            sc.setLocalProperty(StepEngine.CLUSTER_PATHS_IN_LOCAL_MODE, null);
+            BatchPlan plan = new BatchPlan(local.partitionSizes(), 128);
+            for (int round = 0; round <= rounds; round++) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("precision", precision.id());
+                out.put("round", round);
+                for (StepEngine engine : new StepEngine[] {local, lineage}) {
+                    String name = engine == local ? "in_place" : "lineage";
+                    out.put(name + "_bare_ms", median(steps, engine::bareJob));
+                    out.put(name + "_step128_ms",
+                            median(steps, () -> engine.gradient(weights, 0, next(plan).from(), plan.to())));
+                }
+                if (round > 0) {
+                    System.out.println(json(out));
                 }
             }
             d.release();

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.scheduler.SparkListener;
@@ -347,42 +348,79 @@ class DistributedTrainingTest {
     }
 
     /**
-     * In local mode the tasks read the driver's weights in place; shipped inside the task, as on a cluster, they
-     * give the same bits, in both precisions, for steps and for evaluation.
+     * In local mode the tasks read the driver's weights and cached blocks in place; on a cluster's paths — weights
+     * inside the task, the cached RDD's lineage in every task binary — they give the same bits, in both
+     * precisions and both layouts, for steps and for evaluation.
      */
-    @Test
-    void weightsSharedInLocalModeGiveTheBitsOfWeightsShippedInTheTask() throws IOException {
+    @ParameterizedTest(name = "layout shift {0}")
+    @ValueSource(ints = {0, 30})
+    void localModesInPlacePathsGiveTheBitsOfAClustersPaths(int layout) throws IOException {
         Dataset d = dataset(blobs(301), 3, 0.2, 0.0, 1);
         Architecture arch = new Architecture(new int[] {5, 6, 3}, Activation.TANH);
         double[] params = arch.glorotUniform(9);
+        StepEngine.Tuning tuning = new StepEngine.Tuning(StepEngine.TREE_THRESHOLD, layout);
         for (Precision precision : Precision.values()) {
             Dataset cached = precision == Precision.FLOAT64 ? d : dataset(blobs(301), 3, 0.2, 0.0, 1, precision);
-            StepEngine engine = new StepEngine(sc.sc(), cached.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 13,
-                    1);
+            StepEngine inPlace = new StepEngine(sc.sc(), cached.train().rdd(), arch, Loss.CROSS_ENTROPY, precision,
+                    13, 1, tuning);
             ShippedWeights probe = ShippedWeights.of(sc.sc(), params, precision, null);
             assertTrue(probe instanceof ShippedWeights.Shared, "local mode shares the driver's weights");
             probe.release();
-            BatchPlan plan = new BatchPlan(engine.partitionSizes(), 40);
+            StepEngine cluster;
+            sc.setLocalProperty(StepEngine.CLUSTER_PATHS_IN_LOCAL_MODE, "true");
+            try {
+                cluster = new StepEngine(sc.sc(), cached.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 13, 1,
+                        tuning);
+            } finally {
+                sc.setLocalProperty(StepEngine.CLUSTER_PATHS_IN_LOCAL_MODE, null);
+            }
+            BatchPlan plan = new BatchPlan(inPlace.partitionSizes(), 40);
             for (int step = 0; step < 3; step++) {
                 plan.nextStep();
-                GradientSum shared = engine.gradient(params, 1, plan.from(), plan.to());
-                Evaluation sharedEval = engine.evaluate(cached.validation().rdd(), params, precision);
-                sc.setLocalProperty(ShippedWeights.SHIP_IN_LOCAL_MODE, "true");
+                GradientSum shared = inPlace.gradient(params, 1, plan.from(), plan.to());
+                Evaluation sharedEval = inPlace.evaluate(cached.validation().rdd(), params, precision);
+                sc.setLocalProperty(StepEngine.CLUSTER_PATHS_IN_LOCAL_MODE, "true");
                 try {
                     assertTrue(ShippedWeights.of(sc.sc(), params, precision, null) instanceof ShippedWeights.Inline,
                             "the test switch ships them in the task");
-                    GradientSum shipped = engine.gradient(params, 1, plan.from(), plan.to());
-                    Evaluation shippedEval = engine.evaluate(cached.validation().rdd(), params, precision);
+                    GradientSum shipped = cluster.gradient(params, 1, plan.from(), plan.to());
+                    Evaluation shippedEval = cluster.evaluate(cached.validation().rdd(), params, precision);
                     assertSameBits(shipped, shared, precision + ", step " + step);
                     assertEquals(Double.doubleToLongBits(shippedEval.loss()), Double.doubleToLongBits(sharedEval.loss()),
                             "evaluation loss bits, " + precision);
                 } finally {
-                    sc.setLocalProperty(ShippedWeights.SHIP_IN_LOCAL_MODE, null);
+                    sc.setLocalProperty(StepEngine.CLUSTER_PATHS_IN_LOCAL_MODE, null);
                 }
             }
             assertEquals(0, ShippedWeights.Shared.live(), "every job released its weights");
             if (cached != d) {
                 cached.release();
+            }
+        }
+        d.release();
+    }
+
+    /**
+     * The view of the cached blocks that local mode's steps run on has no lineage to ship, and reads the cached
+     * RDD's blocks: the same blocks, in the same partitions.
+     */
+    @Test
+    void localModesViewOfTheCachedBlocksHasNoLineageAndReadsTheCachedBlocks() throws IOException {
+        Dataset d = dataset(blobs(301), 3, 0.0, 0.0, 1);
+        RDD<Block> blocks = d.train().rdd();
+        LocalBlocks view = new LocalBlocks(blocks);
+        assertTrue(view.dependencies().isEmpty(), "no dependencies, so no lineage in the task binary");
+        assertEquals(blocks.getNumPartitions(), view.getNumPartitions());
+        assertEquals(blocks.getNumPartitions(), cachedPartitions(blocks), "the blocks are cached");
+        List<Block>[] expected = d.train().collectPartitions(new int[] {0, 1, 2});
+        List<Block>[] actual = new JavaRDD<>(view, view.elementClassTag())
+                .collectPartitions(new int[] {0, 1, 2});
+        for (int p = 0; p < 3; p++) {
+            assertEquals(expected[p].size(), actual[p].size(), "blocks of partition " + p);
+            for (int b = 0; b < expected[p].size(); b++) {
+                assertEquals(expected[p].get(b).rows(), actual[p].get(b).rows(), "rows of block " + b);
+                assertArrayEquals(expected[p].get(b).y(), actual[p].get(b).y(), "labels of block " + b);
+                assertArrayEquals(expected[p].get(b).x(), actual[p].get(b).x(), 0.0, "values of block " + b);
             }
         }
         d.release();
