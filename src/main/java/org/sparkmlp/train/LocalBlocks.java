@@ -1,9 +1,6 @@
 package org.sparkmlp.train;
 
-import java.lang.ref.WeakReference;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.Dependency;
 import org.apache.spark.Partition;
 import org.apache.spark.TaskContext;
@@ -16,7 +13,7 @@ import scala.reflect.ClassTag$;
 
 /**
  * Local mode's view of the cached training blocks: an RDD with no lineage whose tasks read the driver's own
- * cached RDD, found by a number that the task carries, as {@link ShippedWeights.Shared} does for the weights.
+ * cached RDD, found by a number that the task carries ({@link InProcess}).
  *
  * <p>Every job's task binary serialises its RDD and that RDD's dependencies up to the nearest shuffle. For the
  * cached blocks that is the packing shuffle's dependency, with its partitioner and serializer: some 5.6 KB of
@@ -28,9 +25,6 @@ import scala.reflect.ClassTag$;
  */
 final class LocalBlocks extends RDD<Block> {
     private static final long serialVersionUID = 1L;
-    /** The cached RDDs of live views. Weak: a view that is gone lets its RDD go too. */
-    private static final ConcurrentHashMap<Long, WeakReference<RDD<Block>>> LIVE = new ConcurrentHashMap<>();
-    private static final AtomicLong NEXT = new AtomicLong();
     private static final Seq<Dependency<?>> NO_DEPENDENCIES =
             CollectionConverters.asScala(List.<Dependency<?>>of()).toList();
 
@@ -43,21 +37,16 @@ final class LocalBlocks extends RDD<Block> {
         if (!cached.context().isLocal()) {
             throw new IllegalArgumentException("the driver's cached RDD can be shared with tasks in local mode only");
         }
-        this.id = NEXT.incrementAndGet();
         this.cached = cached;
-        LIVE.values().removeIf(ref -> ref.get() == null);
-        LIVE.put(id, new WeakReference<>(cached));
+        // Weakly: the view keeps its RDD, and a view that is gone lets its RDD go too.
+        this.id = InProcess.holdWeakly(cached);
         setName((cached.name() == null ? "cached blocks" : cached.name()) + " (read in place)");
     }
 
     @Override
     public Iterator<Block> compute(Partition split, TaskContext context) {
-        WeakReference<RDD<Block>> ref = LIVE.get(id);
-        RDD<Block> rdd = ref == null ? null : ref.get();
-        if (rdd == null) {
-            // Only a task that outlived its engine can get here.
-            throw new IllegalStateException("the cached training blocks #" + id + " are no longer held by the driver");
-        }
+        @SuppressWarnings("unchecked")
+        RDD<Block> rdd = (RDD<Block>) InProcess.get(id, "the cached training blocks");
         return rdd.iterator(rdd.partitions()[split.index()], context);
     }
 
@@ -73,10 +62,5 @@ final class LocalBlocks extends RDD<Block> {
 
     /** A partition of the view: the number of the cached RDD's partition that it reads. */
     private record Index(int index) implements Partition {
-    }
-
-    /** Views still registered (for tests). */
-    static int live() {
-        return LIVE.size();
     }
 }

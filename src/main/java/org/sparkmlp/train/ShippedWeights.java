@@ -6,8 +6,6 @@ import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.sparkmlp.nn.Kernel32;
@@ -160,38 +158,25 @@ abstract sealed class ShippedWeights implements Serializable permits ShippedWeig
     }
 
     /**
-     * Local mode: the driver's array itself, found by a number that the task carries. Valid while the job runs;
-     * the tasks only read it.
+     * Local mode: the driver's array itself, found by a number that the task carries ({@link InProcess}). Valid
+     * while the job runs; the tasks only read it.
      */
     static final class Shared extends ShippedWeights {
         private static final long serialVersionUID = 1L;
-        private static final ConcurrentHashMap<Long, Object> LIVE = new ConcurrentHashMap<>();
-        private static final AtomicLong NEXT = new AtomicLong();
         private final long id;
 
         Shared(Object value) {
-            this.id = NEXT.incrementAndGet();
-            LIVE.put(id, value);
+            this.id = InProcess.hold(value);
         }
 
         @Override
         Object value() {
-            Object value = LIVE.get(id);
-            if (value == null) {
-                // Only a task that outlived its job (its result is discarded) can get here.
-                throw new IllegalStateException("shared weights #" + id + " were released: their job is over");
-            }
-            return value;
+            return InProcess.get(id, "shared weights");
         }
 
         @Override
         void release() {
-            LIVE.remove(id);
-        }
-
-        /** Weights still held for running jobs (for tests). */
-        static int live() {
-            return LIVE.size();
+            InProcess.release(id);
         }
     }
 

@@ -29,7 +29,8 @@ import scala.runtime.AbstractFunction2;
  * no lineage rides in the task: {@link LocalBlocks}), every
  * partition with rows in the step sums the gradient of its share ({@link GradientTask}), and the partial sums
  * are combined along the fixed binary tree of {@link PartitionSums}, so the same seed and partitioning give the
- * same bits whatever order tasks finish in.
+ * same bits whatever order tasks finish in. In local mode the tasks write their sums into the driver's own
+ * instead of returning them ({@link InPlaceGradient}): nothing to serialise, and no new arrays per step.
  *
  * <p>How many tasks: one per partition, except in local mode when the shares are small. There every partition
  * is in the one executor, and a task can read an aligned group of partitions one after another
@@ -128,6 +129,12 @@ public final class StepEngine {
     private final LayoutChooser chooser;
     /** The training partitions grouped 2^shift at a time, by shift, made when first needed. */
     private final PartitionGroups[] grouped;
+    /**
+     * Local mode: one sum per partition, which the tasks write their shares into in place of returning them
+     * ({@link InPlaceGradient}), reused from step to step; null elsewhere. Its number for the tasks.
+     */
+    private final GradientSum[] inPlace;
+    private final long inPlaceId;
     /** The most rows of a step the chooser has decided: a full batch. */
     private long fullStepRows;
     /** Gradient steps run so far with each layout, by shift (partitions per task = 2^shift). */
@@ -156,6 +163,16 @@ public final class StepEngine {
         this.grouped = new PartitionGroups[height + 1];
         this.stepsByShift = new long[height + 1];
         this.floats = precision == Precision.FLOAT32 ? new float[arch.parameterCount()] : null;
+        if (this.train instanceof LocalBlocks && levels.length == 0) {
+            this.inPlace = new GradientSum[partitions];
+            for (int p = 0; p < partitions; p++) {
+                inPlace[p] = GradientSum.empty();
+            }
+            this.inPlaceId = InProcess.holdWeakly(inPlace);
+        } else {
+            this.inPlace = null;
+            this.inPlaceId = 0;
+        }
         long[] counted = new long[partitions];
         Jobs.run(sc, train, new RowCount(), Jobs.all(partitions), Long.class, "count training rows",
                 (p, n) -> counted[p] = n);
@@ -179,7 +196,8 @@ public final class StepEngine {
 
     /**
      * The gradient sum of one step: partition p contributes positions [from[p], to[p]) of its epoch's row
-     * order. {@code weights} is only read, and may be changed once this returns.
+     * order. {@code weights} is only read, and may be changed once this returns. The sum is valid until the
+     * engine's next job: in local mode it is one of the engine's own, which the next step writes into.
      */
     public GradientSum gradient(double[] weights, int epoch, int[] from, int[] to) {
         return run(weights, epoch, from, to, true);
@@ -242,7 +260,16 @@ public final class StepEngine {
                     timed = rows == fullStepRows;
                 }
                 long start = System.nanoTime();
-                if (shift == 0) {
+                if (inPlace != null) {
+                    // Each busy group's task writes its partitions' sums into inPlace; they join the tree here.
+                    RDD<?> rdd = shift == 0 ? train : grouped(shift);
+                    Jobs.run(sc, rdd, new InPlaceGradient<>(task, inPlaceId, shift > 0), busyGroups(shift, from, to, sums),
+                            Integer.class, "step", (g, done) -> {
+                                for (int p = g << shift; p < Math.min(partitions, (g + 1) << shift); p++) {
+                                    sums.add(p, inPlace[p]);
+                                }
+                            });
+                } else if (shift == 0) {
                     Jobs.run(sc, train, task, busyGroups(0, from, to, sums), GradientSum.class, "step", sums::add);
                 } else {
                     PartitionGroups groups = grouped(shift);
@@ -442,6 +469,47 @@ public final class StepEngine {
                 sums.add(p, task.gradient(p, blocks, pool.take()));
             }
             return sums;
+        }
+    }
+
+    /**
+     * Local mode's step task: the gradient of each partition the task reads (one, or a group's members) written
+     * into the driver's sum for that partition, found by number ({@link InProcess}), instead of a result that
+     * Spark would serialise, hand to a result thread and deserialise into new arrays on the driver. Returns the
+     * task's partition number. A task writes only its own partitions' sums, and the driver reads them only once
+     * the task has ended, so no two threads touch a sum at once.
+     */
+    private static final class InPlaceGradient<T> extends AbstractFunction2<TaskContext, Iterator<T>, Integer>
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final GradientTask task;
+        private final long sums;
+        /** Whether the task reads {@link PartitionGroups.Member}s rather than one partition's blocks. */
+        private final boolean groups;
+
+        InPlaceGradient(GradientTask task, long sums, boolean groups) {
+            this.task = task;
+            this.sums = sums;
+            this.groups = groups;
+        }
+
+        @Override
+        public Integer apply(TaskContext context, Iterator<T> in) {
+            GradientSum[] into = (GradientSum[]) InProcess.get(sums, "the step's gradient sums");
+            if (!groups) {
+                @SuppressWarnings("unchecked")
+                Iterator<Block> blocks = (Iterator<Block>) in;
+                int p = context.partitionId();
+                task.gradient(p, blocks, into[p]);
+                return p;
+            }
+            while (in.hasNext()) {
+                PartitionGroups.Member m = (PartitionGroups.Member) in.next();
+                int p = m.partition();
+                // An idle member is never opened: its cached block stays unlocked, and is not recomputed if lost.
+                task.gradient(p, m.blocks(task.hasRows(p)), into[p]);
+            }
+            return context.partitionId();
         }
     }
 

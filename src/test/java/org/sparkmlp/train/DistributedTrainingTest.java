@@ -392,7 +392,7 @@ class DistributedTrainingTest {
                     sc.setLocalProperty(StepEngine.CLUSTER_PATHS_IN_LOCAL_MODE, null);
                 }
             }
-            assertEquals(0, ShippedWeights.Shared.live(), "every job released its weights");
+            assertEquals(0, InProcess.held(), "every job released its weights");
             if (cached != d) {
                 cached.release();
             }
