@@ -37,10 +37,10 @@ import scala.runtime.AbstractFunction2;
  * ({@link PartitionGroups}); the bits do not change. Fewer tasks cost less CPU: a task costs about 1 ms of CPU
  * on top of its kernel, for deserialising the task and its metrics, serialising its result and scheduling it.
  * But a task runs its partitions' kernels in turn. Which layout is quicker depends on the cores the process
- * really gets. On 2 cores with nothing else running, batch 128 took about the same time either way, and batch
- * 1024 took 25 % longer in one task. With one core taken by another process, one task was 10–25 % quicker at both
- * (BENCHMARKS.md). So the engine times the layouts as it goes ({@link LayoutChooser}) and keeps the quickest.
- * It does so for shares up to {@link #MAX_GROUPED_WORK}.
+ * really gets. On 2 cores with nothing else running, one task took about 10 % longer at batch 128 and 50 % longer
+ * at 1024; with one core taken by another process, it was 7–15 % quicker at both (BENCHMARKS.md). So the engine
+ * times the layouts as it goes ({@link LayoutChooser}) and keeps the quickest. It does so for shares up to
+ * {@link #MAX_GROUPED_WORK}.
  *
  * <p>Where the sums are combined: with few partitions the driver adds them as they arrive (one stage, the
  * cheapest job Spark has). With more than {@link #TREE_THRESHOLD} partitions and an aggregation depth d ≥ 2,
@@ -66,8 +66,9 @@ public final class StepEngine {
     /**
      * The largest share, in rows × parameters (a float64 row counts twice), for which a local step tries tasks
      * that read several partitions: about 800 rows of 784-100-10 in float32. One task for all was measured up to
-     * 512-row shares (41 million), where it was 10–25 % quicker with a core taken and 25 % slower without;
-     * above the limit a task per partition is kept without timing.
+     * 512-row shares (41 million), where it was 7 % quicker with a core taken and 50 % slower without (sums
+     * written in place; 10–25 % quicker and 25 % slower when tasks returned them); above the limit a task per
+     * partition is kept without timing.
      */
     public static final long MAX_GROUPED_WORK = 64_000_000L;
 
