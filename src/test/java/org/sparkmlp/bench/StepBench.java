@@ -33,11 +33,14 @@ import org.sparkmlp.train.StepEngine;
 
 /**
  * The cost of one training step against its floors, on Fashion-MNIST's training set cached as the trainer
- * caches it (784-100-10 tanh, 2 partitions, local[2]): medians over many steps after a warm-up of
+ * caches it (784-100-10 tanh, 2 partitions, local[2]): medians over many steps after a warm-up of the
+ * following. The four kinds of job run in turns (eight rounds of an eighth of their steps each), so that the
+ * floors and the steps are measured in the same minutes.
  * <ul>
  *   <li>{@code bare_ms}: the cheapest job on the cached partitions (nothing shipped, nothing computed);</li>
  *   <li>{@code ship_ms}: the step's job with its weights shipped and a gradient-sized sum returned by each
- *       partition, but no computation — Spark's real floor for a step;</li>
+ *       partition (in local mode: written into the driver's), but no computation — Spark's real floor for a
+ *       step;</li>
  *   <li>{@code kernel64_ms}, {@code kernel512_ms}: the kernel alone on one partition's share of a batch of
  *       128 and 1024 rows (partitions run in parallel, so one share is what a step waits for);</li>
  *   <li>{@code step128_ms}, {@code step1024_ms}: whole steps at batch 128 and 1024.</li>
@@ -105,14 +108,21 @@ public final class StepBench {
             out.put("precision", precision.id());
             out.put("partitions", partitions);
             out.put("steps", steps);
-            out.put("bare_ms", median(steps, engine::bareJob));
-            out.put("ship_ms", median(steps, () -> engine.shipOnly(weights, next(plan128).from(), plan128.to())));
+            // The jobs in turns, so that the machine's drift and the JIT's progress fall on all of them alike: the
+            // step is compared with the floor measured in the same minutes.
+            Map<String, Runnable> jobs = new LinkedHashMap<>();
+            jobs.put("bare_ms", engine::bareJob);
+            jobs.put("ship_ms", () -> engine.shipOnly(weights, next(plan128).from(), plan128.to()));
+            jobs.put("step128_ms", () -> engine.gradient(weights, 0, next(plan128).from(), plan128.to()));
+            jobs.put("step1024_ms", () -> engine.gradient(weights, 0, next(plan1024).from(), plan1024.to()));
+            Map<String, Double> jobMs = inTurns(jobs, steps, Map.of("step1024_ms", 4));
             BlockedRows rows = Block.view(d.train().collectPartitions(new int[] {0})[0], arch.inputs(), precision);
+            out.put("bare_ms", jobMs.get("bare_ms"));
+            out.put("ship_ms", jobMs.get("ship_ms"));
             out.put("kernel64_ms", median(steps, () -> kernel(arch, weights, rows, 64, precision)));
             out.put("kernel512_ms", median(steps, () -> kernel(arch, weights, rows, 512, precision)));
-            out.put("step128_ms", median(steps, () -> engine.gradient(weights, 0, next(plan128).from(), plan128.to())));
-            out.put("step1024_ms", median(Math.max(50, steps / 4),
-                    () -> engine.gradient(weights, 0, next(plan1024).from(), plan1024.to())));
+            out.put("step128_ms", jobMs.get("step128_ms"));
+            out.put("step1024_ms", jobMs.get("step1024_ms"));
             out.put("cached_train_bytes", cachedBytes(sc, d));
             out.put("train_values", d.trainRows() * d.features());
             System.out.println(json(out));
@@ -349,6 +359,45 @@ public final class StepBench {
     }
 
     private static final Map<Architecture, Object> FLOATS = new java.util.HashMap<>();
+
+    /** Rounds in which {@link #inTurns} runs every job. */
+    private static final int TURNS = 8;
+
+    /**
+     * Median milliseconds of each job over {@code n} runs (n / fewer.get(name) for those named there), taken in
+     * {@link #TURNS} rounds in which each job runs its share in turn, after n/4 (at least 20) runs of each as a
+     * warm-up.
+     */
+    private static Map<String, Double> inTurns(Map<String, Runnable> jobs, int n, Map<String, Integer> fewer) {
+        Map<String, double[]> times = new LinkedHashMap<>();
+        Map<String, Integer> counts = new HashMap<>();
+        for (Map.Entry<String, Runnable> job : jobs.entrySet()) {
+            for (int i = 0; i < Math.max(20, n / 4); i++) {
+                job.getValue().run();
+            }
+            int runs = Math.max(TURNS, n / fewer.getOrDefault(job.getKey(), 1) / TURNS * TURNS);
+            times.put(job.getKey(), new double[runs]);
+            counts.put(job.getKey(), 0);
+        }
+        for (int turn = 0; turn < TURNS; turn++) {
+            for (Map.Entry<String, Runnable> job : jobs.entrySet()) {
+                double[] ms = times.get(job.getKey());
+                int at = counts.get(job.getKey());
+                for (int i = 0; i < ms.length / TURNS; i++) {
+                    long t = System.nanoTime();
+                    job.getValue().run();
+                    ms[at++] = (System.nanoTime() - t) / 1e6;
+                }
+                counts.put(job.getKey(), at);
+            }
+        }
+        Map<String, Double> medians = new LinkedHashMap<>();
+        times.forEach((name, ms) -> {
+            Arrays.sort(ms);
+            medians.put(name, ms.length % 2 == 1 ? ms[ms.length / 2] : (ms[ms.length / 2 - 1] + ms[ms.length / 2]) / 2);
+        });
+        return medians;
+    }
 
     /** Median milliseconds of {@code n} runs after n/4 (at least 20) runs of warm-up. */
     private static double median(int n, Runnable run) {

@@ -335,7 +335,8 @@ class DistributedTrainingTest {
                 new StepEngine.Tuning(StepEngine.TREE_THRESHOLD, layout));
         BatchPlan plan = new BatchPlan(engine.partitionSizes(), 50);
         plan.nextStep();
-        GradientSum before = engine.gradient(params, 1, plan.from(), plan.to());
+        // A copy: in local mode the engine's next step writes into the sums it returned.
+        GradientSum before = GradientSum.empty().merge(engine.gradient(params, 1, plan.from(), plan.to()));
         BlockManager manager = sc.sc().env().blockManager();
         for (int p = 0; p < partitions; p++) {
             manager.removeBlock(RDDBlockId.apply(blocks.id(), p), true);
