@@ -9,58 +9,78 @@ import org.sparkmlp.data.Block;
 import scala.collection.Iterator;
 import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
+import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
 /**
- * Local mode's view of the cached training blocks: an RDD with no lineage whose tasks read the driver's own
+ * Local mode's view of the cached training blocks, whose tasks carry no lineage: they read the driver's own
  * cached RDD, found by a number that the task carries ({@link InProcess}).
  *
  * <p>Every job's task binary serialises its RDD and that RDD's dependencies up to the nearest shuffle. For the
  * cached blocks that is the packing shuffle's dependency, with its partitioner and serializer: some 5.6 KB of
- * mostly class descriptors, written per job and read per task, and a lineage the DAG scheduler walks per job
- * (BENCHMARKS.md, "What the floor's job is made of"). In local mode the executor is the driver's JVM, so a task
- * can call the cached RDD's own {@code iterator}: a cached block is read from the block manager as before, and a
- * lost one is recomputed from the lineage and cached again, as Spark would. On a cluster the steps run on the
- * cached RDD itself.
+ * mostly class descriptors, written per job and read per task (BENCHMARKS.md, "What the floor's job is made of").
+ * In local mode the executor is the driver's JVM, so a task can call the cached RDD's own {@code iterator}: a
+ * cached block is read from the block manager as before, and a lost one is recomputed and cached again.
+ *
+ * <p>On the driver this view depends one-to-one on the cached RDD, so the scheduler knows the whole lineage: if
+ * the packing shuffle's files are lost too, a task's fetch failure makes it rerun the shuffle's map stage, as it
+ * would for the cached RDD itself. Only what a task receives differs: serialised, the view is replaced by its
+ * {@link Reader}, which has no dependencies. On a cluster the steps run on the cached RDD itself.
  */
 final class LocalBlocks extends RDD<Block> {
     private static final long serialVersionUID = 1L;
-    private static final Seq<Dependency<?>> NO_DEPENDENCIES =
-            CollectionConverters.asScala(List.<Dependency<?>>of()).toList();
+    private static final ClassTag<Block> BLOCK = ClassTag$.MODULE$.apply(Block.class);
 
-    private final long id;
-    /** Keeps the cached RDD reachable for as long as the driver holds this view. */
-    private final transient RDD<Block> cached;
+    /** What every task binary holds in place of this view; made once, on the driver. */
+    private final transient Reader reader;
 
     LocalBlocks(RDD<Block> cached) {
-        super(cached.context(), NO_DEPENDENCIES, ClassTag$.MODULE$.apply(Block.class));
+        super(cached, BLOCK);
         if (!cached.context().isLocal()) {
             throw new IllegalArgumentException("the driver's cached RDD can be shared with tasks in local mode only");
         }
-        this.cached = cached;
-        // Weakly: the view keeps its RDD, and a view that is gone lets its RDD go too.
-        this.id = InProcess.holdWeakly(cached);
+        // Weakly: the view keeps its RDD (as its dependency), and a view that is gone lets its RDD go too.
+        this.reader = new Reader(cached, InProcess.holdWeakly(cached));
         setName((cached.name() == null ? "cached blocks" : cached.name()) + " (read in place)");
     }
 
     @Override
     public Iterator<Block> compute(Partition split, TaskContext context) {
-        @SuppressWarnings("unchecked")
-        RDD<Block> rdd = (RDD<Block>) InProcess.get(id, "the cached training blocks");
-        return rdd.iterator(rdd.partitions()[split.index()], context);
+        // Tasks run the Reader; this runs only if the driver itself computes the view.
+        return firstParent(BLOCK).iterator(split, context);
     }
 
     @Override
     public Partition[] getPartitions() {
-        Partition[] parents = cached.partitions();
-        Partition[] own = new Partition[parents.length];
-        for (int p = 0; p < own.length; p++) {
-            own[p] = new Index(p);
-        }
-        return own;
+        return firstParent(BLOCK).partitions();
     }
 
-    /** A partition of the view: the number of the cached RDD's partition that it reads. */
-    private record Index(int index) implements Partition {
+    /** Java serialisation (the task binary) writes the reader instead of this view and its lineage. */
+    private Object writeReplace() {
+        return reader;
+    }
+
+    /** The view as a task receives it: no dependencies, and the number of the driver's cached RDD. */
+    static final class Reader extends RDD<Block> {
+        private static final long serialVersionUID = 1L;
+        private static final Seq<Dependency<?>> NONE = CollectionConverters.asScala(List.<Dependency<?>>of()).toList();
+        private final long id;
+
+        private Reader(RDD<Block> cached, long id) {
+            super(cached.context(), NONE, BLOCK);
+            this.id = id;
+        }
+
+        @Override
+        public Iterator<Block> compute(Partition split, TaskContext context) {
+            @SuppressWarnings("unchecked")
+            RDD<Block> rdd = (RDD<Block>) InProcess.get(id, "the cached training blocks");
+            return rdd.iterator(split, context);
+        }
+
+        @Override
+        public Partition[] getPartitions() {
+            throw new UnsupportedOperationException("a task's reader gets its partition from the task");
+        }
     }
 }

@@ -131,11 +131,12 @@ public final class StepEngine {
     /** The training partitions grouped 2^shift at a time, by shift, made when first needed. */
     private final PartitionGroups[] grouped;
     /**
-     * Local mode: one sum per partition, which the tasks write their shares into in place of returning them
-     * ({@link InPlaceGradient}), reused from step to step; null elsewhere. Its number for the tasks.
+     * Local mode, up to {@link #TREE_THRESHOLD} partitions: one sum per partition, which the tasks write their
+     * shares into in place of returning them ({@link InPlaceGradient}), reused from step to step; null elsewhere.
+     * Its number for the tasks. A failed step replaces them: a task of that job may still be running.
      */
-    private final GradientSum[] inPlace;
-    private final long inPlaceId;
+    private GradientSum[] inPlace;
+    private long inPlaceId;
     /** The most rows of a step the chooser has decided: a full batch. */
     private long fullStepRows;
     /** Gradient steps run so far with each layout, by shift (partitions per task = 2^shift). */
@@ -164,15 +165,9 @@ public final class StepEngine {
         this.grouped = new PartitionGroups[height + 1];
         this.stepsByShift = new long[height + 1];
         this.floats = precision == Precision.FLOAT32 ? new float[arch.parameterCount()] : null;
-        if (this.train instanceof LocalBlocks && levels.length == 0) {
-            this.inPlace = new GradientSum[partitions];
-            for (int p = 0; p < partitions; p++) {
-                inPlace[p] = GradientSum.empty();
-            }
-            this.inPlaceId = InProcess.holdWeakly(inPlace);
-        } else {
-            this.inPlace = null;
-            this.inPlaceId = 0;
+        // The driver keeps a sum per partition, as large as the network each: bounded by the threshold.
+        if (this.train instanceof LocalBlocks && levels.length == 0 && partitions <= TREE_THRESHOLD) {
+            newInPlaceSums();
         }
         long[] counted = new long[partitions];
         Jobs.run(sc, train, new RowCount(), Jobs.all(partitions), Long.class, "count training rows",
@@ -183,6 +178,23 @@ public final class StepEngine {
     /** Whether {@link #CLUSTER_PATHS_IN_LOCAL_MODE} is set on this thread. */
     static boolean clusterPathsInLocalMode(SparkContext sc) {
         return "true".equals(sc.getLocalProperty(CLUSTER_PATHS_IN_LOCAL_MODE));
+    }
+
+    private void newInPlaceSums() {
+        if (inPlaceId != 0) {
+            InProcess.release(inPlaceId);
+        }
+        GradientSum[] sums = new GradientSum[partitions];
+        for (int p = 0; p < partitions; p++) {
+            sums[p] = GradientSum.empty();
+        }
+        this.inPlace = sums;
+        this.inPlaceId = InProcess.holdWeakly(sums);
+    }
+
+    /** Whether this engine's tasks read the cached blocks and write their sums in place (local mode). */
+    boolean inPlace() {
+        return train instanceof LocalBlocks && inPlace != null;
     }
 
     /** Rows of every training partition. */
@@ -264,12 +276,19 @@ public final class StepEngine {
                 if (inPlace != null) {
                     // Each busy group's task writes its partitions' sums into inPlace; they join the tree here.
                     RDD<?> rdd = shift == 0 ? train : grouped(shift);
-                    Jobs.run(sc, rdd, new InPlaceGradient<>(task, inPlaceId, shift > 0), busyGroups(shift, from, to, sums),
-                            Integer.class, "step", (g, done) -> {
-                                for (int p = g << shift; p < Math.min(partitions, (g + 1) << shift); p++) {
-                                    sums.add(p, inPlace[p]);
-                                }
-                            });
+                    GradientSum[] into = inPlace;
+                    try {
+                        Jobs.run(sc, rdd, new InPlaceGradient<>(task, inPlaceId, shift > 0),
+                                busyGroups(shift, from, to, sums), Integer.class, "step", (g, done) -> {
+                                    for (int p = g << shift; p < Math.min(partitions, (g + 1) << shift); p++) {
+                                        sums.add(p, into[p]);
+                                    }
+                                });
+                    } catch (RuntimeException e) {
+                        // Spark does not wait for the other tasks of a failed job: leave them their sums.
+                        newInPlaceSums();
+                        throw e;
+                    }
                 } else if (shift == 0) {
                     Jobs.run(sc, train, task, busyGroups(0, from, to, sums), GradientSum.class, "step", sums::add);
                 } else {

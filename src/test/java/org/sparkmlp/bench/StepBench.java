@@ -57,9 +57,10 @@ import org.sparkmlp.train.StepEngine;
  * be added: for each number of partitions, the median step at batch 1024 with every sum added on the driver
  * and with one level of executors first (depth 2); one JSON object per line.
  *
- * <p>{@code StepBench DATA_DIR PRECISION STEPS inplace [ROUNDS]} compares local mode's cached blocks read in
- * place with the cached RDD itself, whose lineage rides in every task: rounds of STEPS bare jobs and steps at
- * batch 128 with each, alternated in one JVM; one JSON object per round.
+ * <p>{@code StepBench DATA_DIR PRECISION STEPS inplace [ROUNDS]} compares local mode's in-place paths (cached
+ * blocks read without their lineage, sums written into the driver's) with a cluster's (the cached RDD's lineage in
+ * every task, sums returned): rounds of STEPS bare jobs and steps at batch 128 with each, alternated in one JVM;
+ * one JSON object per round.
  *
  * <p>{@code StepBench DATA_DIR PRECISION STEPS cpu [ROUNDS]} measures where a job's CPU goes: for the bare job,
  * the ship floor and the step at batch 128, rounds of STEPS jobs (the first a warm-up, not printed), each
@@ -196,10 +197,10 @@ public final class StepBench {
     }
 
     /**
-     * Local mode's cached blocks read in place ({@code LocalBlocks}) against the cached RDD itself, whose lineage
-     * rides in every task binary, as on a cluster (the weights are shared in both): rounds of STEPS jobs of each
-     * kind with each engine, alternated in one JVM; per round the median milliseconds. Round 0 warms up and is not
-     * printed.
+     * Local mode's in-place paths — the cached blocks read through {@code LocalBlocks}, the sums written into the
+     * driver's — against a cluster's: the cached RDD itself, whose lineage rides in every task binary, and sums
+     * returned as task results (the weights are shared in both): rounds of STEPS jobs of each kind with each
+     * engine, alternated in one JVM; per round the median milliseconds. Round 0 warms up and is not printed.
      */
     private static void inPlace(String data, Precision precision, int steps, int rounds) {
         try (JavaSparkContext sc = new JavaSparkContext(SparkTests.conf("local[2]").setAppName("in-place-bench"))) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
@@ -375,6 +376,8 @@ class DistributedTrainingTest {
             } finally {
                 sc.setLocalProperty(StepEngine.CLUSTER_PATHS_IN_LOCAL_MODE, null);
             }
+            assertTrue(inPlace.inPlace(), "local mode reads blocks and writes sums in place");
+            assertFalse(cluster.inPlace(), "the test switch takes a cluster's paths");
             BatchPlan plan = new BatchPlan(inPlace.partitionSizes(), 40);
             for (int step = 0; step < 3; step++) {
                 plan.nextStep();
@@ -402,20 +405,37 @@ class DistributedTrainingTest {
     }
 
     /**
-     * The view of the cached blocks that local mode's steps run on has no lineage to ship, and reads the cached
-     * RDD's blocks: the same blocks, in the same partitions.
+     * The view of the cached blocks that local mode's steps run on ships no lineage — a task receives its small
+     * reader, not the cached RDD's dependencies — and reads the cached blocks: the same blocks, in the same
+     * partitions, with nothing read from the packing shuffle.
      */
     @Test
-    void localModesViewOfTheCachedBlocksHasNoLineageAndReadsTheCachedBlocks() throws IOException {
+    void localModesViewOfTheCachedBlocksShipsNoLineageAndReadsTheCachedBlocks() throws Exception {
         Dataset d = dataset(blobs(301), 3, 0.0, 0.0, 1);
         RDD<Block> blocks = d.train().rdd();
         LocalBlocks view = new LocalBlocks(blocks);
-        assertTrue(view.dependencies().isEmpty(), "no dependencies, so no lineage in the task binary");
         assertEquals(blocks.getNumPartitions(), view.getNumPartitions());
         assertEquals(blocks.getNumPartitions(), cachedPartitions(blocks), "the blocks are cached");
+        byte[] shipped = javaSerialized(view);
+        assertTrue(shipped.length * 2 < javaSerialized(blocks).length, "the view ships " + shipped.length
+                + " bytes, the cached RDD " + javaSerialized(blocks).length);
+        AtomicLong shuffleRecords = new AtomicLong();
+        SparkListener reads = new SparkListener() {
+            @Override
+            public void onTaskEnd(SparkListenerTaskEnd end) {
+                shuffleRecords.addAndGet(end.taskMetrics().shuffleReadMetrics().recordsRead());
+            }
+        };
         List<Block>[] expected = d.train().collectPartitions(new int[] {0, 1, 2});
-        List<Block>[] actual = new JavaRDD<>(view, view.elementClassTag())
-                .collectPartitions(new int[] {0, 1, 2});
+        sc.sc().addSparkListener(reads);
+        List<Block>[] actual;
+        try {
+            actual = new JavaRDD<>(view, view.elementClassTag()).collectPartitions(new int[] {0, 1, 2});
+            sc.sc().listenerBus().waitUntilEmpty();
+        } finally {
+            sc.sc().removeSparkListener(reads);
+        }
+        assertEquals(0, shuffleRecords.get(), "read from the cache, not recomputed from the shuffle");
         for (int p = 0; p < 3; p++) {
             assertEquals(expected[p].size(), actual[p].size(), "blocks of partition " + p);
             for (int b = 0; b < expected[p].size(); b++) {
@@ -425,6 +445,14 @@ class DistributedTrainingTest {
             }
         }
         d.release();
+    }
+
+    private static byte[] javaSerialized(Object o) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(o);
+        }
+        return bytes.toByteArray();
     }
 
     /** The per-thread pool of gradient sums: a task that asks for the pool again keeps what it was lent. */
