@@ -11,6 +11,7 @@ import sys
 
 FEATURES = 784
 TARGET_ACC = 0.85
+WARM_STEPS = 400  # steps of a trainer's JVM that still measure its JIT compiler (BENCHMARKS.md)
 
 
 def flops(m):
@@ -101,9 +102,12 @@ def scaling_runs(out):
             entry["runs"].append((None, os.path.basename(log)))
             continue
         with open(os.path.join(d, "metrics.jsonl")) as f:
-            train = [json.loads(line)["train_seconds"] for line in f if line.strip()]
-        # Epochs 3.. (2.. when a quick run has fewer): the first two hold the JIT's warm-up.
-        entry["epochs"].extend(train[2:] if len(train) > 2 else train[1:])
+            metrics = [json.loads(line) for line in f if line.strip()]
+        # The epochs that start after the JIT's warm-up, counted in steps (the last epoch when none does, as in
+        # a quick run): at ×1 that is 8 epochs, at ×4 two.
+        warm = [m["train_seconds"] for prev, m in zip([None] + metrics, metrics)
+                if (prev["steps"] if prev else 0) >= WARM_STEPS]
+        entry["epochs"].extend(warm or [metrics[-1]["train_seconds"]])
         entry["runs"].append((summary, load(d + ".time.json")))
     return runs
 
@@ -317,7 +321,7 @@ def main():
         sm = done[0][0]
         rss = [tm["max_rss_kb"] / 1024 for _, tm in done if tm]
         notes = [f"{sm['steps'] // max(1, sm['epochs'])} steps/epoch",
-                 "median of epochs 3.. over " + f"{len(done)} run{'s' if len(done) > 1 else ''} "
+                 "median of the epochs after the first 400 steps, over " + f"{len(done)} run{'s' if len(done) > 1 else ''} "
                  + "(" + ", ".join(f"{x:.3f}" for x in scaling[k]["epochs"]) + " s)"]
         if rss:
             notes.append(f"default heap, max RSS {max(rss):.0f} MB")
@@ -363,7 +367,8 @@ def main():
           "each epoch's validation pass, PyTorch without. GFLOP/s: 2·Σ M·N·K of the five products of one forward + "
           "backward pass over m rows, for kernel and gemm alike, from the median of JMH's measurement iterations. "
           "Scaling: the epoch's training time at batch 1024 on the training set replicated K times "
-          "(bench/replicate-idx.sh), median of epochs 3.. of two rounds; per row, against ×1.")
+          "(bench/replicate-idx.sh), the same training time for each size, median of the epochs that start after the "
+          "first 400 steps (the JIT's warm-up) in two rounds; per row, against ×1.")
 
 
 if __name__ == "__main__":

@@ -44,9 +44,9 @@ done
   echo "benchmark: Fashion-MNIST is missing at $data (apt-get install -y dataset-fashion-mnist)" >&2; exit 3; }
 
 if [[ $quick -eq 1 ]]; then
-  epochs=3 mllib_iters=5 step_count=100 jmh_opts=(-f 1 -wi 1 -i 2 -w 500ms -r 500ms) scaling_epochs=3
+  epochs=3 mllib_iters=5 step_count=100 jmh_opts=(-f 1 -wi 1 -i 2 -w 500ms -r 500ms) scaling_epochs=4
 else
-  epochs=10 mllib_iters=50,100 step_count=400 jmh_opts=(-f 1 -wi 3 -i 5 -w 1s -r 1s) scaling_epochs=6
+  epochs=10 mllib_iters=50,100 step_count=400 jmh_opts=(-f 1 -wi 3 -i 5 -w 1s -r 1s) scaling_epochs=24
 fi
 
 # The JVM options Spark needs on Java 17.
@@ -191,9 +191,9 @@ fi
 
 # 6. Scaling: the same run on the training set ×1, ×2 and ×4, under submit/local.sh's default heap and the default
 # precision (or what follows --). Batch 1024, so that a step's work, not Spark's per-job floor, decides the epoch.
-# Two rounds (×1, ×2, ×4, then again), so that a change in the machine's load falls on every size; bench/table.py
-# takes the median of each size's epochs 3.. (the first two hold the JIT's warm-up, a large part of an epoch at
-# ×1's 53 steps).
+# Each size trains for about the same time (×K: scaling_epochs / K epochs), so that a busy spell of the machine
+# weighs alike on all three, in two rounds (×1, ×2, ×4, then again). bench/table.py takes the median of each size's
+# epochs that start after the JIT's warm-up (its first 400 steps: 8 epochs at ×1, 2 at ×4).
 if [[ $skip_scaling -eq 1 ]]; then
   echo "skipped (--skip-scaling)" > "$out/scaling.skipped"
 else
@@ -206,11 +206,12 @@ else
       source_dir="$data"
       [[ $k -gt 1 ]] && source_dir="$out/scaling-data-x$k"
       dir="$out/scaling-x$k-round$round"
-      log "scaling: ×$k, round $round, batch 1024, $scaling_epochs epochs ..."
+      k_epochs=$((scaling_epochs / k))
+      log "scaling: ×$k, round $round, batch 1024, $k_epochs epochs ..."
       /usr/bin/time -f '{"wall_seconds": %e, "user_seconds": %U, "system_seconds": %S, "max_rss_kb": %M}' \
         -o "$dir.time.json" \
         "$root/submit/local.sh" train --data "$source_dir" --hidden 100 --activation tanh --batch-size 1024 --lr 0.5 \
-        --lr-schedule inverse-time --lr-decay 1e-4 --epochs "$scaling_epochs" --val-fraction 0.1 --seed 42 \
+        --lr-schedule inverse-time --lr-decay 1e-4 --epochs "$k_epochs" --val-fraction 0.1 --seed 42 \
         --master 'local[2]' --out "$dir" ${extra[@]+"${extra[@]}"} > "$dir.log" 2>&1 \
         || { tail -5 "$dir.log" >&2; log "scaling: ×$k round $round failed (see $dir.log)"; }
     done
