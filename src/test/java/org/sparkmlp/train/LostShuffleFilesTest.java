@@ -33,7 +33,6 @@ import org.sparkmlp.nn.Loss;
 import org.sparkmlp.nn.Precision;
 import org.sparkmlp.nn.Scaling;
 import org.sparkmlp.testing.SparkTests;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * A cached training block lost together with the packing shuffle's files. In local mode the step's tasks read the
@@ -95,7 +94,10 @@ class LostShuffleFilesTest {
     private static ShuffleDependency<?, ?, ?> nearestShuffle(RDD<?> rdd) {
         ArrayDeque<RDD<?>> todo = new ArrayDeque<>(List.of(rdd));
         while (!todo.isEmpty()) {
-            for (Dependency<?> dep : CollectionConverters.asJava(todo.poll().dependencies())) {
+            // Through an iterator: dependencies() is an immutable Seq in Spark 4, a collection.Seq in Spark 3.5.
+            scala.collection.Iterator<Dependency<?>> deps = todo.poll().dependencies().iterator();
+            while (deps.hasNext()) {
+                Dependency<?> dep = deps.next();
                 if (dep instanceof ShuffleDependency<?, ?, ?> shuffle) {
                     return shuffle;
                 }
