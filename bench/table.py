@@ -321,7 +321,7 @@ def main():
         sm = done[0][0]
         rss = [tm["max_rss_kb"] / 1024 for _, tm in done if tm]
         notes = [f"{sm['steps'] // max(1, sm['epochs'])} steps/epoch",
-                 "median of the epochs after the first 400 steps, over " + f"{len(done)} run{'s' if len(done) > 1 else ''} "
+                 f"median of the epochs after the first {WARM_STEPS} steps, over {len(done)} run{'s' if len(done) > 1 else ''} "
                  + "(" + ", ".join(f"{x:.3f}" for x in scaling[k]["epochs"]) + " s)"]
         if rss:
             notes.append(f"default heap, max RSS {max(rss):.0f} MB")

@@ -78,6 +78,15 @@ final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Block>,
         return gradient(p, blocks, SumPool.forTask().take());
     }
 
+    /**
+     * The gradient sum of a group member's rows of this step, written into {@code into} (cleared first). An idle
+     * member is never opened: its cached block stays unlocked, and is not recomputed if lost.
+     */
+    GradientSum gradient(PartitionGroups.Member member, GradientSum into) {
+        int p = member.partition();
+        return gradient(p, member.blocks(hasRows(p)), into);
+    }
+
     /** The gradient sum of partition p's rows of this step, written into {@code into} (cleared first). */
     GradientSum gradient(int p, Iterator<Block> blocks, GradientSum into) {
         TaskContext context = TaskContext.get();

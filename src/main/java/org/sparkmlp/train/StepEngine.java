@@ -194,7 +194,7 @@ public final class StepEngine {
 
     /** Whether this engine's tasks read the cached blocks and write their sums in place (local mode). */
     boolean inPlace() {
-        return train instanceof LocalBlocks && inPlace != null;
+        return inPlace != null;
     }
 
     /** Rows of every training partition. */
@@ -483,10 +483,7 @@ public final class StepEngine {
             PartitionSums sums = new PartitionSums(partitions, pool::give);
             while (members.hasNext()) {
                 PartitionGroups.Member m = members.next();
-                int p = m.partition();
-                // An idle member is never opened: its cached block stays unlocked, and is not recomputed if lost.
-                Iterator<Block> blocks = m.blocks(task.hasRows(p));
-                sums.add(p, task.gradient(p, blocks, pool.take()));
+                sums.add(m.partition(), task.gradient(m, pool.take()));
             }
             return sums;
         }
@@ -525,9 +522,7 @@ public final class StepEngine {
             }
             while (in.hasNext()) {
                 PartitionGroups.Member m = (PartitionGroups.Member) in.next();
-                int p = m.partition();
-                // An idle member is never opened: its cached block stays unlocked, and is not recomputed if lost.
-                task.gradient(p, m.blocks(task.hasRows(p)), into[p]);
+                task.gradient(m, into[m.partition()]);
             }
             return context.partitionId();
         }

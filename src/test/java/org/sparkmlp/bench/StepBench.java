@@ -371,25 +371,22 @@ public final class StepBench {
      */
     private static Map<String, Double> inTurns(Map<String, Runnable> jobs, int n, Map<String, Integer> fewer) {
         Map<String, double[]> times = new LinkedHashMap<>();
-        Map<String, Integer> counts = new HashMap<>();
         for (Map.Entry<String, Runnable> job : jobs.entrySet()) {
             for (int i = 0; i < Math.max(20, n / 4); i++) {
                 job.getValue().run();
             }
             int runs = Math.max(TURNS, n / fewer.getOrDefault(job.getKey(), 1) / TURNS * TURNS);
             times.put(job.getKey(), new double[runs]);
-            counts.put(job.getKey(), 0);
         }
         for (int turn = 0; turn < TURNS; turn++) {
             for (Map.Entry<String, Runnable> job : jobs.entrySet()) {
                 double[] ms = times.get(job.getKey());
-                int at = counts.get(job.getKey());
-                for (int i = 0; i < ms.length / TURNS; i++) {
+                int share = ms.length / TURNS;
+                for (int i = 0; i < share; i++) {
                     long t = System.nanoTime();
                     job.getValue().run();
-                    ms[at++] = (System.nanoTime() - t) / 1e6;
+                    ms[turn * share + i] = (System.nanoTime() - t) / 1e6;
                 }
-                counts.put(job.getKey(), at);
             }
         }
         Map<String, Double> medians = new LinkedHashMap<>();
