@@ -42,8 +42,8 @@ fi
 # property, or in --driver-java-options, are kept after ours.
 source "$root/submit/spark-jvm-options.sh"
 log4j="-Dlog4j2.configurationFile=file:$root/conf/log4j2.properties"
-driver_opts="${spark_jvm_opts[*]} $log4j"
-executor_opts="${spark_jvm_opts[*]}"
+driver_opts="${spark_jvm_opts[*]} ${spark_mlp_jit_gc_opts[*]} $log4j"
+executor_opts="${spark_jvm_opts[*]} ${spark_mlp_jit_gc_opts[*]}"
 submit_args=()
 deploy_mode=client
 while [[ $# -gt 0 && "$1" != "--" ]]; do

@@ -101,7 +101,9 @@ start() {
   rm -rf "$home" "$dir"/work-* "$dir"/*.log
   mkdir -p "$home/jars" "$home/bin" "$home/conf"
   local jar core=""
-  tr ':' '\n' < "$classpath" | while read -r jar; do
+  # The file has no newline at its end: "|| [[ -n $jar ]]" keeps its last jar (netlib's JNI BLAS needs it: it is
+  # arpack_combined_all, whose org.netlib.util classes the native library looks up when it loads).
+  tr ':' '\n' < "$classpath" | while read -r jar || [[ -n "$jar" ]]; do
     [[ -n "$jar" ]] && ln -sf "$jar" "$home/jars/$(basename "$jar")"
   done
   core="$(cd "$home/jars" && ls spark-core_*.jar 2>/dev/null | head -1)"
