@@ -58,7 +58,9 @@ public final class BlockPacker {
 
     /**
      * One set's rows, moved as packed pieces into {@code target.partitions()} cached lists of blocks, and
-     * counted, so the blocks are cached when this returns; null for a set without rows.
+     * counted, so the blocks are cached when this returns (in runs of consecutive partitions per executor when
+     * there are more partitions than task slots, as a step's tasks read them: {@link PartitionGroups#cache});
+     * null for a set without rows.
      *
      * @param first {@link LabelCensus#firstBlocks}: partition p's j-th raw block is block first[p] + j
      * @param sets sets[q][r]: the set of row r of raw block q
@@ -79,7 +81,13 @@ public final class BlockPacker {
                 new ExactPartitioner(target.partitions()), tag(Integer.class), tag(Piece.class), tag(Piece.class));
         JavaRDD<Block> blocks = new JavaRDD<>(new Packed(moved, target, total, scaling), tag(Block.class));
         blocks.setName(StratifiedSplit.NAMES[set] + " blocks").persist(StorageLevel.MEMORY_AND_DISK());
-        blocks.count();
+        // More partitions than task slots: a step's task reads a run of them, which must be cached together.
+        int shift = PartitionGroups.shiftFor(target.partitions(), TaskSlots.of(blocks.context()));
+        if (shift == 0) {
+            blocks.count();
+        } else {
+            PartitionGroups.cache(blocks.rdd(), shift);
+        }
         return blocks;
     }
 

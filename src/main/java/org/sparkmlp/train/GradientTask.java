@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.TaskContext;
 import org.sparkmlp.data.Block;
+import org.sparkmlp.data.PartitionGroups;
 import org.sparkmlp.nn.Architecture;
 import org.sparkmlp.nn.BlockedRows;
 import org.sparkmlp.nn.GradientSum;

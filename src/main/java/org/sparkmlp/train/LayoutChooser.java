@@ -6,7 +6,7 @@ import java.util.Arrays;
  * Chooses how many partitions each task of a step reads — 2^shift, from a few candidate shifts — by timing
  * steps. The candidates take turns for {@link #TRIAL} steps each, interleaved so that a change in the
  * machine's load falls on all of them. The one with the lowest median then runs the next {@link #HOLD}
- * steps, and the turns begin again. The layout never changes a step's result ({@link PartitionGroups}), only its
+ * steps, and the turns begin again. The layout never changes a step's result ({@link org.sparkmlp.data.PartitionGroups}), only its
  * time. Which layout is quickest depends on how many cores the process really gets, and on a shared machine
  * that changes from minute to minute. The first turns wait for a warm-up: the first steps of a JVM take 35–110 ms
  * against 5–7 ms later (784-100-10, batch 128), so their times measure the JIT compiler, not the layouts.

@@ -11,6 +11,8 @@ import org.apache.spark.rdd.RDD;
 import org.apache.spark.rdd.ShuffledRDD;
 import org.sparkmlp.data.Block;
 import org.sparkmlp.data.ExactPartitioner;
+import org.sparkmlp.data.PartitionGroups;
+import org.sparkmlp.data.TaskSlots;
 import org.sparkmlp.nn.Architecture;
 import org.sparkmlp.nn.GradientSum;
 import org.sparkmlp.nn.Loss;
@@ -32,9 +34,14 @@ import scala.runtime.AbstractFunction2;
  * same bits whatever order tasks finish in. In local mode the tasks write their sums into the driver's own
  * instead of returning them ({@link InPlaceGradient}): nothing to serialise, and no new arrays per step.
  *
- * <p>How many tasks: one per partition, except in local mode when the shares are small. There every partition
- * is in the one executor, and a task can read an aligned group of partitions one after another
- * ({@link PartitionGroups}); the bits do not change. Fewer tasks cost less CPU: a task costs about 1 ms of CPU
+ * <p>How many tasks: never more than the application's task slots ({@link TaskSlots}). With more partitions than
+ * slots, each task reads an aligned run of 2^s consecutive partitions ({@link PartitionGroups}), a subtree of the
+ * fixed tree, cached together on one executor, and returns their sum as one node of it: the bits are those of a
+ * task per partition, and a step's tasks, results and driver-side additions no longer grow with the partitions
+ * (local[2], 784-100-10, batch 1024: an epoch at 128 partitions took 25.6 s with a task per partition and a
+ * level of executor sums, about 1.5 s grouped; docs/scaling.md). In local mode with up to
+ * {@link #TREE_THRESHOLD} partitions every partition is in the one executor, and a task can read all of them
+ * one after another; the bits do not change. Fewer tasks cost less CPU: a task costs about 1 ms of CPU
  * on top of its kernel, for deserialising the task and its metrics, serialising its result and scheduling it.
  * But a task runs its partitions' kernels in turn. Which layout is quicker depends on the cores the process
  * really gets. On 2 cores with nothing else running, one task took about 10 % longer at batch 128 and 50 % longer
@@ -42,18 +49,18 @@ import scala.runtime.AbstractFunction2;
  * times the layouts as it goes ({@link LayoutChooser}) and keeps the quickest. It does so for shares up to
  * {@link #MAX_GROUPED_WORK}.
  *
- * <p>Where the sums are combined: with few partitions the driver adds them as they arrive (one stage, the
- * cheapest job Spark has). With more than {@link #TREE_THRESHOLD} partitions and an aggregation depth d ≥ 2,
+ * <p>Where the sums are combined: with few tasks the driver adds them as they arrive (one stage, the
+ * cheapest job Spark has). With more than {@link #TREE_THRESHOLD} tasks and an aggregation depth d ≥ 2,
  * d − 1 levels of executors first add aligned subtrees of partitions — groups of 2^s consecutive partitions,
  * which are nodes of the same fixed tree, so the bits do not change — through a shuffle each, as
- * {@code treeAggregate} does, and the driver receives about P^(1/d) sums instead of P.
+ * {@code treeAggregate} does, and the driver receives about T^(1/d) sums instead of T.
  *
  * <p>Evaluation runs through the same submission path ({@link Evaluator}). Not thread-safe: the driver's
  * training loop owns it.
  */
 public final class StepEngine {
     /**
-     * Partitions above which depth ≥ 2 adds sums on executors first. Measured on local[2], 784-100-10 (636 KB a
+     * Tasks (or, in local mode, partitions) above which depth ≥ 2 adds sums on executors first. Measured on local[2], 784-100-10 (636 KB a
      * partial sum), batch 1024: with 8 and 16 partitions a step costs 48 and 61 ms when the driver adds every
      * sum and 96 and 171 ms with a level of executors, whose extra shuffle stage costs more than it saves
      * (BENCHMARKS.md). The executor level pays off where the driver's inbound bytes are the bottleneck — many
@@ -157,9 +164,18 @@ public final class StepEngine {
         this.precision = precision;
         this.seed = seed;
         this.partitions = train.getNumPartitions();
-        this.levels = levels(partitions, aggregationDepth, tuning.treeThreshold());
         int height = 32 - Integer.numberOfLeadingZeros(partitions - 1);
-        this.layout = sc.isLocal() && levels.length == 0 ? Math.min(tuning.layout(), height) : 0;
+        if (sc.isLocal() && partitions <= tuning.treeThreshold()) {
+            // One process, few partitions: tasks over single partitions or all of them, timed as it goes.
+            this.levels = new int[0];
+            this.layout = Math.min(tuning.layout(), height);
+        } else {
+            // Tasks over aligned runs of partitions, no more than the task slots, so a step costs what its data
+            // needs however many partitions there are; executor levels only above the threshold of such tasks.
+            this.layout = tuning.layout() == ADAPTIVE
+                    ? PartitionGroups.shiftFor(partitions, TaskSlots.of(sc)) : Math.min(tuning.layout(), height);
+            this.levels = levels(partitions, layout, aggregationDepth, tuning.treeThreshold());
+        }
         this.chooser = layout == ADAPTIVE && height > 0 ? new LayoutChooser(new int[] {0, height}, tuning.warmup())
                 : null;
         this.grouped = new PartitionGroups[height + 1];
@@ -335,11 +351,11 @@ public final class StepEngine {
 
     /** The step's partial sums after every executor level: one {@link PartitionSums} per top-level group. */
     private RDD<PartitionSums> reducedOnExecutors(GradientTask task) {
-        RDD<Tuple2<Integer, PartitionSums>> keyed = train.mapPartitionsWithIndex(
-                new Leaf(task, partitions, levels[0]), false, PAIR);
+        RDD<Tuple2<Integer, PartitionSums>> keyed = grouped(layout).mapPartitionsWithIndex(
+                new Leaf(task, partitions, levels[0] - layout), false, PAIR);
         RDD<PartitionSums> merged = null;
         for (int i = 0; i < levels.length; i++) {
-            int groups = groups(partitions, levels[i]);
+            int groups = PartitionGroups.groups(partitions, levels[i]);
             ShuffledRDD<Integer, PartitionSums, PartitionSums> shuffled = new ShuffledRDD<>(keyed,
                     new ExactPartitioner(groups), KEY, SUMS, SUMS);
             int nextShift = i + 1 < levels.length ? levels[i + 1] - levels[i] : 0;
@@ -401,27 +417,24 @@ public final class StepEngine {
     }
 
     /**
-     * The shifts of the executor levels for P partitions and depth d: none when d ≤ 1 or P ≤ threshold,
-     * else s_i = ⌈i·⌈log₂P⌉/d⌉ for i = 1 … d−1, distinct and below ⌈log₂P⌉ (a level of one group is pointless).
+     * The shifts of the executor levels for P partitions read by tasks of 2^t partitions each, and depth d: none
+     * when d ≤ 1 or the tasks T = ⌈P/2^t⌉ are no more than the threshold, else s_i = t + ⌈i·⌈log₂T⌉/d⌉ for
+     * i = 1 … d−1, distinct and below t + ⌈log₂T⌉ (a level of one group is pointless).
      */
-    static int[] levels(int partitions, int depth, int threshold) {
-        if (depth <= 1 || partitions <= threshold) {
+    static int[] levels(int partitions, int taskShift, int depth, int threshold) {
+        int tasks = PartitionGroups.groups(partitions, taskShift);
+        if (depth <= 1 || tasks <= threshold) {
             return new int[0];
         }
-        int height = 32 - Integer.numberOfLeadingZeros(partitions - 1);
+        int height = 32 - Integer.numberOfLeadingZeros(tasks - 1);
         List<Integer> shifts = new ArrayList<>();
         for (int i = 1; i < depth; i++) {
             int s = (i * height + depth - 1) / depth;
-            if (s > 0 && s < height && (shifts.isEmpty() || s > shifts.get(shifts.size() - 1))) {
-                shifts.add(s);
+            if (s > 0 && s < height && (shifts.isEmpty() || taskShift + s > shifts.get(shifts.size() - 1))) {
+                shifts.add(taskShift + s);
             }
         }
         return shifts.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    /** Groups of 2^shift consecutive partitions over P partitions. */
-    static int groups(int partitions, int shift) {
-        return (int) (((long) partitions + (1L << shift) - 1) >> shift);
     }
 
     /** Counts a partition's rows. */
@@ -528,26 +541,23 @@ public final class StepEngine {
         }
     }
 
-    /** Partition p's gradient as a leaf of the tree, keyed by its group p >> shift. */
+    /** A group's gradient (one partition's when groups have one member) as a leaf, keyed by its group g >> shift. */
     private static final class Leaf
-            extends AbstractFunction2<Object, Iterator<Block>, Iterator<Tuple2<Integer, PartitionSums>>>
+            extends AbstractFunction2<Object, Iterator<PartitionGroups.Member>, Iterator<Tuple2<Integer, PartitionSums>>>
             implements Serializable {
         private static final long serialVersionUID = 1L;
-        private final GradientTask task;
-        private final int partitions;
+        private final GroupGradient gradient;
         private final int shift;
 
         Leaf(GradientTask task, int partitions, int shift) {
-            this.task = task;
-            this.partitions = partitions;
+            this.gradient = new GroupGradient(task, partitions);
             this.shift = shift;
         }
 
         @Override
-        public Iterator<Tuple2<Integer, PartitionSums>> apply(Object index, Iterator<Block> blocks) {
-            int p = (Integer) index;
-            PartitionSums leaf = new PartitionSums(partitions).add(p, task.gradient(p, blocks));
-            return scala.package$.MODULE$.Iterator().single(new Tuple2<>(p >> shift, leaf));
+        public Iterator<Tuple2<Integer, PartitionSums>> apply(Object group, Iterator<PartitionGroups.Member> members) {
+            PartitionSums leaf = gradient.apply(TaskContext.get(), members);
+            return scala.package$.MODULE$.Iterator().single(new Tuple2<>((Integer) group >> shift, leaf));
         }
     }
 

@@ -33,6 +33,7 @@ import org.sparkmlp.data.Block;
 import org.sparkmlp.data.CsvReader;
 import org.sparkmlp.data.DataSource;
 import org.sparkmlp.data.Dataset;
+import org.sparkmlp.data.PartitionGroups;
 import org.sparkmlp.data.BuildOptions;
 import org.sparkmlp.data.DatasetBuilder;
 import org.sparkmlp.data.LabelColumn;
@@ -213,8 +214,13 @@ class DistributedTrainingTest {
     }
 
     private static StepEngine engine(RDD<Block> blocks, Architecture arch, Loss loss, long seed, int treeThreshold) {
+        return engine(blocks, arch, loss, seed, treeThreshold, StepEngine.ADAPTIVE);
+    }
+
+    private static StepEngine engine(RDD<Block> blocks, Architecture arch, Loss loss, long seed, int treeThreshold,
+                                     int layout) {
         return new StepEngine(sc.sc(), blocks, arch, loss, Precision.FLOAT64, seed, 2,
-                new StepEngine.Tuning(treeThreshold, StepEngine.ADAPTIVE));
+                new StepEngine.Tuning(treeThreshold, layout));
     }
 
     /**
@@ -300,23 +306,36 @@ class DistributedTrainingTest {
         d.release();
     }
 
+    /**
+     * Executor levels over tasks of one partition (layout 0) and of aligned pairs (layout 1), and tasks that each
+     * read a run of partitions with the sums all on the driver (the default above the threshold: no more tasks
+     * than slots), all give the bits of a task per partition summed on the driver.
+     */
     @ParameterizedTest(name = "{0} partitions")
     @ValueSource(ints = {3, 7, 16})
     void sumsAddedOnExecutorsAreBitIdenticalToSumsAddedOnTheDriver(int partitions) throws IOException {
         Dataset d = dataset(blobs(301), partitions, 0.0, 0.0, 1);
         Architecture arch = new Architecture(new int[] {5, 6, 3}, Activation.TANH);
         double[] params = arch.glorotUniform(5);
-        StepEngine direct = engine(d.train().rdd(), arch, Loss.CROSS_ENTROPY, 13, Integer.MAX_VALUE);
-        StepEngine tree = engine(d.train().rdd(), arch, Loss.CROSS_ENTROPY, 13, 1);
+        StepEngine direct = engine(d.train().rdd(), arch, Loss.CROSS_ENTROPY, 13, Integer.MAX_VALUE, 0);
+        StepEngine tree = engine(d.train().rdd(), arch, Loss.CROSS_ENTROPY, 13, 1, 0);
+        StepEngine pairsTree = engine(d.train().rdd(), arch, Loss.CROSS_ENTROPY, 13, 1, 1);
+        StepEngine slots = engine(d.train().rdd(), arch, Loss.CROSS_ENTROPY, 13, 2);
         assertEquals(0, direct.executorLevels());
         assertEquals(1, tree.executorLevels(), "depth 2 over " + partitions + " partitions: one executor level");
+        assertEquals(partitions > 4 ? 1 : 0, pairsTree.executorLevels(),
+                "depth 2 over " + (partitions + 1) / 2 + " tasks: one level, unless it would hold one group");
+        assertEquals(0, slots.executorLevels(), "two task slots: two tasks, summed on the driver");
         BatchPlan plan = new BatchPlan(direct.partitionSizes(), 50);
         for (int step = 0; step < 3; step++) {
             plan.nextStep();
             GradientSum a = direct.gradient(params, 4, plan.from(), plan.to());
-            GradientSum b = tree.gradient(params, 4, plan.from(), plan.to());
-            assertSameBits(a, b, "step " + step);
+            for (StepEngine other : List.of(tree, pairsTree, slots)) {
+                assertSameBits(a, other.gradient(params, 4, plan.from(), plan.to()), "step " + step);
+            }
         }
+        assertEquals(Map.of(1 << PartitionGroups.shiftFor(partitions, 2), 3L), slots.stepsByPartitionsPerTask(),
+                "local[2]: at most two tasks a step");
         d.release();
     }
 
@@ -501,12 +520,14 @@ class DistributedTrainingTest {
 
     @Test
     void executorLevelsAlignWithTheFixedTree() {
-        assertArrayEquals(new int[0], StepEngine.levels(64, 1, 0), "depth 1: all on the driver");
-        assertArrayEquals(new int[0], StepEngine.levels(32, 2, 32), "at the threshold: all on the driver");
-        assertArrayEquals(new int[] {3}, StepEngine.levels(64, 2, 32), "64 partitions, depth 2: groups of 8");
-        assertArrayEquals(new int[] {2, 4}, StepEngine.levels(64, 3, 32), "depth 3: groups of 4, then of 16");
-        assertArrayEquals(new int[] {4}, StepEngine.levels(100, 2, 32), "100 partitions: ⌈log₂⌉ = 7, groups of 16");
-        assertEquals(7, StepEngine.groups(100, 4));
+        assertArrayEquals(new int[0], StepEngine.levels(64, 0, 1, 0), "depth 1: all on the driver");
+        assertArrayEquals(new int[0], StepEngine.levels(32, 0, 2, 32), "at the threshold: all on the driver");
+        assertArrayEquals(new int[] {3}, StepEngine.levels(64, 0, 2, 32), "64 partitions, depth 2: groups of 8");
+        assertArrayEquals(new int[] {2, 4}, StepEngine.levels(64, 0, 3, 32), "depth 3: groups of 4, then of 16");
+        assertArrayEquals(new int[] {4}, StepEngine.levels(100, 0, 2, 32), "100 partitions: ⌈log₂⌉ = 7, groups of 16");
+        assertArrayEquals(new int[0], StepEngine.levels(512, 4, 2, 32), "32 tasks of 16 partitions: on the driver");
+        assertArrayEquals(new int[] {7}, StepEngine.levels(1024, 4, 2, 32), "64 tasks of 16: groups of 8 tasks");
+        assertEquals(7, PartitionGroups.groups(100, 4));
     }
 
     /**

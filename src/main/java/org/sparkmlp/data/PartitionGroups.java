@@ -1,5 +1,6 @@
-package org.sparkmlp.train;
+package org.sparkmlp.data;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -8,33 +9,89 @@ import org.apache.spark.NarrowDependency;
 import org.apache.spark.Partition;
 import org.apache.spark.TaskContext;
 import org.apache.spark.rdd.RDD;
-import org.sparkmlp.data.Block;
 import scala.collection.AbstractIterator;
 import scala.collection.Iterator;
 import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction2;
 
 /**
- * The cached training partitions in groups of 2^shift consecutive ones — subtrees of the fixed tree of
- * {@link PartitionSums} — with one RDD partition, so one task, per group. A task reads its group's partitions
- * one after another, each as a {@link Member} of its own, so the gradient of every partition's share is still
- * summed alone and combined in the tree's order: the same bits whatever the grouping.
+ * Cached partitions of blocks in groups of 2^shift consecutive ones — subtrees of the step's fixed summation
+ * tree ({@code train.PartitionSums}) — with one RDD partition, so one task, per group. A step's task reads its
+ * group's partitions one after another, each as a {@link Member} of its own, so the gradient of every
+ * partition's share is still summed alone and combined in the tree's order: the same bits whatever the grouping.
  *
  * <p>Each group depends narrowly on its partitions: Spark places the task where the first of them is cached and
- * recomputes a lost one from its lineage, as for the partitions themselves.
+ * recomputes a lost one from its lineage, as for the partitions themselves. So that the others are cached there
+ * too, a set is first cached through the same groups ({@link #cache}): each group's task computes and caches all
+ * its members on one executor, and a step's task then reads them without fetching a block from another.
  */
-final class PartitionGroups extends RDD<PartitionGroups.Member> {
+public final class PartitionGroups extends RDD<PartitionGroups.Member> {
     private static final long serialVersionUID = 1L;
     private static final ClassTag<Member> MEMBER = ClassTag$.MODULE$.apply(Member.class);
     private static final ClassTag<Block> BLOCK = ClassTag$.MODULE$.apply(Block.class);
 
     private final int shift;
 
-    PartitionGroups(RDD<Block> partitions, int shift) {
+    public PartitionGroups(RDD<Block> partitions, int shift) {
         super(partitions.context(), dependencyOn(partitions, shift), MEMBER);
         this.shift = shift;
+    }
+
+    /** Groups of 2^shift consecutive partitions over P partitions. */
+    public static int groups(int partitions, int shift) {
+        return (int) (((long) partitions + (1L << shift) - 1) >> shift);
+    }
+
+    /**
+     * The smallest shift whose groups are no more than {@code slots}: with P ≤ slots, 0 (a task per partition);
+     * else each of at most {@code slots} tasks reads an aligned run of 2^shift partitions. Aligned runs keep a
+     * task's sum one node of the tree, so a result stays one gradient in size; the price is that the last group
+     * may be shorter than the others when P is not a power-of-two multiple of the slots.
+     */
+    public static int shiftFor(int partitions, int slots) {
+        int shift = 0;
+        while (groups(partitions, shift) > Math.max(1, slots)) {
+            shift++;
+        }
+        return shift;
+    }
+
+    /**
+     * Caches {@code blocks} (already marked for persistence) by computing them through groups of 2^shift
+     * partitions, one task per group, so that each group's partitions are cached on the one executor that ran
+     * its task (rather than wherever the scheduler put each partition's task); returns the number of blocks.
+     * The contents do not depend on which task computes them.
+     */
+    public static long cache(RDD<Block> blocks, int shift) {
+        Object counts = blocks.context().runJob(new PartitionGroups(blocks, shift), new CountBlocks(),
+                ClassTag$.MODULE$.apply(Long.class));
+        long total = 0;
+        for (Long c : (Long[]) counts) {
+            total += c;
+        }
+        return total;
+    }
+
+    /** Reads every member's blocks (caching them here), counting the blocks. */
+    private static final class CountBlocks
+            extends AbstractFunction2<TaskContext, Iterator<Member>, Long> implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Long apply(TaskContext context, Iterator<Member> members) {
+            long blocks = 0;
+            while (members.hasNext()) {
+                Iterator<Block> it = members.next().blocks(true);
+                while (it.hasNext()) {
+                    it.next();
+                    blocks++;
+                }
+            }
+            return blocks;
+        }
     }
 
     /**
@@ -42,7 +99,7 @@ final class PartitionGroups extends RDD<PartitionGroups.Member> {
      * the cache (or recomputed) only when {@link #blocks} opens them: a member with no rows in a step is never
      * opened, so its block is neither locked nor recomputed.
      */
-    static final class Member {
+    public static final class Member {
         private final RDD<Block> parent;
         private final Partition split;
         private final TaskContext context;
@@ -54,12 +111,12 @@ final class PartitionGroups extends RDD<PartitionGroups.Member> {
         }
 
         /** The number of the cached partition. */
-        int partition() {
+        public int partition() {
             return split.index();
         }
 
         /** The partition's blocks, opened now; none (nothing opened) unless {@code open}. */
-        Iterator<Block> blocks(boolean open) {
+        public Iterator<Block> blocks(boolean open) {
             if (!open) {
                 return CollectionConverters.asScala(Collections.<Block>emptyIterator());
             }
@@ -89,7 +146,7 @@ final class PartitionGroups extends RDD<PartitionGroups.Member> {
     @Override
     public Partition[] getPartitions() {
         Partition[] parents = firstParent(BLOCK).partitions();
-        Partition[] groups = new Partition[StepEngine.groups(parents.length, shift)];
+        Partition[] groups = new Partition[groups(parents.length, shift)];
         for (int g = 0; g < groups.length; g++) {
             int from = g << shift;
             int to = Math.min(parents.length, from + (1 << shift));
