@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -610,6 +611,7 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, Long> layouts = new LinkedHashMap<>();
         result.stepsByPartitionsPerTask().forEach((perTask, steps) -> layouts.put(Integer.toString(perTask), steps));
         s.put("steps_by_partitions_per_task", layouts);
+        s.put("step_breakdown", result.stepBreakdown());
         s.put("cached_train_bytes", cachedBytes);
         s.put("rows", rowsBySet(data));
         s.put("classes", data.classes());
@@ -631,6 +633,26 @@ final class TrainCommand implements Callable<Integer> {
         return bytes;
     }
 
+    /**
+     * One line on where a step's time went (summary.json's step_breakdown has every figure), and a hint when
+     * Spark's per-step cost, not the kernel, decides it: the kernel under a quarter of the step.
+     */
+    private static void stepCosts(Map<String, Double> b, PrintWriter out) {
+        if (!b.containsKey("run_ms")) {
+            return;
+        }
+        double job = b.get("job_ms");
+        double kernel = b.get("run_ms");
+        out.printf(Locale.ROOT, "step: %.1f ms median, %.0f task(s): launch %.1f, deserialise %.1f (CPU %.1f), run %.1f,"
+                        + " result %.0f KiB, driver's merge %.1f ms%n", job, b.get("tasks_per_step"),
+                b.get("scheduler_delay_ms") + b.getOrDefault("launch_delay_ms", 0.0), b.get("deserialize_ms"),
+                b.get("deserialize_cpu_ms"), kernel, b.get("result_kib"), b.get("driver_merge_ms"));
+        if (kernel < 0.25 * job && b.get("steps_measured") >= 20) {
+            out.printf(Locale.ROOT, "hint: the kernel is %.1f of a %.1f ms step: Spark's cost per step decides the"
+                    + " epoch; a larger --batch-size does more work per step (docs/scaling.md)%n", kernel, job);
+        }
+    }
+
     private void report(Trainer.Result result, Outputs outputs, boolean reported) {
         PrintWriter out = console;
         Evaluation test = result.test();
@@ -639,6 +661,7 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             out.println("test: no test set");
         }
+        stepCosts(result.stepBreakdown(), out);
         out.println("wrote " + outputs.path("model.json") + ", " + outputs.path("metrics.jsonl") + ", "
                 + outputs.path("summary.json") + (reported ? ", " + outputs.path("report.html")
                 : " (report.html only on a local directory: run the report command on a copy)"));

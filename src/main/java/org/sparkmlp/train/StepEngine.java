@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import org.apache.spark.SparkContext;
 import org.apache.spark.TaskContext;
 import org.apache.spark.rdd.RDD;
@@ -58,7 +59,7 @@ import scala.runtime.AbstractFunction2;
  * <p>Evaluation runs through the same submission path ({@link Evaluator}). Not thread-safe: the driver's
  * training loop owns it.
  */
-public final class StepEngine {
+public final class StepEngine implements AutoCloseable {
     /**
      * Tasks (or, in local mode, partitions) above which depth ≥ 2 adds sums on executors first. Measured on local[2], 784-100-10 (636 KB a
      * partial sum), batch 1024: with 8 and 16 partitions a step costs 48 and 61 ms when the driver adds every
@@ -148,6 +149,13 @@ public final class StepEngine {
     private long fullStepRows;
     /** Gradient steps run so far with each layout, by shift (partitions per task = 2^shift). */
     private final long[] stepsByShift;
+    /** Where the steps' time goes, from Spark's task metrics; listens from construction to {@link #close}. */
+    private final StepBreakdown breakdown = new StepBreakdown();
+    /**
+     * Nanoseconds the current step's result handlers spent adding sums: written on Spark's scheduler thread,
+     * read here once the job has returned (which orders the two).
+     */
+    private long merging;
 
     public StepEngine(SparkContext sc, RDD<Block> train, Architecture arch, Loss loss, Precision precision, long seed,
                       int aggregationDepth) {
@@ -189,6 +197,36 @@ public final class StepEngine {
         Jobs.run(sc, train, new RowCount(), Jobs.all(partitions), Long.class, "count training rows",
                 (p, n) -> counted[p] = n);
         this.sizes = counted;
+        sc.addSparkListener(breakdown);
+    }
+
+    /**
+     * Stops listening to Spark's task metrics and lets go of local mode's in-place sums. The engine must not
+     * be used afterwards. Safe to call more than once.
+     */
+    @Override
+    public void close() {
+        sc.removeSparkListener(breakdown);
+        if (inPlaceId != 0) {
+            InProcess.release(inPlaceId);
+            inPlaceId = 0;
+            inPlace = null;
+        }
+    }
+
+    /**
+     * Where the gradient steps' time went so far: medians over the last {@value StepBreakdown#KEPT} steps of the
+     * step job's wall time, the driver's merging, and Spark's per-task metrics ({@link StepBreakdown}), in
+     * milliseconds; empty before the first step. Task figures arrive on Spark's listener thread shortly after
+     * each job.
+     */
+    public Map<String, Double> stepBreakdown() {
+        try {
+            sc.listenerBus().waitUntilEmpty(10_000);
+        } catch (TimeoutException e) {
+            // A busy listener bus: the figures of the last few steps are missing, the medians still stand.
+        }
+        return breakdown.medians();
     }
 
     /** Whether {@link #CLUSTER_PATHS_IN_LOCAL_MODE} is set on this thread. */
@@ -269,6 +307,7 @@ public final class StepEngine {
     }
 
     private GradientSum run(double[] weights, int epoch, int[] from, int[] to, boolean compute) {
+        long start = System.nanoTime();
         ShippedWeights shipped = ShippedWeights.of(sc, weights, precision, floats);
         try {
             GradientTask task = new GradientTask(shipped, arch, loss, precision, from, to, seed, epoch, compute);
@@ -279,6 +318,8 @@ public final class StepEngine {
             if (compute) {
                 stepsByShift[shift]++;
             }
+            merging = 0;
+            int tasks;
             if (levels.length == 0) {
                 // The chooser times only real steps whose layout it decided, of the usual size: not the
                 // benchmark's floor, and not an epoch's shorter last step.
@@ -288,17 +329,20 @@ public final class StepEngine {
                     fullStepRows = Math.max(fullStepRows, rows);
                     timed = rows == fullStepRows;
                 }
-                long start = System.nanoTime();
+                List<Integer> busy = busyGroups(shift, from, to, sums);
+                tasks = busy.size();
                 if (inPlace != null) {
                     // Each busy group's task writes its partitions' sums into inPlace; they join the tree here.
                     RDD<?> rdd = shift == 0 ? train : grouped(shift);
                     GradientSum[] into = inPlace;
                     try {
-                        Jobs.run(sc, rdd, new InPlaceGradient<>(task, inPlaceId, shift > 0),
-                                busyGroups(shift, from, to, sums), Integer.class, "step", (g, done) -> {
+                        Jobs.run(sc, rdd, new InPlaceGradient<>(task, inPlaceId, shift > 0), busy, Integer.class,
+                                "step", (g, done) -> {
+                                    long t = System.nanoTime();
                                     for (int p = g << shift; p < Math.min(partitions, (g + 1) << shift); p++) {
                                         sums.add(p, into[p]);
                                     }
+                                    merging += System.nanoTime() - t;
                                 });
                     } catch (RuntimeException e) {
                         // Spark does not wait for the other tasks of a failed job: leave them their sums.
@@ -306,21 +350,37 @@ public final class StepEngine {
                         throw e;
                     }
                 } else if (shift == 0) {
-                    Jobs.run(sc, train, task, busyGroups(0, from, to, sums), GradientSum.class, "step", sums::add);
+                    Jobs.run(sc, train, task, busy, GradientSum.class, "step", (p, s) -> {
+                        long t = System.nanoTime();
+                        sums.add(p, s);
+                        merging += System.nanoTime() - t;
+                    });
                 } else {
-                    PartitionGroups groups = grouped(shift);
-                    Jobs.run(sc, groups, new GroupGradient(task, partitions), busyGroups(shift, from, to, sums),
-                            PartitionSums.class, "step", (g, s) -> sums.merge(s));
+                    Jobs.run(sc, grouped(shift), new GroupGradient(task, partitions), busy, PartitionSums.class,
+                            "step", (g, s) -> {
+                                long t = System.nanoTime();
+                                sums.merge(s);
+                                merging += System.nanoTime() - t;
+                            });
                 }
                 if (timed) {
                     chooser.observe(System.nanoTime() - start);
                 }
             } else {
                 RDD<PartitionSums> top = reducedOnExecutors(task);
+                tasks = PartitionGroups.groups(partitions, layout);
                 Jobs.run(sc, top, new Single<>(), Jobs.all(top.getNumPartitions()), PartitionSums.class, "step",
-                        (p, s) -> sums.merge(s));
+                        (p, s) -> {
+                            long t = System.nanoTime();
+                            sums.merge(s);
+                            merging += System.nanoTime() - t;
+                        });
             }
-            return sums.total();
+            GradientSum total = sums.total();
+            if (compute) {
+                breakdown.stepEnded(System.nanoTime() - start, merging, tasks);
+            }
+            return total;
         } finally {
             shipped.release();
         }

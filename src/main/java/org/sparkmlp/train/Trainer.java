@@ -76,10 +76,12 @@ public final class Trainer {
      *                   checkpoint would save to continue the run
      * @param stepsByPartitionsPerTask the steps this call ran with each task layout
      *                                 ({@link StepEngine#stepsByPartitionsPerTask()})
+     * @param stepBreakdown where the steps' time went, medians in milliseconds ({@link StepEngine#stepBreakdown()})
      */
     public record Result(double[] parameters, List<EpochMetrics> epochs, long steps, double trainingSeconds,
                          Evaluation validation, Evaluation test, Status status, String reason, int bestEpoch,
-                         int modelEpoch, TrainingState finalState, Map<Integer, Long> stepsByPartitionsPerTask) {
+                         int modelEpoch, TrainingState finalState, Map<Integer, Long> stepsByPartitionsPerTask,
+                         Map<String, Double> stepBreakdown) {
     }
 
     /**
@@ -110,8 +112,15 @@ public final class Trainer {
             throw new IllegalArgumentException("early stopping watches " + stopping.metric().id()
                     + ", but there is no validation set (give a validation fraction above 0)");
         }
-        StepEngine engine = new StepEngine(sc.sc(), data.train().rdd(), arch, config.loss(), config.precision(),
-                config.seed(), config.aggregationDepth());
+        try (StepEngine engine = new StepEngine(sc.sc(), data.train().rdd(), arch, config.loss(),
+                config.precision(), config.seed(), config.aggregationDepth())) {
+            return train(data, arch, state, listener, engine);
+        }
+    }
+
+    private Result train(Dataset data, Architecture arch, TrainingState state, TrainingListener listener,
+                         StepEngine engine) {
+        EarlyStopping stopping = config.earlyStopping();
         BatchPlan plan = new BatchPlan(engine.partitionSizes(), config.batchSize());
         long stepsPerEpoch = plan.stepsPerEpoch();
         long totalSteps = stepsPerEpoch * config.epochs();
@@ -262,7 +271,7 @@ public final class Trainer {
         sc.clearJobGroup();
         sc.setJobDescription(null);
         return new Result(kept, history, step, trainingNanos / 1e9, validation, test, status, reason,
-                progress.bestEpoch(), modelEpoch, last, engine.stepsByPartitionsPerTask());
+                progress.bestEpoch(), modelEpoch, last, engine.stepsByPartitionsPerTask(), engine.stepBreakdown());
     }
 
     private static Evaluation evaluate(StepEngine engine, JavaRDD<Block> set, double[] parameters,
