@@ -13,6 +13,11 @@
 #
 #   submit/benchmark.sh [--quick] [--skip-torch] [--skip-mllib] [--skip-jmh] [--skip-ours] [--skip-scaling]
 #                       [-- TRAIN OPTIONS]
+#   submit/benchmark.sh --cluster [--quick] [--skip-partitions] [--skip-floors]
+#
+# --cluster runs the cluster benchmark instead (bench/cluster.sh): a 2-worker standalone cluster started by
+# submit/standalone.sh against local[2], epochs, partitions and Spark's floors side by side, in
+# target/benchmark-cluster/.
 #
 # --quick runs fewer epochs and iterations and shorter JMH settings (a smoke run, not a measurement).
 # Options after -- go to every `train` run of ours (e.g. -- --partitions 4); a --precision given there
@@ -22,6 +27,11 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 data=/usr/share/datasets/fashion-mnist
 out="$root/target/benchmark"
+
+if [[ "${1:-}" == --cluster ]]; then
+  shift
+  exec "$root/bench/cluster.sh" "$@"
+fi
 
 quick=0 skip_torch=0 skip_mllib=0 skip_jmh=0 skip_ours=0 skip_scaling=0
 extra=()

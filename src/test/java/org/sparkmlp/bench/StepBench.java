@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkmlp.data.Block;
 import org.sparkmlp.data.CsvReader;
@@ -49,9 +50,17 @@ import org.sparkmlp.train.StepEngine;
  * a task per partition, the layout a cluster always runs (in local mode the trainer may choose one task for all
  * partitions instead, which {@code grouping} below measures).
  *
+ * <p>The default measurement runs where {@code -Dstepbench.master} says (default local[2]; on a cluster,
+ * {@code -Dstepbench.jar} names the application jar for the executors and {@code -Dstepbench.executorOpts} their
+ * JVM options), with the hidden layers of {@code -Dstepbench.hidden} (default 100; e.g. 1024,1024 for the wide
+ * network). On a cluster the kernel figures are still the driver's: the same code and BLAS on the same machine.
+ *
  * <p>{@code StepBench DATA_DIR PRECISION STEPS grouping B1,B2,… [ROUNDS]} measures whether a task should read
  * several partitions: at each batch size, rounds of STEPS steps with a task per partition, with one task for
  * all, and with the engine choosing; one JSON object per round.
+ *
+ * <p>{@code StepBench DATA_DIR PRECISION STEPS tasks P1,P2,…} measures a step's cost against its tasks, for a cost
+ * model: at each P, a task per partition with every sum on the driver, the bare job, the ship floor and the step.
  *
  * <p>{@code StepBench DATA_DIR PRECISION STEPS aggregation P1,P2,…} instead measures where the sums should
  * be added: for each number of partitions, the median step at batch 1024 with every sum added on the driver
@@ -89,6 +98,12 @@ public final class StepBench {
             inPlace(data, precision, steps, args.length > 4 ? Integer.parseInt(args[4]) : 4);
             return;
         }
+        if (args.length > 4 && args[3].equals("tasks")) {
+            for (String p : args[4].split(",")) {
+                tasks(data, precision, steps, Integer.parseInt(p));
+            }
+            return;
+        }
         if (args.length > 4 && args[3].equals("aggregation")) {
             for (String p : args[4].split(",")) {
                 aggregation(data, precision, steps, Integer.parseInt(p));
@@ -96,9 +111,12 @@ public final class StepBench {
             return;
         }
         int partitions = 2;
-        try (JavaSparkContext sc = new JavaSparkContext(SparkTests.conf("local[2]").setAppName("step-bench"))) {
+        String master = master();
+        SparkConf conf = conf("step-bench");
+        int[] hidden = hidden();
+        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             Dataset d = load(sc, data, partitions, precision);
-            Architecture arch = network(d);
+            Architecture arch = network(d, hidden);
             double[] weights = arch.glorotUniform(42);
             StepEngine engine = new StepEngine(sc.sc(), d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 2,
                     PER_PARTITION);
@@ -107,6 +125,8 @@ public final class StepBench {
 
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("precision", precision.id());
+            out.put("master", master);
+            out.put("network", arch.toString());
             out.put("partitions", partitions);
             out.put("steps", steps);
             // The jobs in turns, so that the machine's drift and the JIT's progress fall on all of them alike: the
@@ -127,6 +147,61 @@ public final class StepBench {
             out.put("cached_train_bytes", cachedBytes(sc, d));
             out.put("train_values", d.trainRows() * d.features());
             System.out.println(json(out));
+            d.release();
+        }
+    }
+
+    /** -Dstepbench.master, default local[2]. */
+    private static String master() {
+        return System.getProperty("stepbench.master", "local[2]");
+    }
+
+    /** -Dstepbench.hidden: hidden layer sizes, default 100. */
+    private static int[] hidden() {
+        return Arrays.stream(System.getProperty("stepbench.hidden", "100").split(","))
+                .mapToInt(Integer::parseInt).toArray();
+    }
+
+    /** The tests' configuration on {@link #master()}, with the jar and executor options a cluster needs. */
+    private static SparkConf conf(String app) {
+        SparkConf conf = SparkTests.conf(master()).setAppName(app);
+        if (System.getProperty("stepbench.jar") != null) {
+            conf.set("spark.jars", System.getProperty("stepbench.jar"));
+        }
+        if (System.getProperty("stepbench.executorOpts") != null) {
+            conf.set("spark.executor.extraJavaOptions", System.getProperty("stepbench.executorOpts"));
+        }
+        return conf;
+    }
+
+    /**
+     * The terms of a cost model: for each number of partitions P, with a task per partition and every sum added
+     * on the driver, the bare job, the ship floor and the step at batch {@code -Dstepbench.batch} (default 1024),
+     * in turns; one JSON object per P. Runs on {@link #master()}.
+     */
+    private static void tasks(String data, Precision precision, int steps, int partitions) {
+        int batch = Integer.getInteger("stepbench.batch", 1024);
+        try (JavaSparkContext sc = new JavaSparkContext(conf("tasks-bench"))) {
+            Dataset d = load(sc, data, partitions, precision);
+            Architecture arch = network(d, hidden());
+            double[] weights = arch.glorotUniform(42);
+            StepEngine engine = new StepEngine(sc.sc(), d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 1,
+                    new StepEngine.Tuning(Integer.MAX_VALUE, 0));
+            BatchPlan plan = new BatchPlan(engine.partitionSizes(), batch);
+            Map<String, Runnable> jobs = new LinkedHashMap<>();
+            jobs.put("bare_ms", engine::bareJob);
+            jobs.put("ship_ms", () -> engine.shipOnly(weights, next(plan).from(), plan.to()));
+            jobs.put("step_ms", () -> engine.gradient(weights, 0, next(plan).from(), plan.to()));
+            Map<String, Double> ms = inTurns(jobs, steps, Map.of());
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("master", master());
+            out.put("network", arch.toString());
+            out.put("precision", precision.id());
+            out.put("partitions", partitions);
+            out.put("batch", batch);
+            out.putAll(ms);
+            System.out.println(json(out));
+            engine.close();
             d.release();
         }
     }
@@ -326,7 +401,16 @@ public final class StepBench {
 
     /** The benchmark's network: inputs-100-classes, tanh. */
     private static Architecture network(Dataset d) {
-        return new Architecture(new int[] {d.features(), 100, d.classes().size()}, Activation.TANH);
+        return network(d, new int[] {100});
+    }
+
+    /** inputs-hidden…-classes, tanh. */
+    private static Architecture network(Dataset d, int[] hidden) {
+        int[] sizes = new int[hidden.length + 2];
+        sizes[0] = d.features();
+        System.arraycopy(hidden, 0, sizes, 1, hidden.length);
+        sizes[sizes.length - 1] = d.classes().size();
+        return new Architecture(sizes, Activation.TANH);
     }
 
     /** The plan at its next step, starting a new epoch when the last one is used up. */
