@@ -8,17 +8,11 @@ import os
 import statistics
 import sys
 
+from table import load
+
 ROWS = [("100", "1024", "784-100-10, batch 1024", 2.5),
         ("100", "128", "784-100-10, batch 128", 3.5),
         ("1024x1024", "1024", "784-1024-1024-10, batch 1024", 1.5)]
-
-
-def load(path):
-    try:
-        with open(path) as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return None
 
 
 def epoch_seconds(run_dir):

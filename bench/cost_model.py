@@ -4,27 +4,30 @@ epochs, and its predictions for larger clusters.
 
     python3 bench/cost_model.py target/benchmark-cluster
 
-A synchronous step of T tasks, each over r = B/T rows of a network of n parameters, costs
+A synchronous step of T tasks on C cores, over a batch of B rows of a network of n parameters, costs
 
-    step(T, B) = a + b·T + c·T·S + k·n·r        (per job, per task, per result byte, per row-parameter)
+    step = a + b·T + c·n·T + k_n·n·B/min(T, C)
 
-where S is a task's result (8·n bytes: sums are doubles), a the job's fixed cost (the driver's scheduling and the
-round trip to an executor), b what each further task adds on the driver (launch, status, bookkeeping), c what a
-result byte costs to move and merge (serialisation, network, the driver's deserialisation and additions), and
-k the kernel's time per row and parameter on one core (tasks run in parallel on T cores, so one task's share is
-what the step waits for). a, b, c are fitted per master (local[2], cluster) by least squares to StepBench's
-"tasks" sweep (bare job, ship floor, step at P tasks); k from its kernel figures. An epoch is N/B steps plus the
-evaluation of the validation set. With T executors of one core (a task per executor) the model predicts the
-epoch, and the batch below which one more executor stops paying: d step / dT = 0 at T*² = k·n·B / (b + c·S).
+a: the job's fixed cost (scheduling, the round trip to the executors, the weights in the task); b: what each
+further task adds (launch, status update, bookkeeping on the driver); c: what each task's result costs per
+parameter (8 bytes a parameter: serialised, moved, deserialised and merged on the driver); k_n: the kernel's time
+per row and parameter on one core (tasks run in parallel, so one core's share is what the step waits for).
+a and b come from StepBench's bare job at 2 … 128 tasks (least squares over T), c from the ship floor's extra
+slope over the bare job's, k_n from StepBench's kernel for each network. An epoch is ⌈N/B⌉ steps.
+With T one-core executors the step is least at T* = sqrt(k·n·B / (b + c·n)): beyond it another executor
+costs more in tasks and results than it saves in kernel time.
 """
 import json
 import os
 import statistics
 import sys
 
+from cluster_table import epoch_seconds as epoch
+
 TRAIN_ROWS = 54_000
 FEATURES = 784
 CLASSES = 10
+CORES = 2
 
 
 def params(hidden):
@@ -32,121 +35,105 @@ def params(hidden):
     return sum(sizes[i] * sizes[i + 1] + sizes[i + 1] for i in range(len(sizes) - 1))
 
 
-def lstsq(rows, ys):
-    """Least squares for small dense systems (normal equations, Gauss-Jordan)."""
-    m = len(rows[0])
-    ata = [[sum(r[i] * r[j] for r in rows) for j in range(m)] for i in range(m)]
-    aty = [sum(r[i] * y for r, y in zip(rows, ys)) for i in range(m)]
-    for i in range(m):
-        p = max(range(i, m), key=lambda k: abs(ata[k][i]))
-        ata[i], ata[p], aty[i], aty[p] = ata[p], ata[i], aty[p], aty[i]
-        for k in range(m):
-            if k != i and ata[i][i] != 0:
-                f = ata[k][i] / ata[i][i]
-                ata[k] = [x - f * y for x, y in zip(ata[k], ata[i])]
-                aty[k] -= f * aty[i]
-    return [aty[i] / ata[i][i] if ata[i][i] else 0.0 for i in range(m)]
+def line(xs, ys):
+    """Least-squares intercept and slope."""
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx if sxx else 0.0
+    return my - slope * mx, slope
 
 
 def load_lines(path):
     try:
         with open(path) as f:
-            return [json.loads(line) for line in f if line.startswith("{")]
+            return [json.loads(x) for x in f if x.startswith("{")]
     except OSError:
         return []
 
 
-def fit(tasks, n):
-    """(a, b, c·S) in ms from the bare and ship jobs at several task counts: bare = a + b·T, ship = a + (b + cS)·T."""
-    bare = lstsq([[1.0, d["partitions"]] for d in tasks], [d["bare_ms"] for d in tasks])
-    ship = lstsq([[1.0, d["partitions"]] for d in tasks], [d["ship_ms"] for d in tasks])
-    a = bare[0]
-    b = bare[1]
-    c_s = max(0.0, ship[1] - bare[1])
-    return a, b, c_s, ship[0] - bare[0]
+def hidden_of(network):
+    return [int(h) for h in network.split(" ")[0].split("-")[1:-1]]
+
+
+class Model:
+    def __init__(self, tasks, floors, n0):
+        ts = [d["partitions"] for d in tasks]
+        self.a, self.b = line(ts, [d["bare_ms"] for d in tasks])
+        _, ship_slope = line(ts, [d["ship_ms"] for d in tasks])
+        self.c = max(0.0, ship_slope - self.b) / n0
+        # The job's fixed cost as the floors of each network measured it, by parameters (the weights ride in the
+        # task): a(n) = bare + (ship - bare - c·n·T) at T = 2.
+        self.fixed = {}
+        self.k = {}
+        for d in floors:
+            n = params(hidden_of(d["network"]))
+            self.fixed[n] = max(self.a, d["ship_ms"] - self.c * n * d["partitions"] - self.b * d["partitions"])
+            self.k[n] = d["kernel512_ms"] / (512 * n)
+
+    def step(self, t, batch, n, cores=CORES, driver_tasks=None):
+        k = self.k.get(n) or statistics.fmean(self.k.values())
+        fixed = self.fixed.get(n, self.a)
+        d = t if driver_tasks is None else driver_tasks
+        return fixed + self.b * t + self.c * n * d + k * n * batch / min(t, cores)
 
 
 def main(out):
     floors = load_lines(os.path.join(out, "floors.jsonl"))
     tasks = load_lines(os.path.join(out, "tasks.jsonl"))
-    if not floors or not tasks:
-        print("cost model: needs floors.jsonl and tasks.jsonl (bench/cluster.sh)")
-        return
-    narrow = params([100])
-    # k: kernel ms per row-parameter, from StepBench's kernel on 512 rows (one partition's share of 1024).
-    ks = [d["kernel512_ms"] / (512 * params([int(h) for h in d["network"].split("-")[1:-1]]))
-          for d in floors if d.get("master") == "local[2]"]
-    k = statistics.median(ks)
-    model = {}
+    n0 = params([100])
+    models = {}
     for where in ("local", "cluster"):
-        mine = [d for d in tasks if (d["master"].startswith("spark://")) == (where == "cluster")]
-        if mine:
-            model[where] = fit(mine, narrow)
+        t = [d for d in tasks if d["master"].startswith("spark://") == (where == "cluster")]
+        f = [d for d in floors if d["master"].startswith("spark://") == (where == "cluster")]
+        if len(t) >= 2 and f:
+            models[where] = Model(t, f, n0)
+    if not models:
+        print("cost model: needs floors.jsonl and tasks.jsonl from bench/cluster.sh")
+        return
     print("# Step cost model (fitted)")
     print()
-    print(f"kernel k = {k * 1e6:.3f} ns per row and parameter (one core, float32)")
+    print("| master | a: per job, 784-100-10 (ms) | a: per job, 784-1024-1024-10 (ms) | b: per task (ms) |"
+          " c·n: per 784-100-10 result (ms) | k: kernel (ns per row·parameter) |")
+    print("|---|---|---|---|---|---|")
+    wide = params([1024, 1024])
+    for where, m in models.items():
+        print(f"| {where} | {m.fixed.get(n0, m.a):.2f} | {m.fixed.get(wide, float('nan')):.2f} | {m.b:.2f} |"
+              f" {m.c * n0:.2f} | {m.k.get(n0, float('nan')) * 1e6:.4f} |")
     print()
-    print("| master | a: per job (ms) | b: per task (ms) | c·S: per 636 KB result (ms) | weights in the task (ms) |")
-    print("|---|---|---|---|---|")
-    for where, (a, b, c_s, w) in model.items():
-        print(f"| {where} | {a:.2f} | {b:.2f} | {c_s:.2f} | {w:.2f} |")
+    print("Model against the measured epochs (2 partitions: 2 tasks; training seconds, median of epochs 2..):")
     print()
-
-    def step(where, t, batch, n, driver_tasks=None):
-        a, b, c_s, w = model[where]
-        s_scale = n / narrow  # result bytes grow with the parameters
-        d = t if driver_tasks is None else driver_tasks
-        return a + w * s_scale + b * t + c_s * s_scale * d + k * n * batch / t
-
-    # Check against the measured epochs (training seconds, median of epochs 2..) of the table's rows.
-    print("| run | measured epoch | model | error |")
+    print("| run | measured | model | error |")
     print("|---|---|---|---|")
     for hidden, batch in (([100], 1024), ([100], 128), ([1024, 1024], 1024)):
-        for where in ("local", "cluster"):
-            if where not in model:
-                continue
-            name = f"epochs-{where}-h{'x'.join(map(str, hidden))}-b{batch}"
-            measured = epoch(os.path.join(out, name))
+        for where, m in models.items():
+            measured = epoch(os.path.join(out, f"epochs-{where}-h{'x'.join(map(str, hidden))}-b{batch}"))
             if measured is None:
                 continue
             n = params(hidden)
-            steps = -(-TRAIN_ROWS // batch)
-            predicted = steps * step(where, 2, batch, n) / 1000
-            err = (predicted - measured) / measured
+            predicted = -(-TRAIN_ROWS // batch) * m.step(2, batch, n) / 1000
             print(f"| {'-'.join(map(str, [FEATURES] + hidden + [CLASSES]))}, batch {batch}, {where} |"
-                  f" {measured:.3f} s | {predicted:.3f} s | {err * 100:+.0f} % |")
+                  f" {measured:.3f} s | {predicted:.3f} s | {(predicted - measured) / measured * 100:+.0f} % |")
     print()
-    if "cluster" not in model:
+    m = models.get("cluster")
+    if m is None:
         return
-    a, b, c_s, w = model["cluster"]
-    print("Predicted epoch on T one-core executors (a task each; depth 2 above 32 tasks: the driver merges about √T"
-          " sums), 54,000 rows:")
+    print("Predicted epoch (54,000 rows) on T one-core executors, a task each; above 32 tasks depth 2 leaves the"
+          " driver about √T results. T*: the executors beyond which a step gets slower at that batch.")
     print()
-    print("| network | batch | T=2 | T=8 | T=32 | T=128 | T* (batch where T executors stop paying) |")
+    print("| network | batch | T=2 | T=8 | T=32 | T=128 | T* |")
     print("|---|---|---|---|---|---|---|")
     for hidden in ([100], [1024, 1024]):
         n = params(hidden)
-        s_scale = n / narrow
+        k = m.k.get(n) or statistics.fmean(m.k.values())
         for batch in (1024, 8192, 65536):
             cells = []
             for t in (2, 8, 32, 128):
-                driver = t if t <= 32 else int(round(t ** 0.5))
-                steps = -(-TRAIN_ROWS // batch)
-                cells.append(f"{steps * step('cluster', t, batch, n, driver) / 1000:.2f} s")
-            t_star = (k * n * batch / (b + c_s * s_scale)) ** 0.5
+                driver = t if t <= 32 else round(t ** 0.5)
+                cells.append(f"{-(-TRAIN_ROWS // batch) * m.step(t, batch, n, cores=t, driver_tasks=driver) / 1000:.2f} s")
+            t_star = (k * n * batch / (m.b + m.c * n)) ** 0.5
             print(f"| {'-'.join(map(str, [FEATURES] + hidden + [CLASSES]))} | {batch} | " + " | ".join(cells)
                   + f" | {t_star:.0f} |")
     print()
-
-
-def epoch(run_dir):
-    try:
-        with open(os.path.join(run_dir, "metrics.jsonl")) as f:
-            epochs = [json.loads(line) for line in f if '"event":"epoch"' in line]
-    except OSError:
-        return None
-    later = [e["train_seconds"] for e in epochs[1:]] or [e["train_seconds"] for e in epochs]
-    return statistics.median(later) if later else None
 
 
 if __name__ == "__main__":

@@ -1,10 +1,14 @@
 package org.sparkmlp.train;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.SparkContext;
 import org.apache.spark.TaskContext;
 import org.apache.spark.rdd.RDD;
 import org.sparkmlp.data.Block;
+import org.sparkmlp.data.PartitionGroups;
+import org.sparkmlp.data.TaskSlots;
 import org.sparkmlp.nn.Architecture;
 import org.sparkmlp.nn.BlockedRows;
 import org.sparkmlp.nn.GradientSum;
@@ -17,8 +21,8 @@ import scala.collection.Iterator;
 import scala.runtime.AbstractFunction2;
 
 /**
- * Forward passes over a cached set, one Spark job: each partition returns its loss sum and counts, and the
- * driver adds them in partition order (so reported figures are reproducible to the bit, like the model).
+ * Forward passes over a cached set, one Spark job: each partition returns its loss sum and counts (a task
+ * reads a run of partitions when there are more than task slots), and the driver adds them in partition order (so reported figures are reproducible to the bit, like the model).
  * Submitted like a training step ({@link Jobs}), with named functions that the closure cleaner need not scan.
  */
 public final class Evaluator {
@@ -36,8 +40,16 @@ public final class Evaluator {
         try {
             int partitions = blocks.getNumPartitions();
             Part[] parts = new Part[partitions];
-            Jobs.run(sc, blocks, new Task(weights, arch, loss, data, precision), Jobs.all(partitions), Part.class, "evaluate",
-                    (p, part) -> parts[p] = part);
+            Task task = new Task(weights, arch, loss, data, precision);
+            // No more tasks than slots, as for the steps: a task per run of partitions, a Part per partition.
+            int shift = PartitionGroups.shiftFor(partitions, TaskSlots.of(sc));
+            if (shift == 0) {
+                Jobs.run(sc, blocks, task, Jobs.all(partitions), Part.class, "evaluate", (p, part) -> parts[p] = part);
+            } else {
+                Jobs.run(sc, new PartitionGroups(blocks, shift), new GroupTask(task),
+                        Jobs.all(PartitionGroups.groups(partitions, shift)), Part[].class, "evaluate",
+                        (g, each) -> System.arraycopy(each, 0, parts, g << shift, each.length));
+            }
             int k = arch.classes();
             double lossSum = 0.0;
             long correct = 0;
@@ -65,6 +77,26 @@ public final class Evaluator {
         long correct;
         long rows;
         long[] confusion;
+    }
+
+    /** The executor side for a run of partitions: each member's Part, in partition order. */
+    static final class GroupTask extends AbstractFunction2<TaskContext, Iterator<PartitionGroups.Member>, Part[]>
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final Task task;
+
+        GroupTask(Task task) {
+            this.task = task;
+        }
+
+        @Override
+        public Part[] apply(TaskContext context, Iterator<PartitionGroups.Member> members) {
+            List<Part> parts = new ArrayList<>();
+            while (members.hasNext()) {
+                parts.add(task.apply(context, members.next().blocks(true)));
+            }
+            return parts.toArray(new Part[0]);
+        }
     }
 
     /** The executor side: forward passes over all of a partition's rows. */

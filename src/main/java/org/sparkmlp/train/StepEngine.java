@@ -134,6 +134,8 @@ public final class StepEngine implements AutoCloseable {
     private final float[] floats;
     /** A fixed shift, or {@link #ADAPTIVE}; 0 outside local mode. */
     private final int layout;
+    /** The shift that gives a task per slot: an adaptive engine's layout when the chooser does not decide. */
+    private final int slotShift;
     /** Times the candidate layouts of an adaptive engine; null otherwise. */
     private final LayoutChooser chooser;
     /** The training partitions grouped 2^shift at a time, by shift, made when first needed. */
@@ -173,19 +175,21 @@ public final class StepEngine implements AutoCloseable {
         this.seed = seed;
         this.partitions = train.getNumPartitions();
         int height = 32 - Integer.numberOfLeadingZeros(partitions - 1);
+        int slotShift = PartitionGroups.shiftFor(partitions, TaskSlots.of(sc));
         if (sc.isLocal() && partitions <= tuning.treeThreshold()) {
-            // One process, few partitions: tasks over single partitions or all of them, timed as it goes.
+            // One process, few partitions: a task per slot (each over a run of partitions when there are more
+            // partitions than slots) or one task for all, timed as it goes.
             this.levels = new int[0];
-            this.layout = Math.min(tuning.layout(), height);
+            this.layout = tuning.layout() == ADAPTIVE && slotShift == height ? height
+                    : Math.min(tuning.layout(), height);
         } else {
             // Tasks over aligned runs of partitions, no more than the task slots, so a step costs what its data
             // needs however many partitions there are; executor levels only above the threshold of such tasks.
-            this.layout = tuning.layout() == ADAPTIVE
-                    ? PartitionGroups.shiftFor(partitions, TaskSlots.of(sc)) : Math.min(tuning.layout(), height);
+            this.layout = tuning.layout() == ADAPTIVE ? slotShift : Math.min(tuning.layout(), height);
             this.levels = levels(partitions, layout, aggregationDepth, tuning.treeThreshold());
         }
-        this.chooser = layout == ADAPTIVE && height > 0 ? new LayoutChooser(new int[] {0, height}, tuning.warmup())
-                : null;
+        this.slotShift = slotShift;
+        this.chooser = layout == ADAPTIVE ? new LayoutChooser(new int[] {slotShift, height}, tuning.warmup()) : null;
         this.grouped = new PartitionGroups[height + 1];
         this.stepsByShift = new long[height + 1];
         this.floats = precision == Precision.FLOAT32 ? new float[arch.parameterCount()] : null;
@@ -430,7 +434,8 @@ public final class StepEngine implements AutoCloseable {
 
     /**
      * log₂ of the partitions each task of this step reads: a fixed layout's shift, else the chooser's current
-     * candidate (0, or every partition in one task) when it {@linkplain #chooses decides} this step, else 0.
+     * candidate (a task per slot, or every partition in one task) when it {@linkplain #chooses decides} this
+     * step, else a task per slot.
      */
     int shift(int[] from, int[] to) {
         return shift(chooses(from, to));
@@ -440,7 +445,7 @@ public final class StepEngine implements AutoCloseable {
         if (layout != ADAPTIVE) {
             return layout;
         }
-        return decided ? chooser.shift() : 0;
+        return decided ? chooser.shift() : slotShift;
     }
 
     /**

@@ -270,19 +270,12 @@ class DistributedTrainingTest {
                     assertEquals(1, TASKS.get() - tasksBefore, "one task for the whole step");
                     GradientSum c = pairs.gradient(params, 2, plan.from(), plan.to());
                     sc.sc().listenerBus().waitUntilEmpty();
-                    tasksBefore = TASKS.get();
+                    long allBefore = adaptive.stepsByPartitionsPerTask().getOrDefault(1 << all, 0L);
                     GradientSum e = adaptive.gradient(params, 2, plan.from(), plan.to());
-                    sc.sc().listenerBus().waitUntilEmpty();
-                    int busy = 0;
-                    for (int p = 0; p < partitions; p++) {
-                        busy += plan.to()[p] > plan.from()[p] ? 1 : 0;
-                    }
-                    if (busy > 1) {
-                        if (TASKS.get() - tasksBefore == 1) {
-                            adaptiveGrouped++;
-                        } else {
-                            adaptivePerPartition++;
-                        }
+                    if (adaptive.stepsByPartitionsPerTask().getOrDefault(1 << all, 0L) > allBefore) {
+                        adaptiveGrouped++;
+                    } else {
+                        adaptivePerPartition++;
                     }
                     String what = precision + ", batch " + batch + ", step " + step;
                     for (GradientSum other : List.of(b, c, e)) {
@@ -291,14 +284,15 @@ class DistributedTrainingTest {
                 }
             }
             assertTrue(adaptiveGrouped > 0 && adaptivePerPartition > 0, "the adaptive engine ran both layouts: "
-                    + adaptiveGrouped + " steps in one task, " + adaptivePerPartition + " a task per partition");
+                    + adaptiveGrouped + " steps in one task, " + adaptivePerPartition + " a task per slot");
             // What summary.json reports: steps by partitions per task.
             long steps = 3L * (2 * LayoutChooser.TRIAL + 3);
             assertEquals(Map.of(1, steps), perPartition.stepsByPartitionsPerTask());
             assertEquals(Map.of(1 << all, steps), oneTask.stepsByPartitionsPerTask());
             assertEquals(Map.of(2, steps), pairs.stepsByPartitionsPerTask());
-            assertEquals(Map.of(1, steps - adaptiveGrouped, 1 << all, (long) adaptiveGrouped),
-                    adaptive.stepsByPartitionsPerTask());
+            // local[2]: the adaptive engine's other layout is a task per slot, over runs of partitions.
+            assertEquals(Map.of(1 << PartitionGroups.shiftFor(partitions, 2), steps - adaptiveGrouped, 1 << all,
+                    (long) adaptiveGrouped), adaptive.stepsByPartitionsPerTask());
             if (cached != d) {
                 cached.release();
             }
