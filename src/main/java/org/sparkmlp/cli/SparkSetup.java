@@ -52,8 +52,8 @@ final class SparkSetup {
     static String blasReport(JavaSparkContext sc) {
         int n = Math.max(1, sc.defaultParallelism());
         List<String> executors = sc.parallelize(IntStream.range(0, n).boxed().toList(), n)
-                .map(i -> Blas.implementation()).distinct().collect();
-        String driver = Blas.implementation();
+                .map(i -> Blas.implementation(Blas.Mode.AUTO)).distinct().collect();
+        String driver = Blas.implementation(Blas.Mode.AUTO);
         String threads = System.getenv("OPENBLAS_NUM_THREADS");
         return "driver " + driver + ", executors " + String.join("/", executors.stream().sorted().toList())
                 + (threads == null ? "" : ", OPENBLAS_NUM_THREADS=" + threads);
