@@ -22,6 +22,7 @@ import org.sparkmlp.io.ModelFile;
 import org.sparkmlp.io.RunDirectories;
 import org.sparkmlp.nn.Activation;
 import org.sparkmlp.nn.Architecture;
+import org.sparkmlp.nn.Blas;
 import org.sparkmlp.nn.Loss;
 import org.sparkmlp.nn.Model;
 import org.sparkmlp.nn.Precision;
@@ -166,6 +167,12 @@ final class TrainCommand implements Callable<Integer> {
             description = "Float width of the cached inputs, shipped weights and kernel (gradients are summed and the"
                     + " model kept in double). Default: ${DEFAULT-VALUE}.")
     Precision precision;
+
+    @Option(names = "--blas", paramLabel = "auto|portable", completionCandidates = Converters.BlasIds.class,
+            description = "The kernel's BLAS. auto: netlib's fastest (native, else Vector API, else Java), whose bits"
+                    + " depend on each executor's CPU; portable: netlib's scalar Java BLAS and StrictMath, the same"
+                    + " bits on any machine and any mix of executors, at a cost in speed. Default: ${DEFAULT-VALUE}.")
+    Blas.Mode blas;
 
     @Option(names = "--log-every", paramLabel = "N", description = "Also write a line to metrics.jsonl every N steps"
             + " (0: one line per epoch only). Default: ${DEFAULT-VALUE}.")
@@ -430,7 +437,13 @@ final class TrainCommand implements Callable<Integer> {
             console.println("--resume: no checkpoint in " + checkpoints.location() + "; starting fresh");
             return null;
         }
-        String diff = CheckpointFile.configDifference(found.content().config(), config.describe());
+        Map<String, Object> saved = found.content().config();
+        if (!saved.containsKey("blas")) {
+            // Written before the setting existed, when every run was in auto mode.
+            saved = new LinkedHashMap<>(saved);
+            saved.put("blas", Blas.Mode.AUTO.id());
+        }
+        String diff = CheckpointFile.configDifference(saved, config.describe());
         if (diff == null) {
             diff = CheckpointFile.dataDifference(found.content().data(), fingerprint);
         }
@@ -533,7 +546,8 @@ final class TrainCommand implements Callable<Integer> {
                     atLeast(epochs, "epochs", 1), rate, Commands.need(seed, "seed"),
                     atLeast(aggregationDepth, "aggregation-depth", 1), Commands.need(precision, "precision"), rule,
                     warmupEpochs, warmupSteps, Commands.need(clipNorm, "clip-norm"),
-                    new EarlyStopping(patience, Commands.need(earlyStopMetric, "early-stop-metric")));
+                    new EarlyStopping(patience, Commands.need(earlyStopMetric, "early-stop-metric")),
+                    Commands.need(blas, "blas"));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

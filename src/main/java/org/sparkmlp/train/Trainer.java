@@ -110,7 +110,9 @@ public final class Trainer {
             throw new IllegalArgumentException("early stopping watches " + stopping.metric().id()
                     + ", but there is no validation set (give a validation fraction above 0)");
         }
-        StepEngine engine = new StepEngine(sc.sc(), data.train().rdd(), arch, config.loss(), config.precision(),
+        // The configured BLAS mode rides inside the architecture that every task carries to its kernel.
+        Architecture computed = arch.withBlas(config.blas());
+        StepEngine engine = new StepEngine(sc.sc(), data.train().rdd(), computed, config.loss(), config.precision(),
                 config.seed(), config.aggregationDepth());
         BatchPlan plan = new BatchPlan(engine.partitionSizes(), config.batchSize());
         long stepsPerEpoch = plan.stepsPerEpoch();
@@ -121,7 +123,7 @@ public final class Trainer {
         if (warmup > 0) {
             rate = rate.withWarmup(warmup, stepsPerEpoch, totalSteps);
         }
-        listener.started(arch.toString(), plan.rows(), stepsPerEpoch, config.epochs());
+        listener.started(computed.toString(), plan.rows(), stepsPerEpoch, config.epochs());
 
         Updater updater = config.optimizer().resume(state.optimizer());
         double[] current = state.weights();

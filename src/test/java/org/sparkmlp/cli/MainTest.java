@@ -124,7 +124,8 @@ class MainTest {
                 new String[] {"train", "--lr-schedule", "sometimes"}, new String[] {"train", "--hidden", "10,-3"},
                 new String[] {"train", "--epochs"}, new String[] {"fit"}, new String[] {"predict", "--epochs", "3"},
                 new String[] {"train", "--activation", "softplus"}, new String[] {"train", "--val-fraction", "1.5"},
-                new String[] {"train", "--header", "maybe"}, new String[] {"evaluate", "--hidden", "3"})) {
+                new String[] {"train", "--header", "maybe"}, new String[] {"evaluate", "--hidden", "3"},
+                new String[] {"train", "--blas", "native"})) {
             CliRun r = run(args);
             assertEquals(ExitCode.USAGE, r.code(), String.join(" ", args) + ": " + r.err());
             assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
@@ -317,6 +318,22 @@ class MainTest {
         assertEquals(401, predictions.size());
         String[] first = predictions.get(1).split(",");
         assertEquals(1.0, Double.parseDouble(first[1]) + Double.parseDouble(first[2]), 1e-12);
+
+        // The portable kernel predicts the same probabilities to within rounding.
+        Path portableOut = dir.resolve("portable-predictions");
+        CliRun portable = run("predict", "--model", out.resolve("model.json").toString(), "--data", data.toString(),
+                "--master", "local[2]", "--out", portableOut.toString(), "--blas", "portable");
+        assertEquals(ExitCode.OK, portable.code(), portable.err());
+        List<String> portablePredictions = Files.readAllLines(portableOut.resolve("predictions.csv"));
+        assertEquals(predictions.size(), portablePredictions.size());
+        for (int i = 1; i < predictions.size(); i++) {
+            String[] a = predictions.get(i).split(",");
+            String[] b = portablePredictions.get(i).split(",");
+            assertEquals(a[0], b[0], "row " + i);
+            for (int c = 1; c < a.length; c++) {
+                assertEquals(Double.parseDouble(a[c]), Double.parseDouble(b[c]), 1e-12, "row " + i);
+            }
+        }
     }
 
     @Test
