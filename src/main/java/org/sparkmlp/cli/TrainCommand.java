@@ -285,8 +285,11 @@ final class TrainCommand implements Callable<Integer> {
 
         long started = System.nanoTime();
         try (JavaSparkContext sc = spark.start("train", spec)) {
-            String blas = SparkSetup.blasReport(sc);
-            console.println("BLAS: " + blas);
+            BlasReport atStart = BlasReport.probe(sc, config.blas());
+            console.println("BLAS: " + atStart.line());
+            if (atStart.disagreement() != null) {
+                console.println(atStart.disagreement());
+            }
             int partitions = input.partitions(sc.defaultParallelism());
             DataSource.Loaded loaded = source.loadForTraining(sc, partitions, testSource == null);
             DataSource.Loaded testSet = testSource == null ? null
@@ -334,10 +337,22 @@ final class TrainCommand implements Callable<Integer> {
             Trainer.Result result = from != null ? trainer.train(data, arch, from, listener)
                     : trainer.train(data, arch, initial, listener);
 
-            Map<String, Object> provenance = provenance(config, data, result, blas, sc);
+            // Executors that registered after the first probe (and retried tasks' new homes) are seen now. The
+            // model is trained: a failed probe must not cost it, so the first probe's report stands in.
+            BlasReport kernels = atStart;
+            try {
+                kernels = atStart.merge(BlasReport.probe(sc, config.blas()));
+            } catch (Exception e) {
+                console.println("warning: could not ask the executors for their BLAS again (" + e + "); the"
+                        + " provenance lists those seen when the run started");
+            }
+            if (atStart.disagreement() == null && kernels.disagreement() != null) {
+                console.println(kernels.disagreement());
+            }
+            Map<String, Object> provenance = provenance(config, data, result, kernels, sc);
             Model model = new Model(arch, config.loss(), result.parameters(), data.scaling(), data.classes(), provenance);
             outputs.writeModel(model);
-            Map<String, Object> summary = summary(config, data, result, blas, cachedBytes(sc, data),
+            Map<String, Object> summary = summary(config, data, result, kernels, cachedBytes(sc, data),
                     (System.nanoTime() - started) / 1e9);
             outputs.writeJson("summary.json", summary);
             boolean reported = report.finish();
@@ -572,7 +587,7 @@ final class TrainCommand implements Callable<Integer> {
         return rows;
     }
 
-    private Map<String, Object> provenance(TrainingConfig config, Dataset data, Trainer.Result result, String blas,
+    private Map<String, Object> provenance(TrainingConfig config, Dataset data, Trainer.Result result, BlasReport blas,
                                            JavaSparkContext sc) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("library", "spark-mlp " + Main.version());
@@ -584,11 +599,11 @@ final class TrainCommand implements Callable<Integer> {
         p.put("init_model", initModel);
         p.put("steps", result.steps());
         p.put("spark", sc.version());
-        p.put("blas", blas);
+        p.put("blas", blas.toJson());
         return p;
     }
 
-    private Map<String, Object> summary(TrainingConfig config, Dataset data, Trainer.Result result, String blas,
+    private Map<String, Object> summary(TrainingConfig config, Dataset data, Trainer.Result result, BlasReport blas,
                                         long cachedBytes, double seconds) {
         List<EpochMetrics> epochs = result.epochs();
         // A run resumed from its last epoch's checkpoint trains no epoch here: its figures are in metrics.jsonl.
@@ -629,7 +644,7 @@ final class TrainCommand implements Callable<Integer> {
         s.put("classes", data.classes());
         s.put("config", config.describe());
         s.put("options", Commands.effective(spec));
-        s.put("blas", blas);
+        s.put("blas", blas.toJson());
         return s;
     }
 

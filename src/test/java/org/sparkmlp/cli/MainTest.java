@@ -281,6 +281,15 @@ class MainTest {
             assertTrue(summary.has(key), "summary lacks " + key);
         }
         assertEquals(3, summary.get("epochs").asInt());
+        // The BLAS of the driver and of every executor (here the driver's JVM), and what decides its rounding.
+        JsonNode blas = summary.get("blas");
+        assertEquals("auto", blas.get("mode").asText());
+        assertEquals("auto", summary.get("config").get("blas").asText());
+        assertEquals(org.sparkmlp.nn.Blas.implementation(org.sparkmlp.nn.Blas.Mode.AUTO), blas.get("driver").get("implementation").asText());
+        assertTrue(blas.get("driver").has("cpu"), blas.toString());
+        assertEquals("driver", blas.get("executors").get(0).get("executor").asText(), blas.toString());
+        assertTrue(blas.get("executors_agree").asBoolean(), blas.toString());
+        assertEquals(blas, json.readTree(out.resolve("model.json").toFile()).get("provenance").get("blas"));
         long testRows = summary.get("rows").get("test").asLong();
         // Fixed key order, so that two runs with the same seed write the same files (the creation time aside).
         assertEquals(List.of("train", "validation", "test"), fieldNames(summary.get("rows")));
@@ -334,6 +343,26 @@ class MainTest {
                 assertEquals(Double.parseDouble(a[c]), Double.parseDouble(b[c]), 1e-12, "row " + i);
             }
         }
+    }
+
+    @Test
+    void portableTrainingSaysSoAndRecordsJava8BlasEverywhere() throws IOException {
+        Path out = dir.resolve("portable");
+        CliRun train = run("train", "--data", circles().toString(), "--hidden", "6", "--epochs", "1",
+                "--master", "local[2]", "--out", out.toString(), "--blas", "portable");
+        assertEquals(ExitCode.OK, train.code(), train.err());
+        assertTrue(train.out().contains("BLAS: portable: driver Java8BLAS, executors Java8BLAS"), train.out());
+        assertTrue(train.out().contains("(tanh, portable BLAS)"), train.out());
+        ObjectMapper json = new ObjectMapper();
+        JsonNode provenance = json.readTree(out.resolve("model.json").toFile()).get("provenance");
+        assertEquals("portable", provenance.get("config").get("blas").asText());
+        JsonNode blas = provenance.get("blas");
+        assertEquals("portable", blas.get("mode").asText());
+        assertEquals("Java8BLAS", blas.get("driver").get("implementation").asText());
+        for (JsonNode e : blas.get("executors")) {
+            assertEquals("Java8BLAS", e.get("implementation").asText(), blas.toString());
+        }
+        assertTrue(blas.get("executors_agree").asBoolean());
     }
 
     @Test
