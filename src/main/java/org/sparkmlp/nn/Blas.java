@@ -45,6 +45,18 @@ public final class Blas {
         /**
          * netlib's scalar {@code Java8BLAS}, and {@link StrictMath} for the kernel's exp and log: the same bits on
          * every machine (see {@link Blas}).
+         *
+         * <p>What it covers: every number a kernel computes on an executor — the products (Java8BLAS), the
+         * activations and the softmax (StrictMath's exp and log; the float tanh, relu and every derivative are
+         * plain arithmetic) and the sums over chunks and partitions (Java arithmetic in an order fixed by the
+         * rows, the chunking and the partitions). The data's reading, splitting and scaling and the driver's
+         * update are Java arithmetic too. So with the same seed, data, partitioning and netlib version, a model,
+         * its metrics and its predictions have the same bits on any Java 17+ JVM, CPU and mix of executors, but
+         * for one thing it does not cover: the driver's {@link Math#pow} and {@link Math#cos} (the exponential,
+         * step and cosine schedules, Adam's bias correction) are JIT intrinsics too, computed once a step by the
+         * one driver JVM, so executors cannot disagree on them, but a driver on another processor architecture or
+         * JVM may round them differently (plain SGD with the default inverse-time schedule calls neither). Another
+         * partitioning or netlib version gives other bits.
          */
         PORTABLE;
 
