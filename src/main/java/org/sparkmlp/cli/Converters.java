@@ -9,6 +9,7 @@ import org.sparkmlp.data.CsvReader;
 import org.sparkmlp.data.DataSource;
 import org.sparkmlp.data.LabelColumn;
 import org.sparkmlp.nn.Activation;
+import org.sparkmlp.nn.Blas;
 import org.sparkmlp.nn.Loss;
 import org.sparkmlp.nn.Precision;
 import org.sparkmlp.optim.EarlyStopping;
@@ -38,6 +39,7 @@ final class Converters {
         cl.registerConverter(ScaleChoice.class, checked(ScaleChoice::fromId));
         cl.registerConverter(Optimizer.Kind.class, checked(Optimizer.Kind::fromId));
         cl.registerConverter(EarlyStopping.Metric.class, checked(EarlyStopping.Metric::fromId));
+        cl.registerConverter(Blas.Mode.class, checked(Blas.Mode::fromId));
     }
 
     private static <T> CommandLine.ITypeConverter<T> checked(Function<String, T> parse) {
@@ -156,6 +158,12 @@ final class Converters {
     static final class MetricIds extends Ids {
         MetricIds() {
             super(Arrays.stream(EarlyStopping.Metric.values()).map(EarlyStopping.Metric::id).toArray(String[]::new));
+        }
+    }
+
+    static final class BlasIds extends Ids {
+        BlasIds() {
+            super(Arrays.stream(Blas.Mode.values()).map(Blas.Mode::id).toArray(String[]::new));
         }
     }
 

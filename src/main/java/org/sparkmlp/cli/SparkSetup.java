@@ -1,15 +1,12 @@
 package org.sparkmlp.cli;
 
-import java.util.List;
-import java.util.stream.IntStream;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.sparkmlp.nn.Blas;
 import org.sparkmlp.train.EngineSettings;
 
-/** Starts Spark the way spark-mlp needs it, and reports which BLAS the driver and executors got. */
+/** Starts Spark the way spark-mlp needs it ({@link BlasReport} tells which BLAS the driver and executors got). */
 final class SparkSetup {
     private SparkSetup() {
     }
@@ -46,16 +43,5 @@ final class SparkSetup {
             conf.setIfMissing("spark.executor.killOnFatalError.depth", "0");
         }
         return new JavaSparkContext(conf);
-    }
-
-    /** "JNIBLAS" etc. on the driver, and the distinct implementations the executors loaded. */
-    static String blasReport(JavaSparkContext sc) {
-        int n = Math.max(1, sc.defaultParallelism());
-        List<String> executors = sc.parallelize(IntStream.range(0, n).boxed().toList(), n)
-                .map(i -> Blas.implementation()).distinct().collect();
-        String driver = Blas.implementation();
-        String threads = System.getenv("OPENBLAS_NUM_THREADS");
-        return "driver " + driver + ", executors " + String.join("/", executors.stream().sorted().toList())
-                + (threads == null ? "" : ", OPENBLAS_NUM_THREADS=" + threads);
     }
 }

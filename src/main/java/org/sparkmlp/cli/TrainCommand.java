@@ -23,6 +23,7 @@ import org.sparkmlp.io.ModelFile;
 import org.sparkmlp.io.RunDirectories;
 import org.sparkmlp.nn.Activation;
 import org.sparkmlp.nn.Architecture;
+import org.sparkmlp.nn.Blas;
 import org.sparkmlp.nn.Loss;
 import org.sparkmlp.nn.Model;
 import org.sparkmlp.nn.Precision;
@@ -168,6 +169,12 @@ final class TrainCommand implements Callable<Integer> {
                     + " model kept in double). Default: ${DEFAULT-VALUE}.")
     Precision precision;
 
+    @Option(names = "--blas", paramLabel = "auto|portable", completionCandidates = Converters.BlasIds.class,
+            description = "The kernel's BLAS. auto: netlib's fastest (native, else Vector API, else Java), whose bits"
+                    + " depend on each executor's CPU; portable: netlib's scalar Java BLAS and StrictMath, the same"
+                    + " bits on any machine and any mix of executors, at a cost in speed. Default: ${DEFAULT-VALUE}.")
+    Blas.Mode blas;
+
     @Option(names = "--log-every", paramLabel = "N", description = "Also write a line to metrics.jsonl every N steps"
             + " (0: one line per epoch only). Default: ${DEFAULT-VALUE}.")
     long logEvery;
@@ -279,8 +286,11 @@ final class TrainCommand implements Callable<Integer> {
 
         long started = System.nanoTime();
         try (JavaSparkContext sc = spark.start("train", spec)) {
-            String blas = SparkSetup.blasReport(sc);
-            console.println("BLAS: " + blas);
+            BlasReport atStart = BlasReport.probe(sc, config.blas());
+            console.println("BLAS: " + atStart.line());
+            if (atStart.disagreement() != null) {
+                console.println(atStart.disagreement());
+            }
             int partitions = input.partitions(sc.defaultParallelism());
             DataSource.Loaded loaded = source.loadForTraining(sc, partitions, testSource == null);
             DataSource.Loaded testSet = testSource == null ? null
@@ -328,10 +338,22 @@ final class TrainCommand implements Callable<Integer> {
             Trainer.Result result = from != null ? trainer.train(data, arch, from, listener)
                     : trainer.train(data, arch, initial, listener);
 
-            Map<String, Object> provenance = provenance(config, data, result, blas, sc);
+            // Executors that registered after the first probe (and retried tasks' new homes) are seen now. The
+            // model is trained: a failed probe must not cost it, so the first probe's report stands in.
+            BlasReport kernels = atStart;
+            try {
+                kernels = atStart.merge(BlasReport.probe(sc, config.blas()));
+            } catch (Exception e) {
+                console.println("warning: could not ask the executors for their BLAS again (" + e + "); the"
+                        + " provenance lists those seen when the run started");
+            }
+            if (atStart.disagreement() == null && kernels.disagreement() != null) {
+                console.println(kernels.disagreement());
+            }
+            Map<String, Object> provenance = provenance(config, data, result, kernels, sc);
             Model model = new Model(arch, config.loss(), result.parameters(), data.scaling(), data.classes(), provenance);
             outputs.writeModel(model);
-            Map<String, Object> summary = summary(config, data, result, blas, cachedBytes(sc, data),
+            Map<String, Object> summary = summary(config, data, result, kernels, cachedBytes(sc, data),
                     (System.nanoTime() - started) / 1e9);
             outputs.writeJson("summary.json", summary);
             boolean reported = report.finish();
@@ -431,7 +453,13 @@ final class TrainCommand implements Callable<Integer> {
             console.println("--resume: no checkpoint in " + checkpoints.location() + "; starting fresh");
             return null;
         }
-        String diff = CheckpointFile.configDifference(found.content().config(), config.describe());
+        Map<String, Object> saved = found.content().config();
+        if (!saved.containsKey("blas")) {
+            // Written before the setting existed, when every run was in auto mode.
+            saved = new LinkedHashMap<>(saved);
+            saved.put("blas", Blas.Mode.AUTO.id());
+        }
+        String diff = CheckpointFile.configDifference(saved, config.describe());
         if (diff == null) {
             diff = CheckpointFile.dataDifference(found.content().data(), fingerprint);
         }
@@ -534,7 +562,8 @@ final class TrainCommand implements Callable<Integer> {
                     atLeast(epochs, "epochs", 1), rate, Commands.need(seed, "seed"),
                     atLeast(aggregationDepth, "aggregation-depth", 1), Commands.need(precision, "precision"), rule,
                     warmupEpochs, warmupSteps, Commands.need(clipNorm, "clip-norm"),
-                    new EarlyStopping(patience, Commands.need(earlyStopMetric, "early-stop-metric")));
+                    new EarlyStopping(patience, Commands.need(earlyStopMetric, "early-stop-metric")),
+                    Commands.need(blas, "blas"));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -559,7 +588,7 @@ final class TrainCommand implements Callable<Integer> {
         return rows;
     }
 
-    private Map<String, Object> provenance(TrainingConfig config, Dataset data, Trainer.Result result, String blas,
+    private Map<String, Object> provenance(TrainingConfig config, Dataset data, Trainer.Result result, BlasReport blas,
                                            JavaSparkContext sc) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("library", "spark-mlp " + Main.version());
@@ -571,11 +600,11 @@ final class TrainCommand implements Callable<Integer> {
         p.put("init_model", initModel);
         p.put("steps", result.steps());
         p.put("spark", sc.version());
-        p.put("blas", blas);
+        p.put("blas", blas.toJson());
         return p;
     }
 
-    private Map<String, Object> summary(TrainingConfig config, Dataset data, Trainer.Result result, String blas,
+    private Map<String, Object> summary(TrainingConfig config, Dataset data, Trainer.Result result, BlasReport blas,
                                         long cachedBytes, double seconds) {
         List<EpochMetrics> epochs = result.epochs();
         // A run resumed from its last epoch's checkpoint trains no epoch here: its figures are in metrics.jsonl.
@@ -617,7 +646,7 @@ final class TrainCommand implements Callable<Integer> {
         s.put("classes", data.classes());
         s.put("config", config.describe());
         s.put("options", Commands.effective(spec));
-        s.put("blas", blas);
+        s.put("blas", blas.toJson());
         return s;
     }
 

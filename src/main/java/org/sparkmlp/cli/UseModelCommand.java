@@ -19,6 +19,7 @@ import org.sparkmlp.data.DataSource;
 import org.sparkmlp.data.DatasetBuilder;
 import org.sparkmlp.io.ModelFile;
 import org.sparkmlp.nn.Architecture;
+import org.sparkmlp.nn.Blas;
 import org.sparkmlp.nn.Kernel64;
 import org.sparkmlp.nn.Kernel;
 import org.sparkmlp.nn.Loss;
@@ -43,6 +44,11 @@ abstract class UseModelCommand implements Callable<Integer> {
     @Mixin
     DataOptions input;
 
+    @Option(names = "--blas", paramLabel = "auto|portable", completionCandidates = Converters.BlasIds.class,
+            description = "The kernel's BLAS: auto (netlib's fastest, bits depend on the CPU) or portable (the same"
+                    + " bits on any machine). Default: ${DEFAULT-VALUE}.")
+    Blas.Mode blas;
+
     @Mixin
     SparkOptions spark;
 
@@ -56,6 +62,11 @@ abstract class UseModelCommand implements Callable<Integer> {
     }
 
     abstract void run() throws IOException;
+
+    /** The model's network, computed in the --blas mode (which rides with every task to its kernel). */
+    private Architecture architecture(Model model) {
+        return model.architecture().withBlas(Commands.need(blas, "blas"));
+    }
 
     @Command(name = "evaluate", sortOptions = false, mixinStandardHelpOptions = true,
             description = "Loss, accuracy and confusion matrix of a model on labelled data; evaluation.json when --out is given.")
@@ -94,7 +105,7 @@ abstract class UseModelCommand implements Callable<Integer> {
                         + model.architecture().inputs() + " fields per record: inputs only");
             }
             JavaRDD<Block> blocks = DatasetBuilder.forModel(loaded.data(), model.classes(), model.scaling(), true);
-            Evaluation e = Evaluator.evaluate(sc.sc(), blocks.rdd(), model.parameters(), model.architecture(),
+            Evaluation e = Evaluator.evaluate(sc.sc(), blocks.rdd(), model.parameters(), architecture(model),
                     model.loss(), Precision.FLOAT64, Precision.FLOAT64);
             out.printf("rows %,d  loss %.6f  accuracy %.4f%n", e.rows(), e.loss(), e.accuracy());
             out.print(confusionTable(model.classes(), e.confusion()));
@@ -129,7 +140,7 @@ abstract class UseModelCommand implements Callable<Integer> {
             Broadcast<double[]> weights = sc.broadcast(model.parameters());
             List<String> classes = model.classes();
             int k = classes.size();
-            Architecture arch = model.architecture();
+            Architecture arch = architecture(model);
             Loss loss = model.loss();
             // One text chunk per block: the blocks of a partition come in row order.
             JavaRDD<String> lines = blocks.map(b -> {

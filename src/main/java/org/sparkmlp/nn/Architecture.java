@@ -11,6 +11,13 @@ import java.util.SplittableRandom;
  * <p>Layout, layer by layer for l = 0 … L−1: W_l as an n_{l+1} × n_l matrix in column-major order (BLAS's
  * native order, leading dimension n_{l+1}), then b_l (n_{l+1} numbers). Row i of W_l holds the weights of
  * output unit i, so h_{l+1} = f(W_l h_l + b_l). Immutable and cheap to serialise: it travels with every task.
+ *
+ * <p>It also carries the {@link Blas.Mode} its kernels compute with ({@link #withBlas}; {@code AUTO} unless set).
+ * That is a setting of the computation, not of the network (model files do not hold it), but every kernel is made
+ * from an architecture that came with its task ({@link Kernel#forThread}), so carried here the mode reaches every
+ * executor with the work itself: no executor can compute in another mode than the driver chose, whatever its JVM
+ * options, and no code between the trainer and the kernel has to pass it on. Two architectures that differ only
+ * in the mode are not {@link #equals equal}: a thread keeps its kernel only for an equal one.
  */
 public final class Architecture implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -21,12 +28,17 @@ public final class Architecture implements Serializable {
     private final int[] biasOffsets;
     private final int parameterCount;
     private final int widest;
+    private final Blas.Mode blas;
 
     /**
      * @param sizes layer sizes from inputs to classes: at least two, every one positive, at least two classes
      * @param activation the activation of every hidden layer
      */
     public Architecture(int[] sizes, Activation activation) {
+        this(sizes, activation, Blas.Mode.AUTO);
+    }
+
+    private Architecture(int[] sizes, Activation activation, Blas.Mode blas) {
         if (sizes == null || sizes.length < 2) {
             throw new IllegalArgumentException("a network needs at least an input and an output layer, got "
                     + Arrays.toString(sizes));
@@ -44,6 +56,10 @@ public final class Architecture implements Serializable {
         if (activation == null) {
             throw new IllegalArgumentException("activation must not be null");
         }
+        if (blas == null) {
+            throw new IllegalArgumentException("BLAS mode must not be null");
+        }
+        this.blas = blas;
         this.sizes = sizes.clone();
         this.activation = activation;
         int layers = sizes.length - 1;
@@ -100,6 +116,16 @@ public final class Architecture implements Serializable {
         return activation;
     }
 
+    /** The BLAS mode of this architecture's kernels. */
+    public Blas.Mode blas() {
+        return blas;
+    }
+
+    /** This network, computed by kernels in {@code mode}. */
+    public Architecture withBlas(Blas.Mode mode) {
+        return mode == blas ? this : new Architecture(sizes, activation, mode);
+    }
+
     /** Offset of W_l (n_{l+1} × n_l, column-major) in the parameter vector. */
     public int weightOffset(int l) {
         return weightOffsets[l];
@@ -135,12 +161,13 @@ public final class Architecture implements Serializable {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Architecture a && Arrays.equals(sizes, a.sizes) && activation == a.activation;
+        return o instanceof Architecture a && Arrays.equals(sizes, a.sizes) && activation == a.activation
+                && blas == a.blas;
     }
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(sizes) + activation.hashCode();
+        return (31 * Arrays.hashCode(sizes) + activation.hashCode()) * 31 + blas.hashCode();
     }
 
     @Override
@@ -149,6 +176,10 @@ public final class Architecture implements Serializable {
         for (int l = 0; l < sizes.length; l++) {
             b.append(l == 0 ? "" : "-").append(sizes[l]);
         }
-        return b.append(" (").append(activation.id()).append(")").toString();
+        b.append(" (").append(activation.id());
+        if (blas != Blas.Mode.AUTO) {
+            b.append(", ").append(blas.id()).append(" BLAS");
+        }
+        return b.append(")").toString();
     }
 }

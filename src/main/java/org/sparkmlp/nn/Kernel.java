@@ -17,6 +17,11 @@ import dev.ludovic.netlib.blas.BLAS;
  * in place, any other selection is gathered row by row into a buffer. A kernel owns its buffers, sized once
  * for {@link #CHUNK} rows, so a pass allocates nothing. One kernel serves one thread; {@link #forThread}
  * keeps one per thread for executor tasks.
+ *
+ * <p>The architecture's {@link Blas.Mode} chooses the BLAS ({@link Blas#get(Blas.Mode)}) and, in
+ * {@link Blas.Mode#PORTABLE}, {@link StrictMath}'s exp and log for the activations and the softmax. Everything
+ * else a kernel computes is Java arithmetic, strict IEEE 754 on every JVM and CPU since Java 17, in an order fixed
+ * by the rows and the chunking, so a portable kernel gives the same bits for the same inputs on any machine.
  */
 public abstract sealed class Kernel permits Kernel64, Kernel32 {
     /** Rows per BLAS pass: large enough for efficient gemm, small enough to stay in cache. */
@@ -26,7 +31,9 @@ public abstract sealed class Kernel permits Kernel64, Kernel32 {
 
     protected final Architecture arch;
     protected final Loss loss;
-    protected final BLAS blas = Blas.get();
+    protected final BLAS blas;
+    /** {@link StrictMath}'s exp and log instead of {@link Math}'s intrinsics: the portable mode. */
+    protected final boolean strict;
     /** The class of every row of the current chunk. */
     protected final int[] labels = new int[CHUNK];
     /** Logits → ŷ and δ_L of one chunk in double, for {@link Loss}: K × CHUNK numbers each. */
@@ -39,11 +46,16 @@ public abstract sealed class Kernel permits Kernel64, Kernel32 {
     Kernel(Architecture arch, Loss loss) {
         this.arch = arch;
         this.loss = loss;
+        this.blas = Blas.get(arch.blas());
+        this.strict = arch.blas() == Blas.Mode.PORTABLE;
         this.lossOut = new double[arch.classes() * CHUNK];
         this.lossDelta = new double[arch.classes() * CHUNK];
     }
 
-    /** This thread's kernel for (arch, loss, precision), created at first use and kept while they stay the same. */
+    /**
+     * This thread's kernel for (arch, loss, precision), created at first use and kept while they stay the same
+     * (the architecture's BLAS mode included).
+     */
     public static Kernel forThread(Architecture arch, Loss loss, Precision precision) {
         Kernel k = PER_THREAD.get();
         if (k == null || k.loss != loss || k.precision() != precision || !k.arch.equals(arch)) {
@@ -167,7 +179,7 @@ public abstract sealed class Kernel permits Kernel64, Kernel32 {
             int off = j * k;
             int label = labels[j];
             // z → ŷ in place; argmax of ŷ equals argmax of z, so take it afterwards.
-            sum += loss.softmaxLossAndDelta(lossOut, off, k, label, wantDelta ? lossDelta : null, off);
+            sum += loss.softmaxLossAndDelta(lossOut, off, k, label, wantDelta ? lossDelta : null, off, strict);
             if (argmax(lossOut, off, k) == label) {
                 right++;
             }

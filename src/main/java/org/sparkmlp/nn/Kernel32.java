@@ -99,7 +99,7 @@ public final class Kernel32 extends Kernel {
             blas.sgemm("N", "N", rows, m, cols, 1.0f, params, arch.weightOffset(l), rows, in, inOff, cols, 1.0f, out, 0,
                     rows);
             if (l < layers - 1) {
-                arch.activation().apply(out, 0, rows * m);
+                arch.activation().apply(out, 0, rows * m, strict);
             }
             in = out;
             inOff = 0;

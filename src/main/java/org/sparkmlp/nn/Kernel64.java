@@ -78,7 +78,7 @@ public final class Kernel64 extends Kernel {
             inputOffset = (from + done) * n0;
             forward(m);
             for (int j = 0; j < m; j++) {
-                Loss.softmaxInPlace(lossOut, j * k, k);
+                Loss.softmaxInPlace(lossOut, j * k, k, strict);
             }
             System.arraycopy(lossOut, 0, out, outOffset + done * k, m * k);
         }
@@ -133,7 +133,7 @@ public final class Kernel64 extends Kernel {
             blas.dgemm("N", "N", rows, m, cols, 1.0, params, arch.weightOffset(l), rows, in, inOff, cols, 1.0, out, 0,
                     rows);
             if (l < layers - 1) {
-                arch.activation().apply(out, 0, rows * m);
+                arch.activation().apply(out, 0, rows * m, strict);
             }
             in = out;
             inOff = 0;

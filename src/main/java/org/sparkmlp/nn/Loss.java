@@ -12,7 +12,7 @@ public enum Loss {
     /** L = −log ŷ_c, computed as log Σ_k exp(ỹ_k) − ỹ_c (log-sum-exp, never log 0); dL/dỹ = ŷ − y. */
     CROSS_ENTROPY("cross-entropy") {
         @Override
-        double softmaxLossAndDelta(double[] z, int off, int k, int label, double[] delta, int dOff) {
+        double softmaxLossAndDelta(double[] z, int off, int k, int label, double[] delta, int dOff, boolean strict) {
             // log Σ exp(ỹ) − ỹ_c = log Σ exp(ỹ − max) + (max − ỹ_c): both terms small and exact-ish, never
             // the difference of two large numbers.
             double max = Double.NEGATIVE_INFINITY;
@@ -20,7 +20,7 @@ public enum Loss {
                 max = Math.max(max, z[off + i]);
             }
             double gap = max - z[off + label];
-            double logNormaliser = softmaxInPlace(z, off, k);
+            double logNormaliser = softmaxInPlace(z, off, k, strict);
             if (delta != null) {
                 for (int i = 0; i < k; i++) {
                     delta[dOff + i] = z[off + i];
@@ -36,8 +36,8 @@ public enum Loss {
      */
     MSE("mse") {
         @Override
-        double softmaxLossAndDelta(double[] z, int off, int k, int label, double[] delta, int dOff) {
-            softmaxInPlace(z, off, k);
+        double softmaxLossAndDelta(double[] z, int off, int k, int label, double[] delta, int dOff, boolean strict) {
+            softmaxInPlace(z, off, k, strict);
             double loss = 0.0;
             double weighted = 0.0;
             for (int i = 0; i < k; i++) {
@@ -65,22 +65,26 @@ public enum Loss {
 
     /**
      * Replaces the k logits at z[off..off+k) by their softmax, returns the loss of true class {@code label},
-     * and if {@code delta} is not null writes dL/dỹ to delta[dOff..dOff+k).
+     * and if {@code delta} is not null writes dL/dỹ to delta[dOff..dOff+k). {@code strict}: exp and log from
+     * {@link StrictMath}, the same bits on every JVM and CPU (the portable kernel), else from {@link Math}.
      */
-    abstract double softmaxLossAndDelta(double[] z, int off, int k, int label, double[] delta, int dOff);
+    abstract double softmaxLossAndDelta(double[] z, int off, int k, int label, double[] delta, int dOff,
+                                        boolean strict);
 
     /**
      * Softmax in place, shifted by the maximum so that exp never overflows. Returns the shifted
-     * log-normaliser log Σ_k exp(ỹ_k − max), which lies in [0, log k].
+     * log-normaliser log Σ_k exp(ỹ_k − max), which lies in [0, log k]. {@code strict}: {@link StrictMath#exp}
+     * and {@link StrictMath#log}, fdlibm's results specified to the bit, where {@link Math}'s are JIT intrinsics
+     * that may differ by an ulp between JVMs and processor architectures.
      */
-    static double softmaxInPlace(double[] z, int off, int k) {
+    static double softmaxInPlace(double[] z, int off, int k, boolean strict) {
         double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < k; i++) {
             max = Math.max(max, z[off + i]);
         }
         double sum = 0.0;
         for (int i = 0; i < k; i++) {
-            double e = Math.exp(z[off + i] - max);
+            double e = strict ? StrictMath.exp(z[off + i] - max) : Math.exp(z[off + i] - max);
             z[off + i] = e;
             sum += e;
         }
@@ -88,7 +92,7 @@ public enum Loss {
         for (int i = 0; i < k; i++) {
             z[off + i] *= inv;
         }
-        return Math.log(sum);
+        return strict ? StrictMath.log(sum) : Math.log(sum);
     }
 
     /** The name used on the command line ("cross-entropy", "mse"). */

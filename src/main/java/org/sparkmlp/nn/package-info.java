@@ -8,6 +8,8 @@
  * {@link org.sparkmlp.nn.Kernel32} in float ({@link org.sparkmlp.nn.Precision}) — and adds the result into a
  * {@link org.sparkmlp.nn.GradientSum}: sums and counts only, in double, merged associatively, divided once by
  * the driver. {@link org.sparkmlp.nn.Loss} puts the softmax output and the loss together, so the output delta
- * is the closed form {@code dL/dy~ = y^ - y} for cross-entropy. Everything here is testable on plain arrays.
+ * is the closed form {@code dL/dy~ = y^ - y} for cross-entropy. {@link org.sparkmlp.nn.Blas} gives a kernel its
+ * BLAS by the architecture's mode: netlib's fastest (auto), or a portable one whose bits are the same on every
+ * CPU. Everything here is testable on plain arrays.
  */
 package org.sparkmlp.nn;

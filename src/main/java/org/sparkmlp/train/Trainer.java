@@ -112,7 +112,9 @@ public final class Trainer {
             throw new IllegalArgumentException("early stopping watches " + stopping.metric().id()
                     + ", but there is no validation set (give a validation fraction above 0)");
         }
-        try (StepEngine engine = new StepEngine(sc.sc(), data.train().rdd(), arch, config.loss(),
+        // The configured BLAS mode rides inside the architecture that every task carries to its kernel.
+        Architecture computed = arch.withBlas(config.blas());
+        try (StepEngine engine = new StepEngine(sc.sc(), data.train().rdd(), computed, config.loss(),
                 config.precision(), config.seed(), config.aggregationDepth())) {
             return train(data, arch, state, listener, engine);
         }

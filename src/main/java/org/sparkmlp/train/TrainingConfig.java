@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.sparkmlp.nn.Activation;
+import org.sparkmlp.nn.Blas;
 import org.sparkmlp.nn.Loss;
 import org.sparkmlp.nn.Precision;
 import org.sparkmlp.optim.EarlyStopping;
@@ -26,17 +27,23 @@ import org.sparkmlp.optim.Optimizer;
  * @param lrWarmupSteps steps of linear warmup (0: none); at most one of the two warmups is given
  * @param clipNorm the global gradient norm above which the mean gradient is scaled down to it (0: no clipping)
  * @param earlyStopping patience and metric ({@link EarlyStopping#off()} by default)
+ * @param blas where the kernel's BLAS comes from ({@link Blas.Mode#AUTO} by default; {@link Blas.Mode#PORTABLE}:
+ *             the same bits on any machine and any mix of executors). The trainer hands it to every kernel
+ *             inside the architecture that travels with each task ({@code Architecture.withBlas})
  */
 public record TrainingConfig(int[] hidden, Activation activation, Loss loss, int batchSize, int epochs,
                              LearningRate learningRate, long seed, int aggregationDepth, Precision precision,
                              Optimizer optimizer, double lrWarmupEpochs, long lrWarmupSteps, double clipNorm,
-                             EarlyStopping earlyStopping) {
+                             EarlyStopping earlyStopping, Blas.Mode blas) {
 
-    /** Plain SGD without warmup, clipping or early stopping: the configuration before optimisers were pluggable. */
+    /**
+     * Plain SGD without warmup, clipping or early stopping, and netlib's own BLAS: the configuration before
+     * optimisers were pluggable.
+     */
     public TrainingConfig(int[] hidden, Activation activation, Loss loss, int batchSize, int epochs,
                           LearningRate learningRate, long seed, int aggregationDepth, Precision precision) {
         this(hidden, activation, loss, batchSize, epochs, learningRate, seed, aggregationDepth, precision,
-                Optimizer.sgd(), 0.0, 0, 0.0, EarlyStopping.off());
+                Optimizer.sgd(), 0.0, 0, 0.0, EarlyStopping.off(), Blas.Mode.AUTO);
     }
 
     public TrainingConfig {
@@ -77,30 +84,39 @@ public record TrainingConfig(int[] hidden, Activation activation, Loss loss, int
         if (earlyStopping == null) {
             throw new IllegalArgumentException("early stopping must not be null (EarlyStopping.off() for none)");
         }
+        if (blas == null) {
+            throw new IllegalArgumentException("BLAS mode must not be null (Blas.Mode.AUTO for netlib's own choice)");
+        }
     }
 
     /** This configuration with another update rule. */
     public TrainingConfig withOptimizer(Optimizer rule) {
         return new TrainingConfig(hidden, activation, loss, batchSize, epochs, learningRate, seed, aggregationDepth,
-                precision, rule, lrWarmupEpochs, lrWarmupSteps, clipNorm, earlyStopping);
+                precision, rule, lrWarmupEpochs, lrWarmupSteps, clipNorm, earlyStopping, blas);
     }
 
     /** This configuration with a linear warmup of {@code epochs} epochs or {@code steps} steps (0 and 0: none). */
     public TrainingConfig withLrWarmup(double warmupEpochs, long warmupSteps) {
         return new TrainingConfig(hidden, activation, loss, batchSize, epochs, learningRate, seed, aggregationDepth,
-                precision, optimizer, warmupEpochs, warmupSteps, clipNorm, earlyStopping);
+                precision, optimizer, warmupEpochs, warmupSteps, clipNorm, earlyStopping, blas);
     }
 
     /** This configuration with global gradient-norm clipping at {@code c} (0: none). */
     public TrainingConfig withClipNorm(double c) {
         return new TrainingConfig(hidden, activation, loss, batchSize, epochs, learningRate, seed, aggregationDepth,
-                precision, optimizer, lrWarmupEpochs, lrWarmupSteps, c, earlyStopping);
+                precision, optimizer, lrWarmupEpochs, lrWarmupSteps, c, earlyStopping, blas);
     }
 
     /** This configuration with early stopping. */
     public TrainingConfig withEarlyStopping(EarlyStopping stopping) {
         return new TrainingConfig(hidden, activation, loss, batchSize, epochs, learningRate, seed, aggregationDepth,
-                precision, optimizer, lrWarmupEpochs, lrWarmupSteps, clipNorm, stopping);
+                precision, optimizer, lrWarmupEpochs, lrWarmupSteps, clipNorm, stopping, blas);
+    }
+
+    /** This configuration with the kernel's BLAS from {@code mode}. */
+    public TrainingConfig withBlas(Blas.Mode mode) {
+        return new TrainingConfig(hidden, activation, loss, batchSize, epochs, learningRate, seed, aggregationDepth,
+                precision, optimizer, lrWarmupEpochs, lrWarmupSteps, clipNorm, earlyStopping, mode);
     }
 
     /** The warmup in steps for a run of {@code stepsPerEpoch} steps per epoch. */
@@ -143,6 +159,7 @@ public record TrainingConfig(int[] hidden, Activation activation, Loss loss, int
         m.put("clip_norm", clipNorm);
         m.put("early_stop_patience", earlyStopping.patience());
         m.put("early_stop_metric", earlyStopping.metric().id());
+        m.put("blas", blas.id());
         return m;
     }
 
@@ -153,7 +170,7 @@ public record TrainingConfig(int[] hidden, Activation activation, Loss loss, int
                 && learningRate.equals(c.learningRate) && seed == c.seed && aggregationDepth == c.aggregationDepth
                 && precision == c.precision && optimizer.equals(c.optimizer)
                 && Double.compare(lrWarmupEpochs, c.lrWarmupEpochs) == 0 && lrWarmupSteps == c.lrWarmupSteps
-                && Double.compare(clipNorm, c.clipNorm) == 0 && earlyStopping.equals(c.earlyStopping);
+                && Double.compare(clipNorm, c.clipNorm) == 0 && earlyStopping.equals(c.earlyStopping) && blas == c.blas;
     }
 
     @Override

@@ -124,7 +124,8 @@ class MainTest {
                 new String[] {"train", "--lr-schedule", "sometimes"}, new String[] {"train", "--hidden", "10,-3"},
                 new String[] {"train", "--epochs"}, new String[] {"fit"}, new String[] {"predict", "--epochs", "3"},
                 new String[] {"train", "--activation", "softplus"}, new String[] {"train", "--val-fraction", "1.5"},
-                new String[] {"train", "--header", "maybe"}, new String[] {"evaluate", "--hidden", "3"})) {
+                new String[] {"train", "--header", "maybe"}, new String[] {"evaluate", "--hidden", "3"},
+                new String[] {"train", "--blas", "native"})) {
             CliRun r = run(args);
             assertEquals(ExitCode.USAGE, r.code(), String.join(" ", args) + ": " + r.err());
             assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
@@ -280,6 +281,15 @@ class MainTest {
             assertTrue(summary.has(key), "summary lacks " + key);
         }
         assertEquals(3, summary.get("epochs").asInt());
+        // The BLAS of the driver and of every executor (here the driver's JVM), and what decides its rounding.
+        JsonNode blas = summary.get("blas");
+        assertEquals("auto", blas.get("mode").asText());
+        assertEquals("auto", summary.get("config").get("blas").asText());
+        assertEquals(org.sparkmlp.nn.Blas.implementation(org.sparkmlp.nn.Blas.Mode.AUTO), blas.get("driver").get("implementation").asText());
+        assertTrue(blas.get("driver").has("cpu"), blas.toString());
+        assertEquals("driver", blas.get("executors").get(0).get("executor").asText(), blas.toString());
+        assertTrue(blas.get("executors_agree").asBoolean(), blas.toString());
+        assertEquals(blas, json.readTree(out.resolve("model.json").toFile()).get("provenance").get("blas"));
         long testRows = summary.get("rows").get("test").asLong();
         // Fixed key order, so that two runs with the same seed write the same files (the creation time aside).
         assertEquals(List.of("train", "validation", "test"), fieldNames(summary.get("rows")));
@@ -317,6 +327,42 @@ class MainTest {
         assertEquals(401, predictions.size());
         String[] first = predictions.get(1).split(",");
         assertEquals(1.0, Double.parseDouble(first[1]) + Double.parseDouble(first[2]), 1e-12);
+
+        // The portable kernel predicts the same probabilities to within rounding.
+        Path portableOut = dir.resolve("portable-predictions");
+        CliRun portable = run("predict", "--model", out.resolve("model.json").toString(), "--data", data.toString(),
+                "--master", "local[2]", "--out", portableOut.toString(), "--blas", "portable");
+        assertEquals(ExitCode.OK, portable.code(), portable.err());
+        List<String> portablePredictions = Files.readAllLines(portableOut.resolve("predictions.csv"));
+        assertEquals(predictions.size(), portablePredictions.size());
+        for (int i = 1; i < predictions.size(); i++) {
+            String[] a = predictions.get(i).split(",");
+            String[] b = portablePredictions.get(i).split(",");
+            assertEquals(a[0], b[0], "row " + i);
+            for (int c = 1; c < a.length; c++) {
+                assertEquals(Double.parseDouble(a[c]), Double.parseDouble(b[c]), 1e-12, "row " + i);
+            }
+        }
+    }
+
+    @Test
+    void portableTrainingSaysSoAndRecordsJava8BlasEverywhere() throws IOException {
+        Path out = dir.resolve("portable");
+        CliRun train = run("train", "--data", circles().toString(), "--hidden", "6", "--epochs", "1",
+                "--master", "local[2]", "--out", out.toString(), "--blas", "portable");
+        assertEquals(ExitCode.OK, train.code(), train.err());
+        assertTrue(train.out().contains("BLAS: portable: driver Java8BLAS, executors Java8BLAS"), train.out());
+        assertTrue(train.out().contains("(tanh, portable BLAS)"), train.out());
+        ObjectMapper json = new ObjectMapper();
+        JsonNode provenance = json.readTree(out.resolve("model.json").toFile()).get("provenance");
+        assertEquals("portable", provenance.get("config").get("blas").asText());
+        JsonNode blas = provenance.get("blas");
+        assertEquals("portable", blas.get("mode").asText());
+        assertEquals("Java8BLAS", blas.get("driver").get("implementation").asText());
+        for (JsonNode e : blas.get("executors")) {
+            assertEquals("Java8BLAS", e.get("implementation").asText(), blas.toString());
+        }
+        assertTrue(blas.get("executors_agree").asBoolean());
     }
 
     @Test

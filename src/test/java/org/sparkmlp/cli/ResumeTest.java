@@ -14,17 +14,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkmlp.io.CheckpointFile;
 import org.sparkmlp.testing.SparkTests;
 
 /**
  * A scheduler's view of checkpoints: the driver JVM killed with SIGKILL after its first checkpoint, then the same
  * command with --resume, ends with the bits of an uninterrupted run; a planted truncated checkpoint is skipped; a
- * changed --lr or changed data is refused with exit code 2; a finished --out is refused without --overwrite.
+ * changed --lr, --blas or data is refused with exit code 2, a checkpoint from before --blas resumes as auto; a
+ * finished --out is refused without --overwrite.
  */
 class ResumeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -94,6 +98,10 @@ class ResumeTest {
         assertEquals(ExitCode.USAGE, otherLr.code(), otherLr.out());
         assertTrue(otherLr.out().contains("lr 0.02 differs from the checkpoint's 0.01"), otherLr.out());
 
+        Run otherBlas = run(train(data, killed, "--blas", "portable", "--resume"));
+        assertEquals(ExitCode.USAGE, otherBlas.code(), otherBlas.out());
+        assertTrue(otherBlas.out().contains("blas \"portable\" differs from the checkpoint's \"auto\""), otherBlas.out());
+
         Path changed = dir.resolve("changed.csv");
         String[] lines = csv.split("\n");
         for (int i = 1; i < lines.length; i++) { // every row a little, so the training split surely changes
@@ -103,6 +111,18 @@ class ResumeTest {
         Run otherData = run(train(changed, killed, "--resume"));
         assertEquals(ExitCode.USAGE, otherData.code(), otherData.out());
         assertTrue(otherData.out().contains("the data's"), otherData.out());
+        // Checkpoints written before the blas setting existed have no "blas": they were auto, and resume as such.
+        try (Stream<Path> files = Files.list(checkpoints)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".ckpt")).toList()) {
+                if (f.equals(planted)) {
+                    continue;
+                }
+                CheckpointFile.Content c = CheckpointFile.fromBytes(Files.readAllBytes(f), f.toString());
+                Map<String, Object> config = new LinkedHashMap<>(c.config());
+                assertEquals("auto", JSON.valueToTree(config.remove("blas")).asText());
+                Files.write(f, CheckpointFile.toBytes(new CheckpointFile.Content(c.state(), config, c.data()), "test"));
+            }
+        }
         Run resumed = run(train(data, killed, "--resume"));
         assertEquals(ExitCode.OK, resumed.code(), resumed.out());
         assertTrue(resumed.out().contains("skipping checkpoint checkpoint-999999999.ckpt"), resumed.out());

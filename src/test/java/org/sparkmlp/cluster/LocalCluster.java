@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -82,14 +83,53 @@ final class LocalCluster implements AutoCloseable {
     }
 
     /**
+     * Starts one more worker of one core, as {@code submit/standalone.sh} starts its own but with {@code extraEnv} in
+     * its environment, which the executors it launches inherit (e.g. {@code JAVA_TOOL_OPTIONS}), and waits until it
+     * has registered with the master. Its PID joins the script's list, so {@link #close} stops it with the rest.
+     */
+    void addWorker(Map<String, String> extraEnv) throws Exception {
+        int n;
+        try (Stream<Path> work = Files.list(dir)) {
+            n = (int) work.filter(p -> p.getFileName().toString().startsWith("work-")).count() + 1;
+        }
+        Path workDir = dir.resolve("work-" + n);
+        Files.createDirectories(workDir);
+        // The daemons' JVM options come from the same file standalone.sh sources.
+        List<String> command = List.of("bash", "-c", "source \"$1/submit/spark-jvm-options.sh\"; exec java -Xmx256m"
+                + " \"${spark_jvm_opts[@]}\" -Dspark.master.rest.enabled=false -cp \"$SPARK_HOME/conf:$SPARK_HOME/jars/*\""
+                + " org.apache.spark.deploy.worker.Worker --host 127.0.0.1 --cores 1 --memory 2g --webui-port 0"
+                + " --work-dir \"$2\" \"$3\"", "worker", ROOT.toString(), workDir.toString(), env.get("SPARK_MASTER_URL"));
+        Map<String, String> all = new HashMap<>(extraEnv);
+        all.put("SPARK_HOME", env.get("SPARK_HOME"));
+        all.put("SPARK_SCALA_VERSION", env.get("SPARK_SCALA_VERSION"));
+        all.put("SPARK_LOCAL_HOSTNAME", "127.0.0.1");
+        Path log = dir.resolve("worker-" + n + ".log");
+        Process worker = start(command, all, log);
+        Files.writeString(dir.resolve("pids"), worker.pid() + "\n", StandardOpenOption.APPEND);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (!read(log).contains("Successfully registered with master")) {
+            if (!worker.isAlive() || System.nanoTime() > deadline) {
+                fail("worker " + n + " did not register with the master:\n" + tail(log));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /**
      * Starts {@code submit/cluster.sh --master <this cluster> submitArgs -- train trainArgs}, with {@code extraEnv},
      * its output in {@code log}.
      */
     Process submit(Map<String, String> extraEnv, List<String> submitArgs, List<String> trainArgs, Path log)
             throws IOException {
+        return submit(env.get("SPARK_MASTER_URL"), extraEnv, submitArgs, trainArgs, log);
+    }
+
+    /** {@link #submit(Map, List, List, Path)} to another master, e.g. {@code local[2]}, with this cluster's Spark. */
+    Process submit(String master, Map<String, String> extraEnv, List<String> submitArgs, List<String> trainArgs,
+                   Path log) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ROOT.resolve("submit/cluster.sh").toString());
-        command.addAll(List.of("--master", env.get("SPARK_MASTER_URL"), "--conf", "spark.ui.enabled=false",
+        command.addAll(List.of("--master", master, "--conf", "spark.ui.enabled=false",
                 "--executor-memory", "768m", "--driver-memory", "768m"));
         command.addAll(submitArgs);
         command.add("--");

@@ -25,13 +25,13 @@ class LossTest {
         // log-sum-exp: log(e^1000 + e^-1000) = 1000 exactly in double, so the loss is 0 or 2000
         double[] z = {1000.0, -1000.0};
         double[] delta = new double[2];
-        double right = Loss.CROSS_ENTROPY.softmaxLossAndDelta(z, 0, 2, 0, delta, 0);
+        double right = Loss.CROSS_ENTROPY.softmaxLossAndDelta(z, 0, 2, 0, delta, 0, false);
         assertEquals(0.0, right, 0.0);
         assertArrayEquals(new double[] {1.0, 0.0}, z, 0.0, "softmax of (1000, −1000)");
         assertArrayEquals(new double[] {0.0, 0.0}, delta, 0.0, "ŷ − y for the right class");
 
         z = new double[] {1000.0, -1000.0};
-        double wrong = Loss.CROSS_ENTROPY.softmaxLossAndDelta(z, 0, 2, 1, delta, 0);
+        double wrong = Loss.CROSS_ENTROPY.softmaxLossAndDelta(z, 0, 2, 1, delta, 0, false);
         assertEquals(2000.0, wrong, 0.0, "−log ŷ_c of a confident wrong prediction (naively −log 0 = ∞)");
         assertArrayEquals(new double[] {1.0, 0.0}, z, 0.0);
         assertArrayEquals(new double[] {1.0, -1.0}, delta, 0.0, "ŷ − y for the wrong class");
@@ -41,7 +41,7 @@ class LossTest {
     void softmaxOfHugeEqualNegativeLogitsDoesNotUnderflowToNaN() {
         // naive exp(−1000)/(exp(−1000)+exp(−1000)) is 0/0
         double[] z = {-1000.0, -1000.0, -1000.0};
-        double loss = Loss.CROSS_ENTROPY.softmaxLossAndDelta(z, 0, 3, 2, null, 0);
+        double loss = Loss.CROSS_ENTROPY.softmaxLossAndDelta(z, 0, 3, 2, null, 0, false);
         assertArrayEquals(new double[] {1.0 / 3, 1.0 / 3, 1.0 / 3}, z, 1e-16);
         // computed as (max + log Σ) − ỹ_c = (−1000 + log 3) + 1000: exact up to rounding at the scale of |max|
         assertEquals(Math.log(3.0), loss, 4 * Math.ulp(1000.0));
@@ -51,7 +51,7 @@ class LossTest {
     void softmaxWorksAtAnOffsetAndWritesDeltaAtItsOwnOffset() {
         double[] z = {7.0, 7.0, 0.5, 1.5, 7.0};
         double[] delta = {9.0, 9.0, 9.0, 9.0};
-        double loss = Loss.CROSS_ENTROPY.softmaxLossAndDelta(z, 2, 2, 0, delta, 1);
+        double loss = Loss.CROSS_ENTROPY.softmaxLossAndDelta(z, 2, 2, 0, delta, 1, false);
         double p0 = 1.0 / (1.0 + Math.exp(1.0)); // e^0.5 / (e^0.5 + e^1.5)
         assertEquals(-Math.log(p0), loss, 1e-15);
         assertArrayEquals(new double[] {7.0, 7.0, p0, 1.0 - p0, 7.0}, z, 1e-15, "only z[2..4) is replaced");
@@ -62,7 +62,7 @@ class LossTest {
     void mseOfHugeLogitsIsFiniteAndSaturated() {
         double[] z = {1000.0, -1000.0};
         double[] delta = new double[2];
-        double loss = Loss.MSE.softmaxLossAndDelta(z, 0, 2, 1, delta, 0);
+        double loss = Loss.MSE.softmaxLossAndDelta(z, 0, 2, 1, delta, 0, false);
         assertEquals(1.0, loss, 0.0, "½((1−0)² + (0−1)²)");
         assertAllFinite(z, "ŷ");
         assertArrayEquals(new double[] {0.0, 0.0}, delta, 0.0, "a saturated softmax has zero MSE gradient");
@@ -97,7 +97,7 @@ class LossTest {
         double previous = 0.0;
         for (double margin : new double[] {1, 10, 100, 700, 1e5}) {
             double[] z = {margin, -margin};
-            double loss = Loss.CROSS_ENTROPY.softmaxLossAndDelta(z, 0, 2, 1, null, 0);
+            double loss = Loss.CROSS_ENTROPY.softmaxLossAndDelta(z, 0, 2, 1, null, 0, false);
             assertTrue(Double.isFinite(loss) && loss > previous, "margin " + margin + " loss " + loss);
             assertEquals(2 * margin + Math.log1p(Math.exp(-2 * margin)), loss, 1e-15 * loss);
             previous = loss;
