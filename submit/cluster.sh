@@ -42,8 +42,16 @@ fi
 # property, or in --driver-java-options, are kept after ours.
 source "$root/submit/spark-jvm-options.sh"
 log4j="-Dlog4j2.configurationFile=file:$root/conf/log4j2.properties"
+# The trainer's JIT and GC settings go to the driver and the executors too (docs/scaling.md: a batch-1024 step on
+# a 2-worker cluster took 24.5 ms with them, 49.5 without). SPARK_MLP_EXECUTOR_JIT=c2 leaves the executors on C2:
+# do so where they have no native BLAS, since netlib's Vector API BLAS is compiled only by C2 (about 60 x slower
+# under C1 alone).
+executor_jit_gc=("${spark_mlp_jit_gc_opts[@]}")
+if [[ "${SPARK_MLP_EXECUTOR_JIT:-c1}" == c2 ]]; then
+  executor_jit_gc=(-XX:G1HeapRegionSize=16m)
+fi
 driver_opts="${spark_jvm_opts[*]} ${spark_mlp_jit_gc_opts[*]} $log4j"
-executor_opts="${spark_jvm_opts[*]} ${spark_mlp_jit_gc_opts[*]}"
+executor_opts="${spark_jvm_opts[*]} ${executor_jit_gc[*]}"
 submit_args=()
 deploy_mode=client
 while [[ $# -gt 0 && "$1" != "--" ]]; do

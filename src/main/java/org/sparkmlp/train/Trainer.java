@@ -116,7 +116,7 @@ public final class Trainer {
         Architecture computed = arch.withBlas(config.blas());
         try (StepEngine engine = new StepEngine(sc.sc(), data.train().rdd(), computed, config.loss(),
                 config.precision(), config.seed(), config.aggregationDepth())) {
-            return train(data, arch, state, listener, engine);
+            return train(data, computed, state, listener, engine);
         }
     }
 
