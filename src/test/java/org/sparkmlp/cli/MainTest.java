@@ -366,6 +366,22 @@ class MainTest {
     }
 
     @Test
+    void trainingSaysWhereAStepsTimeWentFromSparksTaskMetrics() throws IOException {
+        Path out = dir.resolve("breakdown");
+        CliRun train = run("train", "--data", circles().toString(), "--hidden", "6", "--epochs", "3",
+                "--partitions", "8", "--master", "local[2]", "--out", out.toString());
+        assertEquals(ExitCode.OK, train.code(), train.err());
+        assertTrue(train.out().contains("step: "), train.out());
+        JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        JsonNode b = summary.get("step_breakdown");
+        assertEquals(summary.get("steps").asDouble(), b.get("steps_measured").asDouble(), b.toString());
+        // 8 partitions on local[2]: never more than two tasks a step, whichever layout the engine timed.
+        assertTrue(b.get("tasks_per_step").asDouble() >= 1 && b.get("tasks_per_step").asDouble() <= 2, b.toString());
+        assertTrue(b.get("job_ms").asDouble() > 0 && b.get("task_ms").asDouble() >= 0, b.toString());
+        assertTrue(b.get("job_ms").asDouble() >= b.get("driver_merge_ms").asDouble(), b.toString());
+    }
+
+    @Test
     void oneFullBatchStepFromAnInitModelIsTheTextbookUpdate() throws IOException {
         Path data = dir.resolve("tiny.csv");
         Files.writeString(data, "0.5,-1.0,2.0,0\n1.5,0.25,-0.5,1\n-0.75,2.0,1.0,2\n0.1,0.2,0.3,1\n");
