@@ -22,7 +22,8 @@ import scala.runtime.AbstractFunction2;
 
 /**
  * Forward passes over a cached set, one Spark job: each partition returns its loss sum and counts (a task
- * reads a run of partitions when there are more than task slots), and the driver adds them in partition order (so reported figures are reproducible to the bit, like the model).
+ * reads a run of partitions when there are more than task slots), and the driver adds them in partition order
+ * (so reported figures are reproducible to the bit, like the model, whatever the grouping).
  * Submitted like a training step ({@link Jobs}), with named functions that the closure cleaner need not scan.
  */
 public final class Evaluator {

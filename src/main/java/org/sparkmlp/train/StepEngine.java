@@ -94,7 +94,7 @@ public final class StepEngine implements AutoCloseable {
     /**
      * Where a step's tasks and sums are split. {@code treeThreshold} defaults to {@link #TREE_THRESHOLD}.
      * {@code layout} is {@link #ADAPTIVE}, or a fixed shift: 0 is a task per partition, and s makes each task
-     * read 2^s partitions, in local mode. {@code warmup}: the steps an adaptive engine runs a task per partition
+     * read 2^s partitions. {@code warmup}: the steps an adaptive engine runs a task per slot
      * before it first times the layouts ({@link LayoutChooser#WARMUP}). Other values than the default are for
      * tests and for measuring.
      */
@@ -132,7 +132,10 @@ public final class StepEngine implements AutoCloseable {
     private final int[] levels;
     /** The float32 weights shipped each step, rewritten in place (the previous step's job is over by then). */
     private final float[] floats;
-    /** A fixed shift, or {@link #ADAPTIVE}; 0 outside local mode. */
+    /**
+     * log₂ of the partitions each step task reads: a fixed shift, or {@link #ADAPTIVE} (local mode, up to the
+     * threshold of partitions); elsewhere a task per slot unless the tuning fixes it.
+     */
     private final int layout;
     /** The shift that gives a task per slot: an adaptive engine's layout when the chooser does not decide. */
     private final int slotShift;
@@ -284,8 +287,8 @@ public final class StepEngine implements AutoCloseable {
 
     /**
      * How many gradient steps this engine has run with each task layout: partitions per task (1, 2, 4, …) →
-     * steps, in that order. Outside local mode every step has a task per partition. Tells which layout the engine
-     * chose for a run ({@code summary.json}).
+     * steps, in that order. Outside the adaptive local mode every step has the same layout. Tells which layout
+     * the engine chose for a run ({@code summary.json}).
      */
     public Map<Integer, Long> stepsByPartitionsPerTask() {
         Map<Integer, Long> steps = new LinkedHashMap<>();
@@ -316,7 +319,7 @@ public final class StepEngine implements AutoCloseable {
         try {
             GradientTask task = new GradientTask(shipped, arch, loss, precision, from, to, seed, epoch, compute);
             PartitionSums sums = new PartitionSums(partitions);
-            // With executor levels the layout is fixed at 0 and there is no chooser: every step, a task per partition.
+            // With executor levels the layout is fixed and there is no chooser.
             boolean decided = chooses(from, to);
             int shift = shift(decided);
             if (compute) {
