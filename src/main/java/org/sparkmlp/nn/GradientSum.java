@@ -8,9 +8,10 @@ import java.util.Arrays;
  * summed loss, the number of rows predicted correctly, and the row count. Sums merge associatively, so
  * any split of the rows gives the same total up to rounding; the driver divides once by {@link #rows()}.
  *
- * <p>A sum of zero rows holds no gradient array at all, so an idle partition sends almost nothing. A sum that
- * is exactly one float chunk's gradient (the float32 kernel's share of a small batch) holds those floats
- * instead of doubles: half the bytes to send, and the same bits, as every float is a double. Not thread-safe:
+ * <p>A sum of zero rows holds no gradient array at all, so an idle partition sends almost nothing. A float32
+ * partition's sum travels as floats instead of doubles, half the bytes: one chunk's float gradient as it is (the
+ * same bits, as every float is a double), or the double sum of several chunks rounded once
+ * ({@link #roundToFloats}). Not thread-safe:
  * one task owns one instance.
  */
 public final class GradientSum implements Serializable {
@@ -108,6 +109,26 @@ public final class GradientSum implements Serializable {
         }
         exact = spareFloats != null && spareFloats.length == parameterCount ? spareFloats : new float[parameterCount];
         return exact;
+    }
+
+    /**
+     * Rounds a double gradient to floats, once: what a float32 partition sends when its share spanned several
+     * chunks. The sum was added in double, so the floats are the exact sum correctly rounded; half the bytes
+     * to send, deserialise and merge. A sum already held as floats, or holding none, is left as it is.
+     */
+    public GradientSum roundToFloats() {
+        if (gradient == null) {
+            return this;
+        }
+        double[] g = gradient;
+        float[] f = spareFloats != null && spareFloats.length == g.length ? spareFloats : new float[g.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) g[i];
+        }
+        exact = f;
+        spareDoubles = g;
+        gradient = null;
+        return this;
     }
 
     /**

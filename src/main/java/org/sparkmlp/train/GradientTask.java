@@ -103,8 +103,8 @@ final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Block>,
         }
         Object w = weights.value();
         if (!compute) {
-            // What the step would send: exact floats when a float32 share is one chunk, else doubles.
-            if (precision == Precision.FLOAT32 && count <= Kernel.CHUNK) {
+            // What the step would send: floats in float32, doubles in float64.
+            if (precision == Precision.FLOAT32) {
                 sum.exactBuffer(arch.parameterCount());
             } else {
                 sum.gradientBuffer(arch.parameterCount());
@@ -124,6 +124,8 @@ final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Block>,
         Kernel kernel = Kernel.forThread(arch, loss, precision);
         if (precision == Precision.FLOAT32) {
             ((Kernel32) kernel).accumulate((float[]) w, rows, selection, count, sum);
+            // Every partition's sum is floats, on every path, so local mode and a cluster add the same numbers.
+            sum.roundToFloats();
         } else {
             ((Kernel64) kernel).accumulate((double[]) w, rows, selection, count, sum);
         }

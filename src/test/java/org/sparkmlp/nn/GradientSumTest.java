@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -292,6 +293,49 @@ class GradientSumTest {
         GradientSum full = GradientSum.empty();
         full.exactBuffer(n);
         assertThrows(IllegalStateException.class, () -> full.exactBuffer(n));
+    }
+
+    /**
+     * A float32 partition's double sum of several chunks, rounded once to floats: each element is the double
+     * sum correctly rounded, counts and loss untouched, half the bytes; merging it is merging those floats.
+     */
+    @Test
+    void aDoubleSumRoundedToFloatsIsEachElementRoundedOnce() {
+        SplittableRandom r = new SplittableRandom(9);
+        int n = 2000;
+        GradientSum sum = GradientSum.empty();
+        double[] g = sum.gradientBuffer(n);
+        for (int chunk = 0; chunk < 3; chunk++) {
+            for (int i = 0; i < n; i++) {
+                g[i] += (float) r.nextDouble(-1, 1);
+            }
+        }
+        sum.addRows(768, 12.5, 700);
+        double[] doubles = g.clone();
+        sum.roundToFloats();
+        assertTrue(sum.hasGradient());
+        assertEquals(768, sum.rows());
+        assertEquals(12.5, sum.loss());
+        assertEquals(700, sum.correct());
+        double[] widened = sum.gradient();
+        for (int i = 0; i < n; i++) {
+            assertEquals(Double.doubleToRawLongBits((float) doubles[i] + 0.0), Double.doubleToRawLongBits(widened[i]),
+                    i + ": " + doubles[i]);
+        }
+        // A second rounding, and rounding a sum of no rows, change nothing.
+        GradientSum again = GradientSum.empty();
+        double[] h = again.gradientBuffer(n);
+        System.arraycopy(doubles, 0, h, 0, n);
+        again.roundToFloats().roundToFloats();
+        assertBits(widened, again.gradient());
+        assertFalse(GradientSum.empty().roundToFloats().hasGradient());
+        // Merged into another sum, the rounded floats are what is added.
+        GradientSum left = doublesOf(new float[n]);
+        GradientSum right = GradientSum.empty();
+        System.arraycopy(doubles, 0, right.gradientBuffer(n), 0, n);
+        right.addRows(1, 0.0, 0);
+        left.merge(right.roundToFloats());
+        assertBits(widened, left.gradient());
     }
 
     private static GradientSum exactOf(float[] c) {
