@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import org.sparkmlp.api.TrainingSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -36,13 +37,7 @@ final class Defaults implements CommandLine.IDefaultValueProvider {
     static Defaults load(String file, String preset) {
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, String> origins = new LinkedHashMap<>();
-        try (InputStream in = Defaults.class.getResourceAsStream(FILE)) {
-            if (in != null) {
-                put(read(in, "the defaults packed in the jar"), "the defaults packed in the jar", values, origins);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read the defaults packed in the jar", e);
-        }
+        putAll(TrainingSettings.packedDefaults(), "the defaults packed in the jar", values, origins);
         String path = file != null ? file : System.getenv("SPARK_MLP_DEFAULTS");
         Path defaultsFile = path == null || path.isEmpty() ? null : Path.of(path);
         if (defaultsFile != null) {
@@ -54,15 +49,12 @@ final class Defaults implements CommandLine.IDefaultValueProvider {
             if (beside != null && Files.isRegularFile(beside)) {
                 put(readFile(beside, "preset " + preset), "preset file " + beside, values, origins);
             } else {
-                try (InputStream in = Defaults.class.getResourceAsStream(name)) {
-                    if (in == null) {
-                        throw new UsageException("--preset " + preset + ": no " + name
-                                + (beside == null ? "" : " beside " + defaultsFile) + " nor in the jar");
-                    }
-                    put(read(in, "preset " + preset), "preset " + preset + " packed in the jar", values, origins);
-                } catch (IOException e) {
-                    throw new IllegalStateException("cannot read preset " + preset + " packed in the jar", e);
+                Map<String, String> packed = TrainingSettings.packedPreset(preset);
+                if (packed == null) {
+                    throw new UsageException("--preset " + preset + ": no " + name
+                            + (beside == null ? "" : " beside " + defaultsFile) + " nor in the jar");
                 }
+                putAll(packed, "preset " + preset + " packed in the jar", values, origins);
             }
         }
         return new Defaults(values, origins);
@@ -82,6 +74,14 @@ final class Defaults implements CommandLine.IDefaultValueProvider {
         Properties p = new Properties();
         p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
         return p;
+    }
+
+    private static void putAll(Map<String, String> m, String origin, Map<String, String> values,
+                               Map<String, String> origins) {
+        m.forEach((key, value) -> {
+            values.put(key, value);
+            origins.put(key, origin);
+        });
     }
 
     private static void put(Properties p, String origin, Map<String, String> values, Map<String, String> origins) {

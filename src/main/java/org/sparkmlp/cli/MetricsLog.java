@@ -17,26 +17,20 @@ import org.sparkmlp.train.TrainingListener;
  * up to a checkpoint's step is on disk before the checkpoint is, so a resumed run keeps them and goes on.
  */
 final class MetricsLog implements TrainingListener {
-    /** Saves a checkpoint of a state and returns the seconds it took. */
-    interface Checkpointer {
-        double save(TrainingState state);
-    }
-
     private final Outputs outputs;
     private final long logEvery;
-    private final Checkpointer checkpointer;
-    private final long checkpointEvery;
     private Map<String, Object> lastEpoch;
 
-    /**
-     * {@code logEvery} 0: epochs only; {@code checkpointer} null: no checkpoints, else one at every epoch's end and,
-     * when {@code checkpointEvery} is above 0, after every step number divisible by it.
-     */
-    MetricsLog(Outputs outputs, long logEvery, Checkpointer checkpointer, long checkpointEvery) {
+    /** {@code logEvery} 0: epochs only. */
+    MetricsLog(Outputs outputs, long logEvery) {
         this.outputs = outputs;
         this.logEvery = logEvery;
-        this.checkpointer = checkpointer;
-        this.checkpointEvery = checkpointEvery;
+    }
+
+    /** A resumed run keeps the lines up to its checkpoint and drops those of the steps it will run again. */
+    @Override
+    public void resumed(TrainingState state) {
+        outputs.keepMetricsUpTo(state.epoch(), state.step());
     }
 
     @Override
@@ -44,24 +38,6 @@ final class MetricsLog implements TrainingListener {
         if (logEvery > 0 && m.step() % logEvery == 0) {
             outputs.addMetric(m.toMap());
         }
-    }
-
-    @Override
-    public boolean wantsStateAfterStep(long step) {
-        return checkpointer != null && checkpointEvery > 0 && step % checkpointEvery == 0;
-    }
-
-    @Override
-    public void stateInEpoch(TrainingState state) {
-        outputs.flushMetrics();
-        double seconds = checkpointer.save(state);
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("event", "checkpoint");
-        line.put("epoch", state.epoch() + 1);
-        line.put("step_in_epoch", state.position().steps());
-        line.put("step", state.step());
-        line.put("seconds", seconds);
-        outputs.addMetric(line); // on disk with the next flush: a line lost to a kill only loses its cost
     }
 
     @Override
@@ -74,18 +50,30 @@ final class MetricsLog implements TrainingListener {
         lastEpoch = line;
     }
 
+    /** Every line up to the checkpoint's step is on disk before the checkpoint is. */
+    @Override
+    public void beforeCheckpoint(TrainingState state) {
+        outputs.flushMetrics();
+    }
+
     /**
-     * The epoch's line is flushed before its checkpoint is written, so a resumed run finds it in metrics.jsonl;
-     * the checkpoint's cost is then added to that line.
+     * Inside an epoch, a line of its own with the checkpoint's cost (on disk with the next flush: a line lost to
+     * a kill only loses its cost); at an epoch's end, the cost is added to the epoch's line.
      */
     @Override
-    public void stateAfterEpoch(TrainingState state) {
-        if (checkpointer == null) {
+    public void checkpointSaved(TrainingState state, boolean epochEnd, double seconds) {
+        if (epochEnd && lastEpoch != null) {
+            lastEpoch.put("checkpoint_seconds", seconds);
+            outputs.replaceLastMetric(lastEpoch);
+            outputs.flushMetrics();
             return;
         }
-        double seconds = checkpointer.save(state);
-        lastEpoch.put("checkpoint_seconds", seconds);
-        outputs.replaceLastMetric(lastEpoch);
-        outputs.flushMetrics();
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("event", "checkpoint");
+        line.put("epoch", state.epoch() + 1);
+        line.put("step_in_epoch", state.position().steps());
+        line.put("step", state.step());
+        line.put("seconds", seconds);
+        outputs.addMetric(line);
     }
 }

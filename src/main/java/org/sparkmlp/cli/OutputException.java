@@ -9,4 +9,9 @@ final class OutputException extends RuntimeException {
     OutputException(String file, IOException cause) {
         super("cannot write " + file + ": " + cause.getMessage(), cause);
     }
+
+    /** A failure the API has described in full (it names the file). */
+    OutputException(java.io.UncheckedIOException e) {
+        super(e.getMessage(), e.getCause());
+    }
 }

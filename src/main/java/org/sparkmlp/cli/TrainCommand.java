@@ -2,43 +2,33 @@ package org.sparkmlp.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
+import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.storage.RDDInfo;
-import org.sparkmlp.data.BuildOptions;
+import org.apache.spark.sql.SparkSession;
+import org.sparkmlp.api.Checkpointing;
+import org.sparkmlp.api.DataSpec;
+import org.sparkmlp.api.MlpTrainer;
+import org.sparkmlp.api.ResumeException;
+import org.sparkmlp.api.SettingException;
+import org.sparkmlp.api.TrainedModel;
+import org.sparkmlp.api.TrainingSettings;
+import org.sparkmlp.api.TrainingSummary;
 import org.sparkmlp.data.DataSource;
-import org.sparkmlp.data.Dataset;
-import org.sparkmlp.data.DatasetBuilder;
-import org.sparkmlp.io.CheckpointFile;
 import org.sparkmlp.io.Checkpoints;
 import org.sparkmlp.io.HadoopFiles;
-import org.sparkmlp.io.ModelFile;
 import org.sparkmlp.io.RunDirectories;
 import org.sparkmlp.nn.Activation;
-import org.sparkmlp.nn.Architecture;
 import org.sparkmlp.nn.Blas;
 import org.sparkmlp.nn.Loss;
-import org.sparkmlp.nn.Model;
 import org.sparkmlp.nn.Precision;
-import org.sparkmlp.nn.Scaling;
 import org.sparkmlp.optim.EarlyStopping;
 import org.sparkmlp.optim.Optimizer;
-import org.sparkmlp.optim.TrainingState;
-import org.sparkmlp.report.ClassMetrics;
-import org.sparkmlp.train.DataFingerprint;
-import org.sparkmlp.train.EpochMetrics;
-import org.sparkmlp.train.Evaluation;
 import org.sparkmlp.train.LearningRate;
-import org.sparkmlp.train.Trainer;
-import org.sparkmlp.train.TrainingConfig;
-import org.sparkmlp.train.TrainingListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -251,116 +241,94 @@ final class TrainCommand implements Callable<Integer> {
 
     private void run() throws IOException {
         // Everything that can be checked without Spark is checked first.
-        Model init = initModel == null ? null : ModelFile.read(initModel);
-        TrainingConfig config = config(init);
+        TrainingSettings settings = settings();
+        TrainedModel init = initModel == null ? null : TrainedModel.read(initModel);
         DataSource source = input.source();
         if (!source.labelColumn().present()) {
             throw new UsageException("train needs labels: --label-column cannot be none");
         }
-        DataSource testSource = test == null ? null : source.withPath(test);
-        double valFraction = fraction(this.valFraction, "val-fraction");
-        double testFraction = fraction(this.testFraction, "test-fraction");
-        if (config.earlyStopping().enabled() && valFraction == 0) {
-            throw new UsageException("--early-stop-patience " + config.earlyStopping().patience()
-                    + " watches the validation set, but --val-fraction is 0");
-        }
-        if (test == null) {
-            try {
-                new DatasetBuilder.Split(valFraction, testFraction, 0);
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--val-fraction and --test-fraction: " + e.getMessage());
-            }
-        }
+        DataSpec data = test == null ? DataSpec.of(source)
+                : DataSpec.of(source).withTest(DataSpec.of(source.withPath(test)));
         long every = Commands.need(checkpointEvery, "checkpoint-every");
-        if (every < 0) {
-            throw new UsageException("--checkpoint-every must be 0 (never) or more steps, got " + every);
+        int keep = Commands.need(keepCheckpoints, "keep-checkpoints");
+        if (logEvery < 0) {
+            throw new UsageException("--log-every must be 0 (epochs only) or more, got " + logEvery);
         }
-        int keep = atLeast(keepCheckpoints, "keep-checkpoints", 1);
         if (resume && overwrite) {
             throw new UsageException("give --resume or --overwrite, not both");
         }
-        Outputs outputs = new Outputs(outDirectory(keep)).prepare();
-        Checkpoints checkpoints = checkpointsOf(outputs.path("checkpoints"), keep);
-        String ckptDir = checkpoints.location();
-        checkRunState(outputs, checkpoints);
+        Outputs outputs = new Outputs(outDirectory(Math.max(keep, 1))).prepare();
+        // Checked before Spark starts; used when the run writes checkpoints or resumes from them.
+        Checkpointing checkpointing = flagged(() -> new Checkpointing(checkpointDir != null ? checkpointDir
+                : outputs.path("checkpoints"), every, keep, every > 0, resume));
+        checkRunState(outputs, checkpointsOf(outputs.path("checkpoints"), Math.max(keep, 1)));
 
         long started = System.nanoTime();
         try (JavaSparkContext sc = spark.start("train", spec)) {
-            BlasReport atStart = BlasReport.probe(sc, config.blas());
-            console.println("BLAS: " + atStart.line());
-            if (atStart.disagreement() != null) {
-                console.println(atStart.disagreement());
-            }
-            int partitions = input.partitions(sc.defaultParallelism());
-            DataSource.Loaded loaded = source.loadForTraining(sc, partitions, testSource == null);
-            DataSource.Loaded testSet = testSource == null ? null
-                    : testSource.withFeatures(loaded.features()).loadForTraining(sc, partitions, false);
-            boolean separateTest = testSet != null || loaded.test() != null;
-            if (separateTest && Commands.isExplicit(spec, "test-fraction") && testFraction > 0) {
-                throw new UsageException("--test-fraction " + testFraction + " conflicts with the separate test set "
-                        + (testSet != null ? test : "in " + source.path()) + "; give one or the other");
-            }
-            Converters.ScaleChoice choice = Commands.need(scale, "scale");
-            Scaling.Kind kind = choice == Converters.ScaleChoice.AUTO ? loaded.automaticScaling()
-                    : Scaling.Kind.fromId(choice.id());
-            if (init != null && init.architecture().inputs() != loaded.features()) {
-                throw new UsageException("--init-model takes " + init.architecture().inputs()
-                        + " inputs but the data has " + loaded.features() + " features");
-            }
-            Dataset data = DatasetBuilder.build(sc, loaded.data(), testSet != null ? testSet.data() : loaded.test(),
-                    BuildOptions.of(partitions, new DatasetBuilder.Split(valFraction, separateTest ? 0.0 : testFraction,
-                                    config.seed()), config.precision())
-                            .withClasses(init == null ? null : init.classes())
-                            .withScaling(init == null ? null : init.scaling()).withScalingKind(kind)
-                            .withDescription(loaded.description() + (testSet != null ? " + test " + testSet.description() : "")));
-            console.printf("data: %s%n      %,d training, %,d validation, %,d test rows; %d features, %d classes; %d partitions%n",
-                    data.description(), data.trainRows(), data.validationRows(), data.testRows(), data.features(),
-                    data.classes().size(), partitions);
-
-            Architecture arch = init != null ? init.architecture()
-                    : new Architecture(config.layerSizes(data.features(), data.classes().size()), config.activation());
-            double[] initial = init != null ? init.parameters() : arch.glorotUniform(config.seed());
             ReportUpdates report = new ReportUpdates(outputs, spec.commandLine().getErr(), ReportUpdates.EVERY_NANOS);
-            CheckpointFile.Fingerprint fingerprint = every > 0 || resume ? DataFingerprint.of(data) : null;
-            TrainingState from = resume ? resumeState(checkpoints, config, fingerprint, outputs) : null;
-            MetricsLog.Checkpointer checkpointer = every == 0 ? null : state -> {
-                long t0 = System.nanoTime();
-                try {
-                    checkpoints.save(new CheckpointFile.Content(state, config.describe(), fingerprint),
-                            "spark-mlp " + Main.version());
-                } catch (IOException e) {
-                    throw new OutputException(ckptDir + "/" + Checkpoints.name(state.step()), e);
-                }
-                return (System.nanoTime() - t0) / 1e9;
-            };
-            Trainer trainer = new Trainer(sc, config);
-            TrainingListener listener = listener(outputs, checkpointer, every, report);
-            Trainer.Result result = from != null ? trainer.train(data, arch, from, listener)
-                    : trainer.train(data, arch, initial, listener);
-
-            // Executors that registered after the first probe (and retried tasks' new homes) are seen now. The
-            // model is trained: a failed probe must not cost it, so the first probe's report stands in.
-            BlasReport kernels = atStart;
-            try {
-                kernels = atStart.merge(BlasReport.probe(sc, config.blas()));
-            } catch (Exception e) {
-                console.println("warning: could not ask the executors for their BLAS again (" + e + "); the"
-                        + " provenance lists those seen when the run started");
+            MlpTrainer trainer = new MlpTrainer(SparkSession.builder().sparkContext(sc.sc()).getOrCreate(), settings)
+                    .withPartitions(input.partitions(sc.defaultParallelism()))
+                    .withMessages(line -> console.println(line.startsWith("resume: ") ? "--" + line : line))
+                    .withListener(new ConsoleProgress(console, ConsoleProgress.stdoutIsTerminal()))
+                    .withListener(new MetricsLog(outputs, logEvery))
+                    .withListener(report);
+            if (init != null) {
+                trainer = trainer.withWarmStart(init);
             }
-            if (atStart.disagreement() == null && kernels.disagreement() != null) {
-                console.println(kernels.disagreement());
+            if (checkpointing.save() || checkpointing.resume()) {
+                trainer = trainer.withCheckpoints(checkpointing);
             }
-            Map<String, Object> provenance = provenance(config, data, result, kernels, sc);
-            Model model = new Model(arch, config.loss(), result.parameters(), data.scaling(), data.classes(), provenance);
-            outputs.writeModel(model);
-            Map<String, Object> summary = summary(config, data, result, kernels, cachedBytes(sc, data),
-                    (System.nanoTime() - started) / 1e9);
+            MlpTrainer configured = trainer;
+            TrainedModel model = flagged(() -> configured.fit(data));
+            outputs.writeModel(model.model());
+            Map<String, Object> summary = new LinkedHashMap<>(model.summary().toJson());
+            summary.put("seconds", (System.nanoTime() - started) / 1e9);
+            summary.put("options", Commands.effective(spec));
             outputs.writeJson("summary.json", summary);
             boolean reported = report.finish();
             outputs.commit();
             pointLatest();
-            data.release();
-            report(result, outputs, reported);
+            report(model.summary(), outputs, reported);
+        }
+    }
+
+    /**
+     * The training settings: each option's value as the command line, a defaults file or a preset gave it; those
+     * typed on the command line count as given (a preset's warmup in epochs yields to --lr-warmup-steps).
+     */
+    private TrainingSettings settings() {
+        Map<String, String> effective = Commands.effective(spec);
+        Map<String, String> lower = new LinkedHashMap<>();
+        TrainingSettings.Builder b = TrainingSettings.builder();
+        return flagged(() -> {
+            for (String key : TrainingSettings.KEYS) {
+                String value = effective.get(key);
+                if (value == null) {
+                    continue;
+                }
+                if (Commands.isExplicit(spec, key)) {
+                    b.set(key, value);
+                } else {
+                    lower.put(key, value);
+                }
+            }
+            return b.fallback(lower).build();
+        });
+    }
+
+    /**
+     * Runs {@code action}, showing a setting the API refuses as the flag the user typed, and a checkpoint that
+     * cannot be resumed or written in the command line's words.
+     */
+    private static <T> T flagged(java.util.function.Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (SettingException e) {
+            throw new UsageException(e.message(key -> "--" + (key.equals("warm-start") ? "init-model" : key)));
+        } catch (ResumeException e) {
+            throw new UsageException("--resume: " + e.getMessage());
+        } catch (UncheckedIOException e) {
+            throw new OutputException(e);
         }
     }
 
@@ -445,223 +413,6 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** The newest complete checkpoint's state, checked against this command; null (and said) when there is none. */
-    private TrainingState resumeState(Checkpoints checkpoints, TrainingConfig config,
-                                      CheckpointFile.Fingerprint fingerprint, Outputs outputs) throws IOException {
-        Checkpoints.Found found = checkpoints.newest(line -> console.println("warning: " + line));
-        if (found == null) {
-            console.println("--resume: no checkpoint in " + checkpoints.location() + "; starting fresh");
-            return null;
-        }
-        Map<String, Object> saved = found.content().config();
-        if (!saved.containsKey("blas")) {
-            // Written before the setting existed, when every run was in auto mode.
-            saved = new LinkedHashMap<>(saved);
-            saved.put("blas", Blas.Mode.AUTO.id());
-        }
-        String diff = CheckpointFile.configDifference(saved, config.describe());
-        if (diff == null) {
-            diff = CheckpointFile.dataDifference(found.content().data(), fingerprint);
-        }
-        if (diff != null) {
-            throw new UsageException("--resume: " + found.name() + ": " + diff);
-        }
-        TrainingState state = found.content().state();
-        outputs.keepMetricsUpTo(state.epoch(), state.step());
-        console.println("--resume: continuing from " + found.name() + " (" + state.epoch() + " epochs"
-                + (state.position().atStart() ? "" : " and " + state.position().steps() + " steps of the next")
-                + ", step " + state.step() + ")");
-        return state;
-    }
-
-    private static double fraction(Double value, String option) {
-        double f = Commands.need(value, option);
-        if (!(f >= 0.0 && f <= 0.99)) {
-            throw new UsageException("--" + option + " must be between 0.0 and 0.99, got " + f);
-        }
-        return f;
-    }
-
-    private static int atLeast(Integer value, String option, int min) {
-        int v = Commands.need(value, option);
-        if (v < min) {
-            throw new UsageException("--" + option + " must be at least " + min + ", got " + v);
-        }
-        return v;
-    }
-
-    private TrainingConfig config(Model init) {
-        int[] sizes = hidden == null ? new int[0] : hidden.sizes();
-        Activation activation = Commands.need(this.activation, "activation");
-        Loss loss = Commands.need(this.loss, "loss");
-        if (init != null) {
-            int[] initSizes = init.architecture().sizes();
-            int[] initHidden = Arrays.copyOfRange(initSizes, 1, initSizes.length - 1);
-            if (Commands.isExplicit(spec, "hidden") && !Arrays.equals(sizes, initHidden)) {
-                throw new UsageException("--hidden " + hidden + " differs from --init-model's hidden layers "
-                        + Arrays.toString(initHidden));
-            }
-            if (Commands.isExplicit(spec, "activation") && activation != init.architecture().activation()) {
-                throw new UsageException("--activation " + activation.id() + " differs from --init-model's "
-                        + init.architecture().activation().id());
-            }
-            sizes = initHidden;
-            activation = init.architecture().activation();
-            if (!Commands.isExplicit(spec, "loss")) {
-                loss = init.loss();
-            }
-        }
-        LearningRate.Schedule schedule = Commands.need(lrSchedule, "lr-schedule");
-        double lr = Commands.need(this.lr, "lr");
-        if (!(lr > 0 && lr <= 1e6)) {
-            throw new UsageException("--lr must be above 0 and at most 1e6, got " + lr);
-        }
-        double decay = Commands.need(lrDecay, "lr-decay");
-        if (!(decay >= 0 && decay <= 1e6)) {
-            throw new UsageException("--lr-decay must be between 0 and 1e6, got " + decay);
-        }
-        if ((schedule == LearningRate.Schedule.EXPONENTIAL || schedule == LearningRate.Schedule.STEP)
-                && !Commands.isExplicit(spec, "lr-decay")) {
-            // The default decay suits inverse-time (k per step); as a per-epoch factor it would stall training.
-            throw new UsageException("--lr-schedule " + schedule.id() + " multiplies the rate by --lr-decay;"
-                    + " give it explicitly, e.g. --lr-decay 0.9");
-        }
-        int stepEpochs = atLeast(lrStepEpochs, "lr-step-epochs", 1);
-        LearningRate rate;
-        try {
-            rate = LearningRate.of(schedule, lr, decay, stepEpochs, 1);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--lr-decay: " + e.getMessage());
-        }
-        Optimizer rule;
-        try {
-            rule = Optimizer.of(Commands.need(optimizer, "optimizer"), Commands.need(momentum, "momentum"),
-                    Commands.need(beta1, "beta1"), Commands.need(beta2, "beta2"), Commands.need(epsilon, "epsilon"),
-                    Commands.need(weightDecay, "weight-decay"));
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--optimizer " + optimizer.id() + ": " + e.getMessage());
-        }
-        double warmupEpochs = Commands.need(lrWarmupEpochs, "lr-warmup-epochs");
-        long warmupSteps = Commands.need(lrWarmupSteps, "lr-warmup-steps");
-        if (warmupEpochs > 0 && warmupSteps > 0) {
-            // A preset may set one and the command line the other: the one given on the command line wins.
-            if (Commands.isExplicit(spec, "lr-warmup-steps") && !Commands.isExplicit(spec, "lr-warmup-epochs")) {
-                warmupEpochs = 0;
-            } else if (Commands.isExplicit(spec, "lr-warmup-epochs") && !Commands.isExplicit(spec, "lr-warmup-steps")) {
-                warmupSteps = 0;
-            } else {
-                throw new UsageException("give --lr-warmup-epochs or --lr-warmup-steps, not both");
-            }
-        }
-        int patience = Commands.need(earlyStopPatience, "early-stop-patience");
-        if (patience < 0) {
-            throw new UsageException("--early-stop-patience must be 0 (never) or more, got " + patience);
-        }
-        try {
-            return new TrainingConfig(sizes, activation, loss, atLeast(batchSize, "batch-size", 1),
-                    atLeast(epochs, "epochs", 1), rate, Commands.need(seed, "seed"),
-                    atLeast(aggregationDepth, "aggregation-depth", 1), Commands.need(precision, "precision"), rule,
-                    warmupEpochs, warmupSteps, Commands.need(clipNorm, "clip-norm"),
-                    new EarlyStopping(patience, Commands.need(earlyStopMetric, "early-stop-metric")),
-                    Commands.need(blas, "blas"));
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
-    }
-
-    /** The console's progress, metrics.jsonl (with the checkpoints) and the report, listening in that order. */
-    private TrainingListener listener(Outputs outputs, MetricsLog.Checkpointer checkpointer, long checkpointEvery,
-                                      ReportUpdates report) {
-        if (logEvery < 0) {
-            throw new UsageException("--log-every must be 0 (epochs only) or more, got " + logEvery);
-        }
-        return TrainingListener.all(new ConsoleProgress(console, ConsoleProgress.stdoutIsTerminal()),
-                new MetricsLog(outputs, logEvery, checkpointer, checkpointEvery), report);
-    }
-
-    /** Rows of each set, in a fixed order: Map.of's order changes from JVM to JVM, and so would the files'. */
-    private static Map<String, Long> rowsBySet(Dataset data) {
-        Map<String, Long> rows = new LinkedHashMap<>();
-        rows.put("train", data.trainRows());
-        rows.put("validation", data.validationRows());
-        rows.put("test", data.testRows());
-        return rows;
-    }
-
-    private Map<String, Object> provenance(TrainingConfig config, Dataset data, Trainer.Result result, BlasReport blas,
-                                           JavaSparkContext sc) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("library", "spark-mlp " + Main.version());
-        p.put("created", Instant.now().toString());
-        p.put("config", config.describe());
-        p.put("data", data.description());
-        p.put("rows", rowsBySet(data));
-        p.put("scaling", data.scaling().kind().id());
-        p.put("init_model", initModel);
-        p.put("steps", result.steps());
-        p.put("spark", sc.version());
-        p.put("blas", blas.toJson());
-        return p;
-    }
-
-    private Map<String, Object> summary(TrainingConfig config, Dataset data, Trainer.Result result, BlasReport blas,
-                                        long cachedBytes, double seconds) {
-        List<EpochMetrics> epochs = result.epochs();
-        // A run resumed from its last epoch's checkpoint trains no epoch here: its figures are in metrics.jsonl.
-        EpochMetrics last = epochs.isEmpty() ? new EpochMetrics(result.finalState().epoch(), result.steps(), Double.NaN,
-                Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0, 0) : epochs.get(epochs.size() - 1);
-        Evaluation test = result.test();
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("status", result.status().id());
-        s.put("stop_reason", result.reason());
-        s.put("best_epoch", result.bestEpoch() == 0 ? null : result.bestEpoch());
-        s.put("model_epoch", result.modelEpoch());
-        s.put("train_loss", last.trainLoss());
-        // The kept model's validation figures: the best epoch's when early stopping chose it.
-        Evaluation validation = result.validation();
-        s.put("val_loss", validation == null ? null : validation.loss());
-        s.put("val_accuracy", validation == null ? null : validation.accuracy());
-        s.put("test_loss", test == null ? null : test.loss());
-        s.put("test_accuracy", test == null ? null : test.accuracy());
-        if (test != null) {
-            int k = data.classes().size();
-            s.put("test_confusion", ClassMetrics.rows(test.confusion(), k));
-            s.put("test_per_class", ClassMetrics.toJson(data.classes(), ClassMetrics.of(test.confusion(), k)));
-        }
-        s.put("epochs", result.finalState().epoch());
-        s.put("steps", result.steps());
-        s.put("seconds", seconds);
-        s.put("training_seconds", result.trainingSeconds());
-        s.put("seconds_per_epoch", result.trainingSeconds() / epochs.size());
-        s.put("rows_per_second", data.trainRows() * (double) epochs.size() / result.trainingSeconds());
-        s.put("gc_seconds_per_epoch", epochs.stream().map(EpochMetrics::gcSeconds).toList());
-        s.put("precision", config.precision().id());
-        // Which task layout the step engine chose: partitions per task → steps of this process.
-        Map<String, Long> layouts = new LinkedHashMap<>();
-        result.stepsByPartitionsPerTask().forEach((perTask, steps) -> layouts.put(Integer.toString(perTask), steps));
-        s.put("steps_by_partitions_per_task", layouts);
-        s.put("step_breakdown", result.stepBreakdown());
-        s.put("cached_train_bytes", cachedBytes);
-        s.put("rows", rowsBySet(data));
-        s.put("classes", data.classes());
-        s.put("config", config.describe());
-        s.put("options", Commands.effective(spec));
-        s.put("blas", blas.toJson());
-        return s;
-    }
-
-    /** Bytes Spark holds of the cached training blocks, in memory and on disk (its storage figures). */
-    private static long cachedBytes(JavaSparkContext sc, Dataset data) {
-        int id = data.train().id();
-        long bytes = 0;
-        for (RDDInfo info : sc.sc().getRDDStorageInfo()) {
-            if (info.id() == id) {
-                bytes += info.memSize() + info.diskSize();
-            }
-        }
-        return bytes;
-    }
-
     /**
      * One line on where a step's time went (summary.json's step_breakdown has every figure), and a hint when
      * Spark's per-step cost, not the kernel, decides it: the kernel under a quarter of the step.
@@ -683,15 +434,15 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private void report(Trainer.Result result, Outputs outputs, boolean reported) {
+    private void report(TrainingSummary summary, Outputs outputs, boolean reported) {
         PrintWriter out = console;
-        Evaluation test = result.test();
-        if (test != null) {
-            out.printf("test: loss %.4f  accuracy %.4f  (%,d rows)%n", test.loss(), test.accuracy(), test.rows());
+        if (summary.testRows() > 0) {
+            out.printf("test: loss %.4f  accuracy %.4f  (%,d rows)%n", summary.testLoss(), summary.testAccuracy(),
+                    summary.testRows());
         } else {
             out.println("test: no test set");
         }
-        stepCosts(result.stepBreakdown(), out);
+        stepCosts(summary.stepBreakdown(), out);
         out.println("wrote " + outputs.path("model.json") + ", " + outputs.path("metrics.jsonl") + ", "
                 + outputs.path("summary.json") + (reported ? ", " + outputs.path("report.html")
                 : " (report.html only on a local directory: run the report command on a copy)"));

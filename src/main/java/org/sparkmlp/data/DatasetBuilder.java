@@ -59,14 +59,32 @@ public final class DatasetBuilder {
      */
     public static Dataset build(JavaSparkContext sc, JavaRDD<RawBlock> data, JavaRDD<RawBlock> separateTest,
                                 BuildOptions options) {
+        return build(sc, data, null, separateTest, options);
+    }
+
+    /**
+     * Builds the sets, with the validation set given apart too.
+     *
+     * @param separateValidation rows that form the whole validation set (the split's validation fraction must
+     *                           then be 0), or null
+     */
+    public static Dataset build(JavaSparkContext sc, JavaRDD<RawBlock> data, JavaRDD<RawBlock> separateValidation,
+                                JavaRDD<RawBlock> separateTest, BuildOptions options) {
         DatasetBuilder.Split split = options.split();
         if (separateTest != null && split.testFraction() > 0.0) {
             throw new IllegalArgumentException("a separate test set is given, so the test fraction must be 0");
+        }
+        if (separateValidation != null && split.validationFraction() > 0.0) {
+            throw new IllegalArgumentException("a separate validation set is given, so the validation fraction must"
+                    + " be 0");
         }
         List<Broadcast<?>> broadcasts = new ArrayList<>();
         data.persist(RAW_LEVEL);
         if (separateTest != null) {
             separateTest.persist(RAW_LEVEL);
+        }
+        if (separateValidation != null) {
+            separateValidation.persist(RAW_LEVEL);
         }
         try {
             // 1. What the rows are labelled, and whether they read at all.
@@ -77,9 +95,17 @@ public final class DatasetBuilder {
                 testCensus = LabelCensus.take(separateTest, true, true, "the test data");
                 testCensus.requireRows();
             }
+            LabelCensus validationCensus = null;
+            if (separateValidation != null) {
+                validationCensus = LabelCensus.take(separateValidation, true, true, "the validation data");
+                validationCensus.requireRows();
+            }
             int features = census.features();
             if (testCensus != null) {
                 testCensus.requireFeatures(features, "the training data");
+            }
+            if (validationCensus != null) {
+                validationCensus.requireFeatures(features, "the training data");
             }
 
             // 2. The classes.
@@ -121,8 +147,22 @@ public final class DatasetBuilder {
                     options.blockRows(features), options.precision());
             JavaRDD<Block> train = BlockPacker.packSet(data, first, sets, classIndex,
                     assignment.offsets(StratifiedSplit.TRAIN), StratifiedSplit.TRAIN, target, shippedScaling);
-            JavaRDD<Block> validation = BlockPacker.packSet(data, first, sets, classIndex,
-                    assignment.offsets(StratifiedSplit.VALIDATION), StratifiedSplit.VALIDATION, target, shippedScaling);
+            JavaRDD<Block> validation;
+            long validationRows;
+            if (validationCensus != null) {
+                StratifiedSplit whole = StratifiedSplit.whole(validationCensus, StratifiedSplit.VALIDATION);
+                validation = BlockPacker.packSet(separateValidation,
+                        validationCensus.firstBlocks(separateValidation.getNumPartitions()),
+                        keep(broadcasts, sc.broadcast(whole.sets())),
+                        keep(broadcasts, sc.broadcast(validationCensus.toClasses(classes))),
+                        whole.offsets(StratifiedSplit.VALIDATION), StratifiedSplit.VALIDATION, target, shippedScaling);
+                validationRows = whole.rows(StratifiedSplit.VALIDATION);
+            } else {
+                validation = BlockPacker.packSet(data, first, sets, classIndex,
+                        assignment.offsets(StratifiedSplit.VALIDATION), StratifiedSplit.VALIDATION, target,
+                        shippedScaling);
+                validationRows = assignment.rows(StratifiedSplit.VALIDATION);
+            }
             JavaRDD<Block> test;
             long testRows;
             if (testCensus != null) {
@@ -137,12 +177,15 @@ public final class DatasetBuilder {
                         StratifiedSplit.TEST, target, shippedScaling);
                 testRows = assignment.rows(StratifiedSplit.TEST);
             }
-            return new Dataset(train, validation, test, trainRows, assignment.rows(StratifiedSplit.VALIDATION),
-                    testRows, features, classes, scaling, options.description());
+            return new Dataset(train, validation, test, trainRows, validationRows, testRows, features, classes,
+                    scaling, options.description());
         } finally {
             data.unpersist(false);
             if (separateTest != null) {
                 separateTest.unpersist(false);
+            }
+            if (separateValidation != null) {
+                separateValidation.unpersist(false);
             }
             // Not destroy(): a destroyed broadcast cannot be serialized, so recomputing a cached block lost with
             // an executor would fail the job ("Attempted to use Broadcast(n) after it was destroyed").

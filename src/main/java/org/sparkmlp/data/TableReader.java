@@ -223,7 +223,7 @@ public final class TableReader {
     }
 
     /** A Spark ML vector's values (dense), through reflection: Spark ML is not a dependency of the reader. */
-    static double[] toArray(Object vector) {
+    public static double[] toArray(Object vector) {
         try {
             Method m = vector.getClass().getMethod("toArray");
             return (double[]) m.invoke(vector);

@@ -47,6 +47,24 @@ public interface TrainingListener {
     default void stateAfterEpoch(TrainingState state) {
     }
 
+    /** Before training, when the run continues from {@code state} (a checkpoint): what a log keeps up to it. */
+    default void resumed(TrainingState state) {
+    }
+
+    /**
+     * Before a checkpoint of {@code state} is written: what must be on disk before it (a metrics file flushed,
+     * so that a run resumed from the checkpoint finds every line up to it).
+     */
+    default void beforeCheckpoint(TrainingState state) {
+    }
+
+    /**
+     * After a checkpoint of {@code state} was written, with its cost; {@code epochEnd}: the checkpoint of an
+     * epoch's end (after {@link #stateAfterEpoch}), else one inside an epoch.
+     */
+    default void checkpointSaved(TrainingState state, boolean epochEnd, double seconds) {
+    }
+
     TrainingListener NONE = metrics -> { };
 
     /** Every listener of {@code listeners}, told in their order. */
@@ -93,6 +111,21 @@ public interface TrainingListener {
             @Override
             public void stateAfterEpoch(TrainingState state) {
                 list.forEach(l -> l.stateAfterEpoch(state));
+            }
+
+            @Override
+            public void resumed(TrainingState state) {
+                list.forEach(l -> l.resumed(state));
+            }
+
+            @Override
+            public void beforeCheckpoint(TrainingState state) {
+                list.forEach(l -> l.beforeCheckpoint(state));
+            }
+
+            @Override
+            public void checkpointSaved(TrainingState state, boolean epochEnd, double seconds) {
+                list.forEach(l -> l.checkpointSaved(state, epochEnd, seconds));
             }
         };
     }

@@ -1,4 +1,4 @@
-package org.sparkmlp.cli;
+package org.sparkmlp.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package org.sparkmlp.cli;
+package org.sparkmlp.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -27,7 +27,7 @@ import org.sparkmlp.nn.Blas;
  * executor to register), and merges the two. Executors agree when every one computes with the same implementation,
  * native library, vector width and CPU model — always in portable mode, whose kernel rounds alike on every CPU.
  */
-final class BlasReport {
+public final class BlasReport {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** What an executor's rounding depends on in auto mode. */
     private static final List<String> KERNEL_KEYS = List.of("implementation", "library", "vector_bits", "cpu");
@@ -49,7 +49,7 @@ final class BlasReport {
      * Asks every executor slot (at least one task per registered executor: Spark offers an idle cluster's
      * executors one task each in turn) which BLAS its kernel uses in {@code mode}.
      */
-    static BlasReport probe(JavaSparkContext sc, Blas.Mode mode) {
+    public static BlasReport probe(JavaSparkContext sc, Blas.Mode mode) {
         int slots = Math.max(sc.defaultParallelism(), sc.sc().statusTracker().getExecutorInfos().length);
         int n = Math.max(2, 2 * slots);
         List<String> entries = sc.parallelize(IntStream.range(0, n).boxed().toList(), n)
@@ -63,7 +63,7 @@ final class BlasReport {
     }
 
     /** This report with the executors that {@code later} saw and this one did not. */
-    BlasReport merge(BlasReport later) {
+    public BlasReport merge(BlasReport later) {
         Map<String, Map<String, Object>> all = new LinkedHashMap<>(executors);
         later.executors.forEach(all::putIfAbsent);
         return new BlasReport(mode, driver, all);
@@ -82,7 +82,7 @@ final class BlasReport {
     }
 
     /** The console's line: "auto: driver JNIBLAS, executors JNIBLAS, OPENBLAS_NUM_THREADS=1". */
-    String line() {
+    public String line() {
         Set<String> implementations = new LinkedHashSet<>();
         executors.values().forEach(e -> implementations.add(String.valueOf(e.get("implementation"))));
         String threads = System.getenv("OPENBLAS_NUM_THREADS");
@@ -95,7 +95,7 @@ final class BlasReport {
      * One line naming what differs between the executors, and the remedy; null when they agree. On one line, so
      * that logs and schedulers show it whole.
      */
-    String disagreement() {
+    public String disagreement() {
         if (executorsAgree()) {
             return null;
         }
@@ -107,7 +107,7 @@ final class BlasReport {
     }
 
     /** For provenance and summary: mode, driver, executors and whether they agree. */
-    Map<String, Object> toJson() {
+    public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("mode", mode.id());
         m.put("driver", driver);

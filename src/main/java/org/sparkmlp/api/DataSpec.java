@@ -1,0 +1,181 @@
+package org.sparkmlp.api;
+
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.sparkmlp.data.CsvReader;
+import org.sparkmlp.data.DataSource;
+import org.sparkmlp.data.LabelColumn;
+import org.sparkmlp.data.RawBlock;
+import org.sparkmlp.data.TableReader;
+
+/**
+ * Where the rows come from, as a value: a path and its format (CSV, IDX, LIBSVM, Parquet, ORC, JSON, on any
+ * Hadoop file system), the bundled digits, or a Spark {@code Dataset<Row>} the program already holds, with a
+ * label column and either one Spark ML vector column or numeric columns as inputs. Immutable: each {@code with…}
+ * returns a new spec.
+ *
+ * <pre>{@code
+ * DataSpec.path("hdfs:///data/train.parquet").withLabelColumn("label").withTest(DataSpec.path("hdfs:///data/test.parquet"))
+ * DataSpec.rows(df).withLabelColumn("label").withFeatureColumns("features")
+ * }</pre>
+ *
+ * <p>The sets: by default the rows are split into training, validation and test rows (stratified by class and
+ * seeded: {@code val-fraction} and {@code test-fraction}). {@link #withTest} and {@link #withValidation} give a
+ * set explicitly instead; its fraction must then be 0.
+ */
+public final class DataSpec {
+    private final DataSource source;
+    private final Dataset<Row> rows;
+    private final DataSpec test;
+    private final DataSpec validation;
+
+    private DataSpec(DataSource source, Dataset<Row> rows, DataSpec test, DataSpec validation) {
+        this.source = source;
+        this.rows = rows;
+        this.test = test;
+        this.validation = validation;
+    }
+
+    /** The rows at {@code path}: the format from the path (auto), the label in the last column. */
+    public static DataSpec path(String path) {
+        return new DataSpec(new DataSource(path, DataSource.Format.AUTO, LabelColumn.parse("last"),
+                CsvReader.Header.AUTO), null, null, null);
+    }
+
+    /** A source as the command line describes it (path, format, label, header, features, feature columns). */
+    public static DataSpec of(DataSource source) {
+        return new DataSpec(source, null, null, null);
+    }
+
+    /** The 1,797 handwritten digits packed in the jar (UCI, CC BY 4.0): 64 inputs, 10 classes. */
+    public static DataSpec bundledDigits() {
+        return path(DataSource.BUNDLED_DIGITS);
+    }
+
+    /**
+     * Rows the program holds: by default the label is the last column and every other column an input. Nothing is
+     * collected to the driver; the rows are read once per pass of the preparation, so cache them first if they
+     * are expensive to compute.
+     */
+    public static DataSpec rows(Dataset<Row> rows) {
+        if (rows == null) {
+            throw new IllegalArgumentException("rows must not be null");
+        }
+        return new DataSpec(new DataSource("a Dataset<Row>", DataSource.Format.PARQUET, LabelColumn.parse("last"),
+                CsvReader.Header.AUTO), rows, null, null);
+    }
+
+    /** The format, instead of the one guessed from the path. */
+    public DataSpec withFormat(DataSource.Format format) {
+        requirePath("format");
+        return with(new DataSource(source.path(), format, source.labelColumn(), source.header(), source.features(),
+                source.featureColumns()));
+    }
+
+    /** The label column: a name, a position counted from 0, "first" or "last". */
+    public DataSpec withLabelColumn(String column) {
+        return with(new DataSource(source.path(), source.format(), LabelColumn.parse(column), source.header(),
+                source.features(), source.featureColumns()));
+    }
+
+    /** The input columns: one vector column, or numeric columns; by default every column but the label. */
+    public DataSpec withFeatureColumns(String... columns) {
+        return with(new DataSource(source.path(), source.format(), source.labelColumn(), source.header(),
+                source.features(), Arrays.asList(columns)));
+    }
+
+    /** The number of inputs, when the data cannot tell it (LIBSVM's dimension, a vector column's size). */
+    public DataSpec withFeatures(int n) {
+        return with(source.withFeatures(n));
+    }
+
+    /** A separate test set, read as this one is read. */
+    public DataSpec withTest(DataSpec testSet) {
+        return new DataSpec(source, rows, testSet, validation);
+    }
+
+    /** A separate validation set, read as this one is read. */
+    public DataSpec withValidation(DataSpec validationSet) {
+        return new DataSpec(source, rows, test, validationSet);
+    }
+
+    /** The separate test set, or null. */
+    public DataSpec test() {
+        return test;
+    }
+
+    /** The separate validation set, or null. */
+    public DataSpec validation() {
+        return validation;
+    }
+
+    /** How the rows are read (for rows a program holds, only the columns matter). */
+    public DataSource source() {
+        return source;
+    }
+
+    /** Whether the rows are a program's {@code Dataset<Row>}. */
+    public boolean holdsRows() {
+        return rows != null;
+    }
+
+    @Override
+    public String toString() {
+        return (rows != null ? "rows of a Dataset<Row>" : source.path())
+                + (validation != null ? " + validation " + validation : "")
+                + (test != null ? " + test " + test : "");
+    }
+
+    private DataSpec with(DataSource s) {
+        return new DataSpec(s, rows, test, validation);
+    }
+
+    private void requirePath(String what) {
+        if (rows != null) {
+            throw new IllegalArgumentException(what + " applies to a path, not to a Dataset<Row>");
+        }
+    }
+
+    /**
+     * Reads the rows for training, {@code features} wide when above 0 (a second set read to the first's width).
+     * With {@code wantTest}, an IDX directory also yields its t10k pair as the test set.
+     */
+    DataSource.Loaded load(JavaSparkContext sc, int partitions, int features, boolean wantTest) {
+        DataSource s = features > 0 ? source.withFeatures(features) : source;
+        if (rows == null) {
+            return s.loadForTraining(sc, partitions, wantTest);
+        }
+        TableReader.Table table = TableReader.describe(rows, "the Dataset<Row>", s.labelColumn(), s.featureColumns(),
+                s.features());
+        JavaRDD<RawBlock> blocks = TableReader.read(table);
+        String columns = table.vector() ? "vector column " + table.featureColumns().get(0)
+                : table.featureColumns().size() + " numeric columns";
+        return new DataSource.Loaded(blocks, null, null, table.features(), true,
+                "Dataset<Row> (label " + table.labelColumn() + ", " + columns + ")");
+    }
+
+    /**
+     * Reads the rows for a model with {@code inputs} inputs: labelled when they hold a label besides the inputs,
+     * unlabelled when they hold exactly the inputs ({@link DataSource.Loaded#labelled()}).
+     */
+    DataSource.Loaded loadForModel(JavaSparkContext sc, int inputs, int partitions) {
+        if (rows == null) {
+            return source.loadForModel(sc, inputs, partitions);
+        }
+        boolean labelled = rows.schema().fieldNames().length > (source.featureColumns().isEmpty() ? inputs
+                : source.featureColumns().size());
+        TableReader.Table table = TableReader.describe(rows, "the Dataset<Row>",
+                labelled ? source.labelColumn() : LabelColumn.NONE, source.featureColumns(), inputs);
+        return new DataSource.Loaded(TableReader.read(table), null, null, table.features(), table.labelled(),
+                "Dataset<Row>");
+    }
+
+    /** The feature columns chosen, for messages. */
+    List<String> featureColumns() {
+        return source.featureColumns();
+    }
+}

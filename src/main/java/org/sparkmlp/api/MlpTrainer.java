@@ -1,0 +1,332 @@
+package org.sparkmlp.api;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.RDDInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkmlp.data.BuildOptions;
+import org.sparkmlp.data.DataSource;
+import org.sparkmlp.data.Dataset;
+import org.sparkmlp.data.DatasetBuilder;
+import org.sparkmlp.io.CheckpointFile;
+import org.sparkmlp.io.Checkpoints;
+import org.sparkmlp.io.HadoopFiles;
+import org.sparkmlp.nn.Architecture;
+import org.sparkmlp.nn.Blas;
+import org.sparkmlp.nn.Model;
+import org.sparkmlp.nn.Scaling;
+import org.sparkmlp.optim.TrainingState;
+import org.sparkmlp.train.DataFingerprint;
+import org.sparkmlp.train.Trainer;
+import org.sparkmlp.train.TrainingConfig;
+import org.sparkmlp.train.TrainingListener;
+
+/**
+ * Trains a network on Spark: reads and splits the data, fits the input scaling on the training rows, caches the
+ * three sets as packed blocks, runs synchronous mini-batch SGD (the driver broadcasts the weights, each task adds
+ * the gradient of its share of the batch, the sums are added along a fixed tree) and scores the kept weights on
+ * the validation and test sets. Immutable: each {@code with…} returns a new trainer; {@link #fit} may be called
+ * any number of times.
+ *
+ * <pre>{@code
+ * TrainedModel model = new MlpTrainer(spark, TrainingSettings.builder().preset("fast").build())
+ *         .withCheckpoints(Checkpointing.at("hdfs:///runs/a/checkpoints").withEverySteps(500).resuming(true))
+ *         .fit(DataSpec.path("hdfs:///data/train.parquet").withLabelColumn("label"));
+ * model.write("hdfs:///runs/a/model.json");
+ * }</pre>
+ *
+ * <p>The same settings, data, partitions and seed give the same model, bit for bit, in local mode and on a
+ * cluster, and a resumed run gives the model of the uninterrupted one; across machines only with
+ * {@code blas=portable} (README, "Reproducibility").
+ */
+public final class MlpTrainer {
+    private static final Logger LOG = LoggerFactory.getLogger(MlpTrainer.class);
+
+    private final SparkSession spark;
+    private final TrainingSettings settings;
+    private final TrainedModel warmStart;
+    private final Checkpointing checkpointing;
+    private final List<TrainingListener> listeners;
+    private final int partitions;
+    private final Consumer<String> messages;
+
+    /** A trainer with these settings, on this session's Spark context. */
+    public MlpTrainer(SparkSession spark, TrainingSettings settings) {
+        this(spark, settings, null, null, List.of(), 0, LOG::info);
+    }
+
+    private MlpTrainer(SparkSession spark, TrainingSettings settings, TrainedModel warmStart,
+                       Checkpointing checkpointing, List<TrainingListener> listeners, int partitions,
+                       Consumer<String> messages) {
+        if (spark == null || settings == null) {
+            throw new IllegalArgumentException("a trainer needs a SparkSession and settings");
+        }
+        this.spark = spark;
+        this.settings = settings;
+        this.warmStart = warmStart;
+        this.checkpointing = checkpointing;
+        this.listeners = List.copyOf(listeners);
+        this.partitions = partitions;
+        this.messages = messages;
+    }
+
+    /**
+     * Starts from this model's weights, and takes its architecture, input scaling and classes: the data must
+     * have its number of inputs and no class it lacks. Hidden layers or an activation given in the settings
+     * must agree with the model's; the loss is the model's unless given.
+     */
+    public MlpTrainer withWarmStart(TrainedModel model) {
+        return new MlpTrainer(spark, settings, model, checkpointing, listeners, partitions, messages);
+    }
+
+    public MlpTrainer withCheckpoints(Checkpointing policy) {
+        return new MlpTrainer(spark, settings, warmStart, policy, listeners, partitions, messages);
+    }
+
+    /** Also tells {@code listener} of every step and epoch (on the driver, between steps: keep it quick). */
+    public MlpTrainer withListener(TrainingListener listener) {
+        List<TrainingListener> all = new ArrayList<>(listeners);
+        all.add(listener);
+        return new MlpTrainer(spark, settings, warmStart, checkpointing, all, partitions, messages);
+    }
+
+    /** Partitions of the cached sets; 0 (the default): Spark's default parallelism. */
+    public MlpTrainer withPartitions(int n) {
+        if (n < 0) {
+            throw new SettingException("partitions", "must be 0 (Spark's default parallelism) or more, got " + n);
+        }
+        return new MlpTrainer(spark, settings, warmStart, checkpointing, listeners, n, messages);
+    }
+
+    /** Where the run's few lines for a person go (the BLAS in use, the data's sizes, resume): by default the log. */
+    public MlpTrainer withMessages(Consumer<String> sink) {
+        return new MlpTrainer(spark, settings, warmStart, checkpointing, listeners, partitions, sink);
+    }
+
+    public TrainingSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Trains on {@code data} and returns the model with the run's summary. The cached sets are released when it
+     * returns, also when it fails.
+     *
+     * @throws SettingException when the settings do not fit the data or the warm start (naming the setting)
+     * @throws ResumeException when a checkpoint to resume from was written by other settings or data
+     * @throws UncheckedIOException when a checkpoint cannot be read or written
+     */
+    public TrainedModel fit(DataSpec data) {
+        long started = System.nanoTime();
+        TrainingSettings effective = reconciledWithWarmStart();
+        TrainingConfig config = effective.trainingConfig();
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        BlasReport atStart = BlasReport.probe(sc, config.blas());
+        messages.accept("BLAS: " + atStart.line());
+        if (atStart.disagreement() != null) {
+            messages.accept(atStart.disagreement());
+        }
+        int parts = partitions > 0 ? partitions : sc.defaultParallelism();
+        Dataset sets = prepare(sc, data, effective, parts);
+        try {
+            messages.accept(String.format("data: %s%n      %,d training, %,d validation, %,d test rows; %d features,"
+                            + " %d classes; %d partitions", sets.description(), sets.trainRows(), sets.validationRows(),
+                    sets.testRows(), sets.features(), sets.classes().size(), parts));
+            Model init = warmStart == null ? null : warmStart.model();
+            Architecture arch = init != null ? init.architecture()
+                    : new Architecture(config.layerSizes(sets.features(), sets.classes().size()), config.activation());
+            double[] initial = init != null ? init.parameters() : arch.glorotUniform(config.seed());
+
+            Checkpoints checkpoints = checkpointing == null ? null : new Checkpoints(checkpointing.location(),
+                    HadoopFiles.configuration(), checkpointing.keep());
+            CheckpointFile.Fingerprint fingerprint = checkpoints == null ? null : DataFingerprint.of(sets);
+            TrainingListener listener = TrainingListener.all(listeners.toArray(new TrainingListener[0]));
+            TrainingState from = null;
+            if (checkpoints != null) {
+                from = checkpointing.resume() ? resumeState(checkpoints, config, fingerprint, listener) : null;
+                if (from == null && checkpointing.save()) {
+                    clear(checkpoints); // a new run's checkpoints must not mix with an old run's
+                }
+                if (checkpointing.save()) {
+                    listener = new CheckpointWriter(checkpoints, checkpointing.everySteps(), config, fingerprint,
+                            listener);
+                }
+            }
+            Trainer trainer = new Trainer(sc, config);
+            Trainer.Result result = from != null ? trainer.train(sets, arch, from, listener)
+                    : trainer.train(sets, arch, initial, listener);
+
+            // Executors that registered after the first probe (and retried tasks' new homes) are seen now. The
+            // model is trained: a failed probe must not cost it, so the first probe's report stands in.
+            BlasReport kernels = atStart;
+            try {
+                kernels = atStart.merge(BlasReport.probe(sc, config.blas()));
+            } catch (RuntimeException e) {
+                messages.accept("warning: could not ask the executors for their BLAS again (" + e + "); the"
+                        + " provenance lists those seen when the run started");
+            }
+            if (atStart.disagreement() == null && kernels.disagreement() != null) {
+                messages.accept(kernels.disagreement());
+            }
+            long cachedBytes = cachedBytes(sc, sets);
+            TrainingSummary summary = TrainingSummary.of(effective, config, sets, result, kernels, cachedBytes,
+                    (System.nanoTime() - started) / 1e9);
+            Model model = new Model(arch, config.loss(), result.parameters(), sets.scaling(), sets.classes(),
+                    provenance(config, sets, result, kernels, sc));
+            return new TrainedModel(model, summary);
+        } finally {
+            sets.release();
+        }
+    }
+
+    /** The library's name and version, as model.json's provenance and checkpoints record it. */
+    public static String library() {
+        String v = MlpTrainer.class.getPackage().getImplementationVersion();
+        return "spark-mlp " + (v == null ? "(development build)" : v);
+    }
+
+    private TrainingSettings reconciledWithWarmStart() {
+        if (warmStart == null) {
+            return settings;
+        }
+        Model init = warmStart.model();
+        int[] sizes = init.architecture().sizes();
+        int[] initHidden = Arrays.copyOfRange(sizes, 1, sizes.length - 1);
+        if (settings.isGiven("hidden") && !Arrays.equals(settings.hidden(), initHidden)) {
+            throw new SettingException("hidden", TrainingSettings.hiddenId(settings.hidden()) + " differs from the"
+                    + " warm-start model's hidden layers " + Arrays.toString(initHidden));
+        }
+        if (settings.isGiven("activation") && settings.activation() != init.architecture().activation()) {
+            throw new SettingException("activation", settings.activation().id() + " differs from the warm-start"
+                    + " model's " + init.architecture().activation().id());
+        }
+        TrainingSettings.Builder b = settings.toBuilder().hidden(initHidden)
+                .activation(init.architecture().activation());
+        if (!settings.isGiven("loss")) {
+            b.loss(init.loss());
+        }
+        return b.build();
+    }
+
+    /** Reads the sets, splits what is not given separately, fits or takes the scaling, and caches the blocks. */
+    private Dataset prepare(JavaSparkContext sc, DataSpec data, TrainingSettings s, int parts) {
+        if (data.validation() != null && s.validationFraction() > 0 && s.isGiven("val-fraction")) {
+            throw new SettingException("val-fraction", s.validationFraction() + " conflicts with the separate"
+                    + " validation set " + data.validation() + "; give one or the other");
+        }
+        if (data.test() != null && s.testFraction() > 0 && s.isGiven("test-fraction")) {
+            throw new SettingException("test-fraction", s.testFraction() + " conflicts with the separate test set "
+                    + data.test() + "; give one or the other");
+        }
+        if (s.earlyStopping().enabled() && data.validation() == null && s.validationFraction() == 0) {
+            throw new SettingException("early-stop-patience", s.earlyStopping().patience() + " watches the"
+                    + " validation set, but {val-fraction} is 0 and no validation set is given");
+        }
+        DataSource.Loaded loaded = data.load(sc, parts, 0, data.test() == null);
+        DataSource.Loaded testSet = data.test() == null ? null : data.test().load(sc, parts, loaded.features(), false);
+        DataSource.Loaded validationSet = data.validation() == null ? null
+                : data.validation().load(sc, parts, loaded.features(), false);
+        boolean separateTest = testSet != null || loaded.test() != null;
+        if (separateTest && s.isGiven("test-fraction") && s.testFraction() > 0) {
+            throw new SettingException("test-fraction", s.testFraction() + " conflicts with the separate test set in "
+                    + data + "; give one or the other");
+        }
+        Scaling.Kind kind = s.scaling().resolve(loaded.automaticScaling());
+        Model init = warmStart == null ? null : warmStart.model();
+        if (init != null && init.architecture().inputs() != loaded.features()) {
+            throw new SettingException("warm-start", "model takes " + init.architecture().inputs()
+                    + " inputs but the data has " + loaded.features() + " features");
+        }
+        String description = loaded.description() + (validationSet != null ? " + validation "
+                + validationSet.description() : "") + (testSet != null ? " + test " + testSet.description() : "");
+        double validationFraction = validationSet != null ? 0.0 : s.validationFraction();
+        return DatasetBuilder.build(sc, loaded.data(), validationSet == null ? null : validationSet.data(),
+                testSet != null ? testSet.data() : loaded.test(),
+                BuildOptions.of(parts, new DatasetBuilder.Split(validationFraction, separateTest ? 0.0
+                                : s.testFraction(), s.seed()), s.precision())
+                        .withClasses(init == null ? null : init.classes())
+                        .withScaling(init == null ? null : init.scaling()).withScalingKind(kind)
+                        .withDescription(description));
+    }
+
+    /** The newest complete checkpoint's state, checked against this run; null (and said) when there is none. */
+    private TrainingState resumeState(Checkpoints checkpoints, TrainingConfig config,
+                                      CheckpointFile.Fingerprint fingerprint, TrainingListener listener) {
+        Checkpoints.Found found;
+        try {
+            found = checkpoints.newest(line -> messages.accept("warning: " + line));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the checkpoints in " + checkpoints.location() + ": "
+                    + e.getMessage(), e);
+        }
+        if (found == null) {
+            messages.accept("resume: no checkpoint in " + checkpoints.location() + "; starting fresh");
+            return null;
+        }
+        Map<String, Object> saved = found.content().config();
+        if (!saved.containsKey("blas")) {
+            // Written before the setting existed, when every run was in auto mode.
+            saved = new LinkedHashMap<>(saved);
+            saved.put("blas", Blas.Mode.AUTO.id());
+        }
+        String diff = CheckpointFile.configDifference(saved, config.describe());
+        if (diff == null) {
+            diff = CheckpointFile.dataDifference(found.content().data(), fingerprint);
+        }
+        if (diff != null) {
+            throw new ResumeException(found.name() + ": " + diff);
+        }
+        TrainingState state = found.content().state();
+        listener.resumed(state);
+        messages.accept("resume: continuing from " + found.name() + " (" + state.epoch() + " epochs"
+                + (state.position().atStart() ? "" : " and " + state.position().steps() + " steps of the next")
+                + ", step " + state.step() + ")");
+        return state;
+    }
+
+    private static void clear(Checkpoints checkpoints) {
+        try {
+            checkpoints.clear();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear the old checkpoints in " + checkpoints.location() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private Map<String, Object> provenance(TrainingConfig config, Dataset data, Trainer.Result result,
+                                           BlasReport blas, JavaSparkContext sc) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("library", library());
+        p.put("created", Instant.now().toString());
+        p.put("config", config.describe());
+        p.put("data", data.description());
+        p.put("rows", TrainingSummary.rowsBySet(data));
+        p.put("scaling", data.scaling().kind().id());
+        p.put("init_model", warmStart == null ? null : warmStart.source());
+        p.put("steps", result.steps());
+        p.put("spark", sc.version());
+        p.put("blas", blas.toJson());
+        return p;
+    }
+
+    /** Bytes Spark holds of the cached training blocks, in memory and on disk (its storage figures). */
+    private static long cachedBytes(JavaSparkContext sc, Dataset data) {
+        int id = data.train().id();
+        long bytes = 0;
+        for (RDDInfo info : sc.sc().getRDDStorageInfo()) {
+            if (info.id() == id) {
+                bytes += info.memSize() + info.diskSize();
+            }
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,211 @@
+package org.sparkmlp.api;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.UserDefinedType;
+import org.sparkmlp.data.Block;
+import org.sparkmlp.data.DataSource;
+import org.sparkmlp.data.DatasetBuilder;
+import org.sparkmlp.io.HadoopFiles;
+import org.sparkmlp.io.ModelFile;
+import org.sparkmlp.nn.Architecture;
+import org.sparkmlp.nn.Blas;
+import org.sparkmlp.nn.Model;
+import org.sparkmlp.nn.Precision;
+import org.sparkmlp.train.Evaluation;
+import org.sparkmlp.train.Evaluator;
+
+/**
+ * A trained network, ready to use on raw inputs: it applies the input scaling it was trained with, and names
+ * its outputs by the training data's class labels. Made by {@link MlpTrainer#fit} (then with the run's
+ * {@link #summary()}) or read from a {@code model.json} ({@link #read}). Immutable.
+ */
+public final class TrainedModel {
+    /** The column {@link #predict} adds with the predicted class label. */
+    public static final String PREDICTION = "prediction";
+    /** The column {@link #predict} adds with every class's probability, in {@link #classes()}' order. */
+    public static final String PROBABILITY = "probability";
+
+    private final Model model;
+    private final TrainingSummary summary;
+    private final String source;
+
+    TrainedModel(Model model, TrainingSummary summary) {
+        this(model, summary, null);
+    }
+
+    private TrainedModel(Model model, TrainingSummary summary, String source) {
+        this.model = model;
+        this.summary = summary;
+        this.source = source;
+    }
+
+    /** A model as it is: its weights, architecture, scaling and classes (for the command line and tests). */
+    public static TrainedModel of(Model model) {
+        return new TrainedModel(model, null, null);
+    }
+
+    /**
+     * Reads a {@code model.json} from any Hadoop file system.
+     *
+     * @throws org.sparkmlp.io.ModelFormatException when the file is not a valid model (the message names it)
+     * @throws IOException when it cannot be read
+     */
+    public static TrainedModel read(String location) throws IOException {
+        return new TrainedModel(ModelFile.read(location), null, location);
+    }
+
+    /** Writes {@code model.json} (weights, scaling, classes, provenance) to a temporary name, then renames it. */
+    public void write(String location) throws IOException {
+        ModelFile.write(model, location, HadoopFiles.configuration());
+    }
+
+    /** The network and what it needs, as {@code model.json} holds them. */
+    public Model model() {
+        return model;
+    }
+
+    /** The class labels: index i of the probabilities is class {@code classes().get(i)}. */
+    public List<String> classes() {
+        return model.classes();
+    }
+
+    /** The number of inputs a row must have. */
+    public int inputs() {
+        return model.architecture().inputs();
+    }
+
+    /** The run that trained it; null for a model read from a file (its provenance holds the run's settings). */
+    public TrainingSummary summary() {
+        return summary;
+    }
+
+    /** Where it was read from, or null. */
+    public String source() {
+        return source;
+    }
+
+    /** The settings, data and library recorded when it was trained. */
+    public Map<String, Object> provenance() {
+        return model.provenance();
+    }
+
+    /**
+     * Scores labelled data: loss, accuracy and confusion matrix, in float64 with the given BLAS. Every label must
+     * be one of the model's classes.
+     */
+    public ModelEvaluation evaluate(SparkSession spark, DataSpec data, Blas.Mode blas) {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        DataSource.Loaded loaded = data.loadForModel(sc, inputs(), sc.defaultParallelism());
+        if (!loaded.labelled()) {
+            throw new IllegalArgumentException("evaluating needs labelled data, but " + data + " has "
+                    + inputs() + " fields per record: inputs only");
+        }
+        JavaRDD<Block> blocks = DatasetBuilder.forModel(loaded.data(), model.classes(), model.scaling(), true);
+        try {
+            Evaluation e = Evaluator.evaluate(sc.sc(), blocks.rdd(), model.parameters(),
+                    model.architecture().withBlas(blas), model.loss(), Precision.FLOAT64, Precision.FLOAT64);
+            return new ModelEvaluation(loaded.description(), e.rows(), e.loss(), e.accuracy(), model.classes(),
+                    e.confusion());
+        } finally {
+            blocks.unpersist(false);
+        }
+    }
+
+    /** {@link #evaluate(SparkSession, DataSpec, Blas.Mode)} with the fastest BLAS. */
+    public ModelEvaluation evaluate(SparkSession spark, DataSpec data) {
+        return evaluate(spark, data, Blas.Mode.AUTO);
+    }
+
+    /**
+     * Every row of {@code rows} with two columns added: {@value #PREDICTION}, the most probable class's label, and
+     * {@value #PROBABILITY}, every class's probability (an array of doubles in {@link #classes()}' order). Every
+     * other column is kept, so predictions join back to whatever identifies a row. Lazy, like any Spark
+     * transformation; nothing is collected to the driver.
+     *
+     * @param featureColumns the inputs: one Spark ML vector column, or {@link #inputs()} numeric columns, in the
+     *                       order the model was trained on; none given: the column {@code features} when there is
+     *                       one, else every numeric column
+     */
+    public Dataset<Row> predict(Dataset<Row> rows, String... featureColumns) {
+        StructType schema = rows.schema();
+        List<String> names = List.of(schema.fieldNames());
+        for (String added : new String[] {PREDICTION, PROBABILITY}) {
+            if (names.contains(added)) {
+                throw new IllegalArgumentException("the rows already have a column '" + added + "'; rename it first");
+            }
+        }
+        List<String> inputs = new ArrayList<>(List.of(featureColumns));
+        if (inputs.isEmpty()) {
+            if (names.contains("features") && isVector(schema.apply("features"))) {
+                inputs.add("features");
+            } else {
+                for (StructField f : schema.fields()) {
+                    if (f.dataType() instanceof NumericType) {
+                        inputs.add(f.name());
+                    }
+                }
+            }
+        }
+        int[] at = new int[inputs.size()];
+        boolean vector = false;
+        for (int i = 0; i < at.length; i++) {
+            String name = inputs.get(i);
+            if (!names.contains(name)) {
+                throw new IllegalArgumentException("the rows have no column '" + name + "' (columns: "
+                        + String.join(", ", names) + ")");
+            }
+            at[i] = names.indexOf(name);
+            StructField field = schema.apply(name);
+            if (isVector(field)) {
+                if (at.length > 1) {
+                    throw new IllegalArgumentException("vector column '" + name + "' must be the only input column");
+                }
+                vector = true;
+            } else if (!(field.dataType() instanceof NumericType)) {
+                throw new IllegalArgumentException("input column '" + name + "' holds "
+                        + field.dataType().simpleString() + ", not numbers");
+            }
+        }
+        if (!vector && at.length != inputs()) {
+            throw new IllegalArgumentException("the model takes " + inputs() + " inputs, but " + at.length
+                    + " numeric column(s) were chosen: " + String.join(", ", inputs));
+        }
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(rows.sparkSession().sparkContext());
+        // Broadcast, not captured: a wide network's weights would otherwise ride in every task.
+        Broadcast<double[]> weights = sc.broadcast(model.parameters());
+        RowPredictor predictor = new RowPredictor(weights, model.architecture(), model.loss(), model.scaling(),
+                model.classes(), at, vector);
+        StructType out = schema.add(PREDICTION, DataTypes.StringType, false)
+                .add(PROBABILITY, DataTypes.createArrayType(DataTypes.DoubleType, false), false);
+        return rows.sparkSession().createDataFrame(rows.javaRDD().mapPartitions(predictor::apply), out);
+    }
+
+    private static boolean isVector(StructField field) {
+        return field.dataType() instanceof UserDefinedType<?> udt
+                && udt.userClass().getName().startsWith("org.apache.spark.ml.linalg.");
+    }
+
+    /** The architecture with {@code blas} for its kernels. */
+    Architecture architecture(Blas.Mode blas) {
+        return model.architecture().withBlas(blas);
+    }
+
+    @Override
+    public String toString() {
+        return "TrainedModel(" + model.architecture() + ", " + model.classes().size() + " classes"
+                + (source == null ? "" : ", from " + source) + ")";
+    }
+}
