@@ -245,8 +245,9 @@ public final class TableReader {
         try {
             DataType type = rows.select(functions.col("_metadata")).schema().fields()[0].dataType();
             metadata = List.of(((StructType) type).fieldNames());
-        } catch (RuntimeException noMetadata) {
-            // A table not read from files: rows are named by their position only.
+        } catch (Exception noMetadata) {
+            // A table not read from files (a program's Dataset<Row>): rows are named by their position only. Spark
+            // throws AnalysisException, which Java sees as checked.
         }
         boolean rowIndex = metadata.contains("row_index");
         Dataset<Row> selected = rows.select(with(columns,
