@@ -5,7 +5,7 @@
 # --conf); arguments after it go to spark-mlp. The jar holds our classes and netlib's BLAS; Spark itself is the
 # cluster's: Spark 4.x (Scala 2.13) gets target/spark-mlp.jar, Spark 3.5 (Scala 2.12)
 # target/spark3.5/spark-mlp-spark3.5.jar, each built when missing or older than the sources.
-# Security (see README.md, "Security"): every --conf before "--" reaches spark-submit unchanged, and
+# Security (see docs/operations.md, "Security"): every --conf before "--" reaches spark-submit unchanged, and
 #   SPARK_MLP_AUTH_SECRET_FILE=FILE  sets spark.authenticate=true with the secret read from FILE (kept off the
 #                                    command line: it goes to spark-submit in a private properties file)
 #   SPARK_MLP_ENCRYPT=true           sets spark.network.crypto.enabled (RPC, AES) and spark.io.encryption.enabled
