@@ -615,7 +615,7 @@ public final class TrainingSettings {
             atLeast(lrStepEpochs, 1, "lr-step-epochs");
             LearningRate rate;
             try {
-                rate = LearningRate.of(lrSchedule, lr, lrDecay, lrStepEpochs, 1);
+                rate = new LearningRate(lrSchedule, lr, lrDecay, lrStepEpochs);
             } catch (IllegalArgumentException e) {
                 throw new SettingException("lr-decay", e.getMessage());
             }

@@ -126,12 +126,8 @@ public final class Trainer {
         BatchPlan plan = new BatchPlan(engine.partitionSizes(), config.batchSize());
         long stepsPerEpoch = plan.stepsPerEpoch();
         long totalSteps = stepsPerEpoch * config.epochs();
-        LearningRate rate = LearningRate.of(config.learningRate().schedule(), config.learningRate().initial(),
-                config.learningRate().decay(), config.learningRate().stepEpochs(), totalSteps);
-        long warmup = config.warmupSteps(stepsPerEpoch);
-        if (warmup > 0) {
-            rate = rate.withWarmup(warmup, stepsPerEpoch, totalSteps);
-        }
+        LearningRate.Resolved rate = config.learningRate().resolve(totalSteps, config.warmupSteps(stepsPerEpoch),
+                stepsPerEpoch);
         listener.started(arch.toString(), plan.rows(), stepsPerEpoch, config.epochs());
 
         Updater updater = config.optimizer().resume(state.optimizer());

@@ -17,7 +17,7 @@ import org.sparkmlp.optim.Optimizer;
  * @param hidden sizes of the hidden layers, input to output (may be empty: softmax regression)
  * @param batchSize rows per step over all partitions: 1 is online SGD, ≥ the training rows is full batch
  * @param epochs passes over the training rows
- * @param learningRate initial rate and schedule (its total steps are filled in by the trainer for cosine)
+ * @param learningRate the schedule as asked for; the trainer resolves it against the run's steps ({@link LearningRate#resolve})
  * @param seed seeds the initial weights and every epoch's row order
  * @param aggregationDepth levels of the sum over partitions, the driver's included ({@link StepEngine})
  * @param precision float width of the cached inputs, shipped weights and kernel

@@ -206,9 +206,9 @@ public final class PresetRun {
         for (int i = 0; i < hidden.length; i++) {
             hidden[i] = Integer.parseInt(hiddenText[i].trim());
         }
-        LearningRate rate = LearningRate.of(LearningRate.Schedule.fromId(s.get("lr-schedule")),
+        LearningRate rate = new LearningRate(LearningRate.Schedule.fromId(s.get("lr-schedule")),
                 Double.parseDouble(s.get("lr")), Double.parseDouble(s.get("lr-decay")),
-                Integer.parseInt(s.get("lr-step-epochs")), 1);
+                Integer.parseInt(s.get("lr-step-epochs")));
         Optimizer optimizer = Optimizer.of(Optimizer.Kind.fromId(s.getOrDefault("optimizer", "sgd")),
                 Double.parseDouble(s.getOrDefault("momentum", "0.9")), Double.parseDouble(s.getOrDefault("beta1", "0.9")),
                 Double.parseDouble(s.getOrDefault("beta2", "0.999")), Double.parseDouble(s.getOrDefault("epsilon", "1e-8")),

@@ -55,7 +55,7 @@ class DefaultSgdUnchangedTest {
         List<double[]> out = new ArrayList<>();
         out.add(train(sc, dir, Precision.FLOAT64, 10, 2, LearningRate.inverseTime(0.1, 1e-2), 3, blas));
         out.add(train(sc, dir, Precision.FLOAT32, 16, 3,
-                LearningRate.of(LearningRate.Schedule.COSINE, 0.3, 0.0, 1, 1), 2, blas));
+                new LearningRate(LearningRate.Schedule.COSINE, 0.3, 0.0, 1), 2, blas));
         return out;
     }
 

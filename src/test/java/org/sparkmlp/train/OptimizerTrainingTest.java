@@ -113,7 +113,7 @@ class OptimizerTrainingTest {
 
     @Test
     void aRunResumedFromItsStateAfterAnEpochEndsWithTheSameBits() {
-        TrainingConfig c = config(4, LearningRate.of(LearningRate.Schedule.COSINE, 0.01, 0.0, 1, 1))
+        TrainingConfig c = config(4, new LearningRate(LearningRate.Schedule.COSINE, 0.01, 0.0, 1))
                 .withOptimizer(Optimizer.adam()).withLrWarmup(1.0, 0).withClipNorm(2.0)
                 .withEarlyStopping(EarlyStopping.onValidationLoss(10));
         List<TrainingState> states = new ArrayList<>();
