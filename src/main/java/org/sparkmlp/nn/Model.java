@@ -24,8 +24,28 @@ public record Model(Architecture architecture, Loss loss, double[] parameters, S
             throw new IllegalArgumentException("network has " + architecture.classes() + " outputs but "
                     + classes.size() + " class labels are given");
         }
+        parameters = parameters.clone();
         classes = List.copyOf(classes);
         provenance = provenance == null ? Map.of()
                 : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(provenance));
+    }
+
+    /** A copy of the flat parameters: the model's own stay unchanged. */
+    @Override
+    public double[] parameters() {
+        return parameters.clone();
+    }
+
+    /** The same network, weights (by content), scaling, classes and provenance. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Model m && architecture.equals(m.architecture) && loss == m.loss
+                && java.util.Arrays.equals(parameters, m.parameters) && scaling.equals(m.scaling)
+                && classes.equals(m.classes) && provenance.equals(m.provenance);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(architecture, loss, scaling, classes) * 31 + java.util.Arrays.hashCode(parameters);
     }
 }

@@ -82,6 +82,22 @@ public final class Trainer {
                          Evaluation validation, Evaluation test, Status status, String reason, int bestEpoch,
                          int modelEpoch, TrainingState finalState, Map<Integer, Long> stepsByPartitionsPerTask,
                          Map<String, Double> stepBreakdown) {
+        /** Equal outcomes: the weights by their content, every other field by its own equals. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Result r && java.util.Arrays.equals(parameters, r.parameters) && epochs.equals(r.epochs)
+                    && steps == r.steps && Double.compare(trainingSeconds, r.trainingSeconds) == 0
+                    && java.util.Objects.equals(validation, r.validation) && java.util.Objects.equals(test, r.test)
+                    && status == r.status && reason.equals(r.reason) && bestEpoch == r.bestEpoch
+                    && modelEpoch == r.modelEpoch && finalState.equals(r.finalState)
+                    && stepsByPartitionsPerTask.equals(r.stepsByPartitionsPerTask)
+                    && stepBreakdown.equals(r.stepBreakdown);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(parameters) * 31 + java.util.Objects.hash(epochs, steps, status, reason);
+        }
     }
 
     /**
