@@ -172,7 +172,7 @@ public final class Main implements Runnable {
 
     private static String message(Throwable t, ExitCode code) {
         if (code == ExitCode.DATA) {
-            return DataFormatException.findIn(t).getMessage();
+            return DataFormatException.findIn(t).message(key -> "--" + key);
         }
         if (code == ExitCode.OUT_OF_MEMORY) {
             return "out of memory (" + outOfMemory(t) + "). Give each task less data with more --partitions, give"

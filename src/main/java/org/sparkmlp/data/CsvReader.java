@@ -95,7 +95,7 @@ public final class CsvReader {
         int width = features + (label.present() ? 1 : 0);
         int labelIndex = label.resolve(width);
         if (labelIndex >= width) {
-            throw new DataFormatException(TextFiles.displayName(layout.firstFile()), null, "--label-column "
+            throw new DataFormatException(TextFiles.displayName(layout.firstFile()), null, "{label-column} "
                     + labelIndex + " is past the last of the " + width + " fields (columns count from 0)");
         }
         return TextFiles.read(sc, layout.files(), minPartitions,

@@ -159,7 +159,7 @@ public record DataSource(String path, Format format, LabelColumn labelColumn, Cs
             case LIBSVM: {
                 List<String> files = TextFiles.listFiles(conf, p);
                 int n = features > 0 ? features : LibsvmReader.dimension(sc, files, partitions);
-                String limit = features > 0 ? "--features " + n : "the " + n + " inputs of the largest index";
+                String limit = features > 0 ? "{features} " + n : "the " + n + " inputs of the largest index";
                 return new Loaded(LibsvmReader.read(sc, files, n, limit, partitions), null, f, n, true,
                         "libsvm " + describe());
             }
@@ -197,7 +197,7 @@ public record DataSource(String path, Format format, LabelColumn labelColumn, Cs
         Format f = resolvedFormat(conf);
         requireNoFeatureColumns(f);
         if (features > 0 && features != inputs) {
-            throw new DataFormatException(displayPath(), null, "--features " + features + " differs from the "
+            throw new DataFormatException(displayPath(), null, "{features} " + features + " differs from the "
                     + inputs + " inputs the model takes");
         }
         switch (f) {
@@ -273,7 +273,7 @@ public record DataSource(String path, Format format, LabelColumn labelColumn, Cs
 
     private void requireNoFeatureColumns(Format f) {
         if (!featureColumns.isEmpty() && !f.table()) {
-            throw new DataFormatException(displayPath(), null, "--feature-columns chooses columns of parquet, orc"
+            throw new DataFormatException(displayPath(), null, "{feature-columns} chooses columns of parquet, orc"
                     + " or json tables, but this is read as " + f.id());
         }
     }
@@ -289,7 +289,7 @@ public record DataSource(String path, Format format, LabelColumn labelColumn, Cs
         LabelColumn label = labelColumn;
         if (label.kind() == LabelColumn.Kind.NAME) {
             if (layout.names() == null) {
-                throw new DataFormatException(file, "line 1", "is not a header line, so --label-column '"
+                throw new DataFormatException(file, "line 1", "is not a header line, so {label-column} '"
                         + label.name() + "' names no column");
             }
             int at = label.resolve(layout.names());
@@ -301,7 +301,7 @@ public record DataSource(String path, Format format, LabelColumn labelColumn, Cs
         }
         int at = label.resolve(layout.width());
         if (at >= layout.width()) {
-            throw new DataFormatException(file, null, "--label-column " + labelColumn + " is past the last of the "
+            throw new DataFormatException(file, null, "{label-column} " + labelColumn + " is past the last of the "
                     + layout.width() + " fields (columns count from 0)");
         }
         return label;

@@ -129,7 +129,7 @@ public final class DatasetBuilder {
             if (perPartition > Integer.MAX_VALUE - 8) {
                 throw new DataFormatException(census.source(), null, "has " + trainRows + " training rows: more"
                         + " than 2^31 per partition; use at least " + (trainRows / (Integer.MAX_VALUE - 8) + 1)
-                        + " --partitions");
+                        + " {partitions}");
             }
             // Broadcast once (not captured): the assignment has a byte per row and would otherwise ride in every task.
             Broadcast<byte[][]> sets = keep(broadcasts, sc.broadcast(assignment.sets()));

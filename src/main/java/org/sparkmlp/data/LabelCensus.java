@@ -77,7 +77,7 @@ final class LabelCensus {
                     int id = b.labels()[r];
                     if (id < 0) {
                         if (labelled) {
-                            c.error = new DataFormatException(b.source(), b.record(r), "has no label").getMessage();
+                            c.error = new DataFormatException(b.source(), b.record(r), "has no label").template();
                             break;
                         }
                         continue;

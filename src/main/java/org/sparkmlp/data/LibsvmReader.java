@@ -47,7 +47,7 @@ public final class LibsvmReader {
                     if (data == null) {
                         throw e;
                     }
-                    out.add(data.getMessage());
+                    out.add(data.template());
                 }
                 out.add(largest);
                 return out.iterator();
@@ -61,7 +61,7 @@ public final class LibsvmReader {
         }
         if (max == 0) {
             throw new DataFormatException(TextFiles.displayName(files.get(0)), null,
-                    "holds no records with an index:value pair, so the number of inputs is unknown (give --features N)");
+                    "holds no records with an index:value pair, so the number of inputs is unknown (give {features} N)");
         }
         return max;
     }

@@ -63,7 +63,7 @@ public final class RawBlock implements Serializable {
      */
     static RawBlock failure(DataFormatException e) {
         RawBlock b = new RawBlock("", "", 0, 0, new double[0], null, new int[0], new String[0], new long[0]);
-        b.error = e.getMessage();
+        b.error = e.template();
         return b;
     }
 

@@ -129,7 +129,7 @@ public final class TableReader {
                         + " (columns: " + String.join(", ", names) + ")");
             }
             if (at < 0 || at >= names.size()) {
-                throw new DataFormatException(source, null, "--label-column " + label + " is past the last of the "
+                throw new DataFormatException(source, null, "{label-column} " + label + " is past the last of the "
                         + names.size() + " columns (columns count from 0)");
             }
             labelName = names.get(at);
@@ -152,7 +152,7 @@ public final class TableReader {
             for (String n : featureColumns) {
                 int at = names.indexOf(n);
                 if (at < 0) {
-                    throw new DataFormatException(source, null, "has no column '" + n + "' for --feature-columns"
+                    throw new DataFormatException(source, null, "has no column '" + n + "' for {feature-columns}"
                             + " (columns: " + String.join(", ", names) + ")");
                 }
                 if (n.equals(labelName)) {
@@ -170,7 +170,7 @@ public final class TableReader {
             if (isVector(field.dataType())) {
                 if (inputs.size() > 1) {
                     throw new DataFormatException(source, null, "vector column '" + n + "' must be the only input"
-                            + " column (give it alone with --feature-columns)");
+                            + " column (give it alone with {feature-columns})");
                 }
                 vector = true;
             } else if (!(field.dataType() instanceof NumericType)) {
