@@ -1,5 +1,6 @@
 package org.sparkmlp.cli;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.univocity.parsers.csv.CsvWriter;
 import com.univocity.parsers.csv.CsvWriterSettings;
 import java.io.BufferedWriter;
@@ -234,29 +235,51 @@ abstract class UseModelCommand implements Callable<Integer> {
         return source.loadForModel(sc, model.architecture().inputs(), partitions);
     }
 
+    /**
+     * The confusion matrix for the console, one line per true class, columns right-aligned; each class as
+     * {@link #shown} shows it, so that every cell is one token on one line.
+     */
     static String confusionTable(List<String> classes, long[] confusion) {
         int k = classes.size();
+        List<String> names = classes.stream().map(UseModelCommand::shown).toList();
         int width = 6;
-        for (String c : classes) {
-            width = Math.max(width, c.length() + 1);
+        for (String c : names) {
+            width = Math.max(width, c.codePointCount(0, c.length()) + 1);
         }
         for (long v : confusion) {
             width = Math.max(width, Long.toString(v).length() + 1);
         }
         StringBuilder b = new StringBuilder("confusion matrix (rows: true class, columns: predicted)\n");
-        b.append(String.format("%" + width + "s", ""));
-        for (String c : classes) {
-            b.append(String.format("%" + width + "s", c));
+        b.append(padded("", width));
+        for (String c : names) {
+            b.append(padded(c, width));
         }
         b.append('\n');
         for (int t = 0; t < k; t++) {
-            b.append(String.format("%" + width + "s", classes.get(t)));
+            b.append(padded(names.get(t), width));
             for (int p = 0; p < k; p++) {
-                b.append(String.format("%" + width + "d", confusion[t * k + p]));
+                b.append(padded(Long.toString(confusion[t * k + p]), width));
             }
             b.append('\n');
         }
         return b.toString();
+    }
+
+    /**
+     * A class as the console shows it: as it is when it is one plain token, else quoted and escaped as a JSON
+     * string ({@code "north, east"}, {@code "say \"hi\""}, {@code "two\nlines"}, {@code "  leading"}), so that
+     * blanks, quotes and line breaks in it are seen and cannot break the table's lines or columns.
+     */
+    static String shown(String label) {
+        boolean plain = !label.isEmpty() && label.codePoints().noneMatch(c -> c <= ' ' || c == '"'
+                || Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c));
+        return plain ? label : TextNode.valueOf(label).toString();
+    }
+
+    /** {@code text} right-aligned in {@code width} characters (counted as code points). */
+    private static String padded(String text, int width) {
+        int n = text.codePointCount(0, text.length());
+        return n >= width ? text : " ".repeat(width - n) + text;
     }
 
     private static List<List<Long>> confusionRows(int k, long[] confusion) {
