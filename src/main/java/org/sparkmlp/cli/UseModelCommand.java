@@ -1,16 +1,23 @@
 package org.sparkmlp.cli;
 
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.univocity.parsers.csv.CsvWriter;
+import com.univocity.parsers.csv.CsvWriterSettings;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -32,6 +39,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import scala.Tuple2;
 
 /** {@code evaluate} and {@code predict}: a model file applied to raw data, with the model's own scaling. */
 abstract class UseModelCommand implements Callable<Integer> {
@@ -127,7 +135,8 @@ abstract class UseModelCommand implements Callable<Integer> {
 
     /**
      * predictions.csv in --out: a header, then one line per input row, in input order: the predicted class and
-     * the probability of every class.
+     * the probability of every class. Every line goes through {@link #csvWriter}, so a class holding a comma, a
+     * quote or a line break is quoted as RFC 4180 says and the header has as many fields as every row.
      */
     void predict(String outDir) throws IOException {
         Model model = ModelFile.read(modelFile);
@@ -142,34 +151,46 @@ abstract class UseModelCommand implements Callable<Integer> {
             int k = classes.size();
             Architecture arch = architecture(model);
             Loss loss = model.loss();
-            // One text chunk per block: the blocks of a partition come in row order.
-            JavaRDD<String> lines = blocks.map(b -> {
+            String[] header = new String[k + 1];
+            header[0] = "predicted";
+            for (int c = 0; c < k; c++) {
+                header[c + 1] = "p_" + classes.get(c);
+            }
+            // The writer quotes by column: when a class has blanks at an end, every predicted class is quoted.
+            int[] quotedInRows = classes.stream().anyMatch(UseModelCommand::blankAtAnEnd) ? new int[] {0} : new int[0];
+            // One text chunk per block, with its row count (a quoted class may hold line breaks): the blocks of a
+            // partition come in row order.
+            JavaRDD<Tuple2<Integer, String>> chunks = blocks.map(b -> {
                 double[] probs = new double[b.rows() * k];
                 ((Kernel64) Kernel.forThread(arch, loss, Precision.FLOAT64)).predict(weights.value(), b.x(), 0, b.rows(), probs, 0);
-                StringBuilder text = new StringBuilder();
+                StringWriter text = new StringWriter();
+                CsvWriter csv = csvWriter(text, quotedInRows);
+                String[] fields = new String[k + 1];
                 for (int r = 0; r < b.rows(); r++) {
-                    text.append(classes.get(Kernel.argmax(probs, r * k, k)));
+                    fields[0] = classes.get(Kernel.argmax(probs, r * k, k));
                     for (int c = 0; c < k; c++) {
-                        text.append(',').append(probs[r * k + c]);
+                        fields[c + 1] = Double.toString(probs[r * k + c]);
                     }
-                    text.append('\n');
+                    csv.writeRow(fields);
                 }
-                return text.toString();
+                csv.close();
+                return new Tuple2<>(b.rows(), text.toString());
             });
             String target = outputs.path("predictions.csv");
             long[] rows = {0};
             outputs.write("predictions.csv", stream -> {
                 BufferedWriter w = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
-                w.write("predicted");
-                for (String c : classes) {
-                    w.write(",p_" + c);
-                }
-                w.write('\n');
+                StringWriter headerLine = new StringWriter();
+                CsvWriter csv = csvWriter(headerLine, IntStream.range(0, header.length)
+                        .filter(i -> blankAtAnEnd(header[i])).toArray());
+                csv.writeRow(header);
+                csv.close();
+                w.write(headerLine.toString());
                 // Partition by partition, in order: the driver holds one partition's lines at a time.
-                for (Iterator<String> it = lines.toLocalIterator(); it.hasNext(); ) {
-                    String chunk = it.next();
-                    w.write(chunk);
-                    rows[0] += chunk.chars().filter(ch -> ch == '\n').count();
+                for (Iterator<Tuple2<Integer, String>> it = chunks.toLocalIterator(); it.hasNext(); ) {
+                    Tuple2<Integer, String> chunk = it.next();
+                    w.write(chunk._2());
+                    rows[0] += chunk._1();
                 }
                 w.flush();
             });
@@ -179,34 +200,86 @@ abstract class UseModelCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * A CSV writer to {@code out} by univocity, the RFC 4180 library {@link org.sparkmlp.data.CsvReader} parses
+     * with (it ships with Spark SQL): fields separated by commas, lines ended by {@code \n}; a field holding a
+     * comma, a quote (doubled inside) or a line break is quoted, and so is every field of the columns
+     * {@code quoted}; text is written as it is (blanks kept, line breaks inside quotes not rewritten).
+     */
+    static CsvWriter csvWriter(Writer out, int... quoted) {
+        CsvWriterSettings s = new CsvWriterSettings();
+        s.getFormat().setDelimiter(',');
+        s.getFormat().setQuote('"');
+        s.getFormat().setQuoteEscape('"');
+        s.getFormat().setLineSeparator("\n");
+        s.setQuoteEscapingEnabled(true);
+        s.setIgnoreLeadingWhitespaces(false);
+        s.setIgnoreTrailingWhitespaces(false);
+        s.setNormalizeLineEndingsWithinQuotes(false);
+        if (quoted.length > 0) {
+            s.quoteIndexes(Arrays.stream(quoted).boxed().toArray(Integer[]::new));
+        }
+        return new CsvWriter(out, s);
+    }
+
+    /**
+     * Whether a field starts or ends with a blank: RFC 4180 keeps such blanks, but many readers (CsvReader among
+     * them) drop them around a field that is not quoted, so such a field is written quoted.
+     */
+    static boolean blankAtAnEnd(String field) {
+        return !field.isEmpty() && (field.charAt(0) <= ' ' || field.charAt(field.length() - 1) <= ' ');
+    }
+
     private DataSource.Loaded load(JavaSparkContext sc, DataSource source, Model model) {
         int partitions = input.partitions(sc.defaultParallelism());
         return source.loadForModel(sc, model.architecture().inputs(), partitions);
     }
 
+    /**
+     * The confusion matrix for the console, one line per true class, columns right-aligned; each class as
+     * {@link #shown} shows it, so that every cell is one token on one line.
+     */
     static String confusionTable(List<String> classes, long[] confusion) {
         int k = classes.size();
+        List<String> names = classes.stream().map(UseModelCommand::shown).toList();
         int width = 6;
-        for (String c : classes) {
-            width = Math.max(width, c.length() + 1);
+        for (String c : names) {
+            width = Math.max(width, c.codePointCount(0, c.length()) + 1);
         }
         for (long v : confusion) {
             width = Math.max(width, Long.toString(v).length() + 1);
         }
         StringBuilder b = new StringBuilder("confusion matrix (rows: true class, columns: predicted)\n");
-        b.append(String.format("%" + width + "s", ""));
-        for (String c : classes) {
-            b.append(String.format("%" + width + "s", c));
+        b.append(padded("", width));
+        for (String c : names) {
+            b.append(padded(c, width));
         }
         b.append('\n');
         for (int t = 0; t < k; t++) {
-            b.append(String.format("%" + width + "s", classes.get(t)));
+            b.append(padded(names.get(t), width));
             for (int p = 0; p < k; p++) {
-                b.append(String.format("%" + width + "d", confusion[t * k + p]));
+                b.append(padded(Long.toString(confusion[t * k + p]), width));
             }
             b.append('\n');
         }
         return b.toString();
+    }
+
+    /**
+     * A class as the console shows it: as it is when it is one plain token, else quoted and escaped as a JSON
+     * string ({@code "north, east"}, {@code "say \"hi\""}, {@code "two\nlines"}, {@code "  leading"}), so that
+     * blanks, quotes and line breaks in it are seen and cannot break the table's lines or columns.
+     */
+    static String shown(String label) {
+        boolean plain = !label.isEmpty() && label.codePoints().noneMatch(c -> c <= ' ' || c == '"'
+                || Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c));
+        return plain ? label : TextNode.valueOf(label).toString();
+    }
+
+    /** {@code text} right-aligned in {@code width} characters (counted as code points). */
+    private static String padded(String text, int width) {
+        int n = text.codePointCount(0, text.length());
+        return n >= width ? text : " ".repeat(width - n) + text;
     }
 
     private static List<List<Long>> confusionRows(int k, long[] confusion) {

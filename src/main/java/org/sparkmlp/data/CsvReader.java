@@ -15,12 +15,13 @@ import scala.Tuple2;
 
 /**
  * Reads delimited text: one record per line; a line with a comma is parsed as RFC 4180 CSV (fields may be
- * quoted with {@code "}, a quote inside a quoted field doubled, blanks around fields ignored) by univocity's
- * parser, which ships with Spark SQL; a line without one is split on runs of spaces and tabs. The label is in
- * the column {@link LabelColumn} names (by position, or by a header name); an optional header line; plain or
- * compressed (.gz, .bz2) files, a directory of them, or a glob. Every record is checked while it is packed:
- * field count, numbers that parse and are finite, a label that is not empty; the first bad record ends the
- * read with its file and line. A quoted field cannot span lines: files are split by lines for parallel reading.
+ * quoted with {@code "}, a quote inside a quoted field doubled, blanks around fields ignored, blanks inside the
+ * quotes kept) by univocity's parser, which ships with Spark SQL; a line without one is split on runs of spaces
+ * and tabs. The label is in the column {@link LabelColumn} names (by position, or by a header name); an
+ * optional header line; plain or compressed (.gz, .bz2) files, a directory of them, or a glob. Every record is
+ * checked while it is packed: field count, numbers that parse and are finite, a label that is not empty; the
+ * first bad record ends the read with its file and line. A quoted field cannot span lines: files are split by
+ * lines for parallel reading.
  */
 public final class CsvReader {
     /** Whether the first line of each file is a header: yes, no, or when none of its inputs is a number. */
@@ -136,8 +137,9 @@ public final class CsvReader {
             int column = 0;
             for (int f = 0; f < width; f++) {
                 if (f == labelIndex) {
-                    String labelText = fields[f].trim();
-                    if (labelText.isEmpty()) {
+                    // As the parser gives it: blanks around a field are gone, blanks inside quotes kept.
+                    String labelText = fields[f];
+                    if (labelText.trim().isEmpty()) {
                         throw new DataFormatException(file, "line " + lineNumber, "the label (field " + (f + 1)
                                 + ") is empty");
                     }

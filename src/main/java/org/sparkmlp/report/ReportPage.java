@@ -360,7 +360,11 @@ final class ReportPage {
 
     private static final String MISSING = "—";
 
-    /** A JSON value as people read it: text bare, lists comma-separated, objects as "key value" pairs. */
+    /**
+     * A JSON value as people read it: text bare, lists comma-separated, objects as "key value" pairs. A text in
+     * a list that holds a comma, a quote, a line break or blanks at an end (a class named {@code north, east})
+     * is shown as its JSON string, quoted, so that the list still reads as its items.
+     */
     static String text(JsonNode v) {
         if (v == null || v.isNull() || v.isMissingNode()) {
             return MISSING;
@@ -370,7 +374,7 @@ final class ReportPage {
         }
         if (v.isArray()) {
             List<String> parts = new ArrayList<>();
-            v.forEach(e -> parts.add(text(e)));
+            v.forEach(e -> parts.add(e.isTextual() && !plainItem(e.textValue()) ? e.toString() : text(e)));
             return String.join(", ", parts);
         }
         if (v.isObject()) {
@@ -379,6 +383,12 @@ final class ReportPage {
             return String.join(", ", parts);
         }
         return v.asText();
+    }
+
+    /** Whether a text reads as one item of a comma-separated list without quotes. */
+    private static boolean plainItem(String t) {
+        return !t.isEmpty() && t.charAt(0) > ' ' && t.charAt(t.length() - 1) > ' '
+                && t.chars().noneMatch(c -> c == ',' || c == '"' || Character.isISOControl(c));
     }
 
     private static String fixed(JsonNode v, int digits) {
@@ -416,6 +426,7 @@ final class ReportPage {
             th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; }
             th { background: #f4f4f4; text-align: left; font-weight: 600; }
             table.numbers td { text-align: right; font-variant-numeric: tabular-nums; }
+            #confusion th, #per-class th { white-space: pre-wrap; }
             table.pairs td { font-family: "DejaVu Sans Mono", monospace; font-size: 0.9em; word-break: break-all; }
             table.figures th { background: none; border: none; font-weight: normal; padding-left: 0; }
             table.figures td { border: none; font-weight: 600; font-size: 1.1em; }

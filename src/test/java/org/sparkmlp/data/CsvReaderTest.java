@@ -504,6 +504,29 @@ class CsvReaderTest {
     }
 
     @Test
+    void blanksInsideQuotesArePartOfTheLabelAndBlanksAroundAreNot() throws IOException {
+        Path file = write("padded.csv", "1,2,\"  leading\"\n3,4, \"trailing \" \n5,6,  bare  \n7,8,\"Zürich\"\n");
+        List<Row> rows = read(file, LabelColumn.LAST, CsvReader.Header.FALSE, 1);
+        assertRow(rows.get(0), "  leading", 1, 2);
+        assertRow(rows.get(1), "trailing ", 3, 4);
+        assertRow(rows.get(2), "bare", 5, 6);
+        assertRow(rows.get(3), "Zürich", 7, 8);
+        // Blanks alone, even quoted, are no label.
+        Path blank = write("blank.csv", "1,2,0\n3,4,\"  \"\n");
+        DataFormatException e = failure(blank, LabelColumn.LAST, CsvReader.Header.AUTO);
+        assertTrue(e.getMessage().contains("blank.csv: line 2: the label (field 3) is empty"), e.getMessage());
+    }
+
+    @Test
+    void aQuotedLineBreakIsRefusedNamingTheLine() throws IOException {
+        // Files are split by lines for parallel reading, so a field cannot continue on the next line.
+        Path file = write("multiline.csv", "1,2,a\n3,4,\"two\nlines\"\n");
+        DataFormatException e = failure(file, LabelColumn.LAST, CsvReader.Header.AUTO);
+        assertTrue(e.getMessage().contains("multiline.csv: line 2: a quoted field is not closed on its line"),
+                e.getMessage());
+    }
+
+    @Test
     void aHeaderNameChoosesTheLabelColumn() throws IOException {
         Path file = write("byname.csv", "a,kind,b\n1,x,2\n3,y,4\n");
         DataSource source = new DataSource(file.toString(), DataSource.Format.CSV, LabelColumn.parse("kind"),

@@ -233,6 +233,32 @@ class ReportTest {
     }
 
     @Test
+    void classesWithCommasQuotesBlanksOrLineBreaksKeepTheirTextAndReadAsOneItemInAList() throws IOException {
+        List<String> classes = List.of("north, east", "say \"hi\"", "two\nlines", "  leading", "Zürich", "naïve café");
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("epochs", 0);
+        summary.put("test_accuracy", 0.5);
+        summary.put("classes", classes);
+        List<List<Integer>> confusion = new ArrayList<>();
+        for (int t = 0; t < classes.size(); t++) {
+            List<Integer> row = new ArrayList<>();
+            for (int p = 0; p < classes.size(); p++) {
+                row.add(t == p ? 1 : 0);
+            }
+            confusion.add(row);
+        }
+        summary.put("test_confusion", confusion);
+        Files.writeString(dir.resolve("summary.json"), JSON.writeValueAsString(summary));
+        Report.write(dir);
+        String html = html();
+        assertEquals(classes, new ArrayList<>(confusionRows(table(html, "confusion")).keySet()));
+        // In the list of classes, an item that holds the separator, a quote, a line break or blanks at an end is
+        // its JSON string.
+        assertTrue(html.contains("<tr><th>classes</th><td>&quot;north, east&quot;, &quot;say \\&quot;hi\\&quot;&quot;,"
+                + " &quot;two\\nlines&quot;, &quot;  leading&quot;, Zürich, naïve café</td></tr>"), html);
+    }
+
+    @Test
     void refusesADirectoryWithoutARunAndAMalformedFileNamingFileAndLine() throws IOException {
         Path missing = dir.resolve("nope");
         RunFilesException none = assertThrows(RunFilesException.class, () -> Report.write(missing));
