@@ -107,10 +107,16 @@ public final class TrainedModel {
      * be one of the model's classes.
      */
     public ModelEvaluation evaluate(SparkSession spark, DataSpec data, Blas.Mode blas) {
+        return evaluate(spark, data, blas, 0);
+    }
+
+    /** As above, reading the rows into {@code partitions} partitions (0: Spark's default parallelism). */
+    public ModelEvaluation evaluate(SparkSession spark, DataSpec data, Blas.Mode blas, int partitions) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        DataSource.Loaded loaded = data.loadForModel(sc, inputs(), sc.defaultParallelism());
+        DataSource.Loaded loaded = data.loadForModel(sc, inputs(), partitions > 0 ? partitions
+                : sc.defaultParallelism());
         if (!loaded.labelled()) {
-            throw new IllegalArgumentException("evaluating needs labelled data, but " + data + " has "
+            throw new IllegalArgumentException("evaluate needs labelled data, but " + data.source().path() + " has "
                     + inputs() + " fields per record: inputs only");
         }
         JavaRDD<Block> blocks = DatasetBuilder.forModel(loaded.data(), model.classes(), model.scaling(), true);
@@ -122,6 +128,35 @@ public final class TrainedModel {
         } finally {
             blocks.unpersist(false);
         }
+    }
+
+    /**
+     * The class probabilities of every row of {@code data}, in input order and partitioning: one array per packed
+     * block of rows, {@code rows × classes().size()} numbers, row by row in {@link #classes()}' order. Rows may be
+     * labelled (the label is then checked against the classes) or hold the inputs alone. Lazy; nothing is
+     * collected to the driver. For a file's rows in their order, with nothing but the rows to go by.
+     */
+    public JavaRDD<double[]> probabilities(SparkSession spark, DataSpec data, Blas.Mode blas, int partitions) {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        DataSource.Loaded loaded = data.loadForModel(sc, inputs(), partitions > 0 ? partitions
+                : sc.defaultParallelism());
+        JavaRDD<Block> blocks = DatasetBuilder.forModel(loaded.data(), model.classes(), model.scaling(),
+                loaded.labelled());
+        Broadcast<double[]> weights = sc.broadcast(model.parameters());
+        Architecture arch = model.architecture().withBlas(blas);
+        org.sparkmlp.nn.Loss loss = model.loss();
+        int k = model.classes().size();
+        return blocks.map(b -> {
+            double[] probs = new double[b.rows() * k];
+            ((org.sparkmlp.nn.Kernel64) org.sparkmlp.nn.Kernel.forThread(arch, loss, Precision.FLOAT64))
+                    .predict(weights.value(), b.x(), 0, b.rows(), probs, 0);
+            return probs;
+        });
+    }
+
+    /** The most probable class of row {@code row} in a {@link #probabilities} array of {@code classes} classes. */
+    public static int mostProbable(double[] probabilities, int row, int classes) {
+        return org.sparkmlp.nn.Kernel.argmax(probabilities, row * classes, classes);
     }
 
     /** {@link #evaluate(SparkSession, DataSpec, Blas.Mode)} with the fastest BLAS. */

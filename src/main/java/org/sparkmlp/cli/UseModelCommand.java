@@ -10,7 +10,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -20,20 +19,11 @@ import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
-import org.sparkmlp.data.Block;
-import org.sparkmlp.data.DataSource;
-import org.sparkmlp.data.DatasetBuilder;
-import org.sparkmlp.io.ModelFile;
-import org.sparkmlp.nn.Architecture;
+import org.apache.spark.sql.SparkSession;
+import org.sparkmlp.api.DataSpec;
+import org.sparkmlp.api.ModelEvaluation;
+import org.sparkmlp.api.TrainedModel;
 import org.sparkmlp.nn.Blas;
-import org.sparkmlp.nn.Kernel64;
-import org.sparkmlp.nn.Kernel;
-import org.sparkmlp.nn.Loss;
-import org.sparkmlp.nn.Model;
-import org.sparkmlp.nn.Precision;
-import org.sparkmlp.train.Evaluation;
-import org.sparkmlp.train.Evaluator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -71,11 +61,6 @@ abstract class UseModelCommand implements Callable<Integer> {
 
     abstract void run() throws IOException;
 
-    /** The model's network, computed in the --blas mode (which rides with every task to its kernel). */
-    private Architecture architecture(Model model) {
-        return model.architecture().withBlas(Commands.need(blas, "blas"));
-    }
-
     @Command(name = "evaluate", sortOptions = false, mixinStandardHelpOptions = true,
             description = "Loss, accuracy and confusion matrix of a model on labelled data; evaluation.json when --out is given.")
     static final class Evaluate extends UseModelCommand {
@@ -103,34 +88,37 @@ abstract class UseModelCommand implements Callable<Integer> {
 
     /** Loss, accuracy and confusion matrix; also evaluation.json when --out is given. */
     void evaluate(String outDir) throws IOException {
-        Model model = ModelFile.read(modelFile);
-        DataSource source = input.source();
+        TrainedModel model = TrainedModel.read(modelFile);
+        DataSpec data = DataSpec.of(input.source());
         Outputs outputs = outDir != null ? new Outputs(outDir).prepare() : null;
         try (JavaSparkContext sc = spark.start("evaluate", spec)) {
-            DataSource.Loaded loaded = load(sc, source, model);
-            if (!loaded.labelled()) {
-                throw new UsageException("evaluate needs labelled data, but " + source.path() + " has "
-                        + model.architecture().inputs() + " fields per record: inputs only");
+            ModelEvaluation e;
+            try {
+                e = model.evaluate(session(sc), data, Commands.need(blas, "blas"),
+                        input.partitions(sc.defaultParallelism()));
+            } catch (IllegalArgumentException notLabelled) {
+                throw new UsageException(notLabelled.getMessage());
             }
-            JavaRDD<Block> blocks = DatasetBuilder.forModel(loaded.data(), model.classes(), model.scaling(), true);
-            Evaluation e = Evaluator.evaluate(sc.sc(), blocks.rdd(), model.parameters(), architecture(model),
-                    model.loss(), Precision.FLOAT64, Precision.FLOAT64);
             out.printf("rows %,d  loss %.6f  accuracy %.4f%n", e.rows(), e.loss(), e.accuracy());
-            out.print(confusionTable(model.classes(), e.confusion()));
+            out.print(confusionTable(e));
             if (outputs != null) {
                 Map<String, Object> json = new LinkedHashMap<>();
                 json.put("model", modelFile);
-                json.put("data", loaded.description());
+                json.put("data", e.data());
                 json.put("rows", e.rows());
                 json.put("loss", e.loss());
                 json.put("accuracy", e.accuracy());
-                json.put("classes", model.classes());
-                json.put("confusion", confusionRows(model.classes().size(), e.confusion()));
+                json.put("classes", e.classes());
+                json.put("confusion", e.confusionRows());
                 outputs.writeJson("evaluation.json", json);
                 outputs.commit();
                 out.println("wrote " + outputs.path("evaluation.json"));
             }
         }
+    }
+
+    private static SparkSession session(JavaSparkContext sc) {
+        return SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
     }
 
     /**
@@ -139,18 +127,14 @@ abstract class UseModelCommand implements Callable<Integer> {
      * quote or a line break is quoted as RFC 4180 says and the header has as many fields as every row.
      */
     void predict(String outDir) throws IOException {
-        Model model = ModelFile.read(modelFile);
-        DataSource source = input.source();
+        TrainedModel model = TrainedModel.read(modelFile);
+        DataSpec data = DataSpec.of(input.source());
         Outputs outputs = new Outputs(outDir).prepare();
         try (JavaSparkContext sc = spark.start("predict", spec)) {
-            DataSource.Loaded loaded = load(sc, source, model);
-            JavaRDD<Block> blocks = DatasetBuilder.forModel(loaded.data(), model.classes(), model.scaling(),
-                    loaded.labelled());
-            Broadcast<double[]> weights = sc.broadcast(model.parameters());
+            JavaRDD<double[]> probabilities = model.probabilities(session(sc), data, Commands.need(blas, "blas"),
+                    input.partitions(sc.defaultParallelism()));
             List<String> classes = model.classes();
             int k = classes.size();
-            Architecture arch = architecture(model);
-            Loss loss = model.loss();
             String[] header = new String[k + 1];
             header[0] = "predicted";
             for (int c = 0; c < k; c++) {
@@ -160,21 +144,20 @@ abstract class UseModelCommand implements Callable<Integer> {
             int[] quotedInRows = classes.stream().anyMatch(UseModelCommand::blankAtAnEnd) ? new int[] {0} : new int[0];
             // One text chunk per block, with its row count (a quoted class may hold line breaks): the blocks of a
             // partition come in row order.
-            JavaRDD<Tuple2<Integer, String>> chunks = blocks.map(b -> {
-                double[] probs = new double[b.rows() * k];
-                ((Kernel64) Kernel.forThread(arch, loss, Precision.FLOAT64)).predict(weights.value(), b.x(), 0, b.rows(), probs, 0);
+            JavaRDD<Tuple2<Integer, String>> chunks = probabilities.map(probs -> {
+                int rows = probs.length / k;
                 StringWriter text = new StringWriter();
                 CsvWriter csv = csvWriter(text, quotedInRows);
                 String[] fields = new String[k + 1];
-                for (int r = 0; r < b.rows(); r++) {
-                    fields[0] = classes.get(Kernel.argmax(probs, r * k, k));
+                for (int r = 0; r < rows; r++) {
+                    fields[0] = classes.get(TrainedModel.mostProbable(probs, r, k));
                     for (int c = 0; c < k; c++) {
                         fields[c + 1] = Double.toString(probs[r * k + c]);
                     }
                     csv.writeRow(fields);
                 }
                 csv.close();
-                return new Tuple2<>(b.rows(), text.toString());
+                return new Tuple2<>(rows, text.toString());
             });
             String target = outputs.path("predictions.csv");
             long[] rows = {0};
@@ -195,7 +178,6 @@ abstract class UseModelCommand implements Callable<Integer> {
                 w.flush();
             });
             outputs.commit();
-            weights.destroy();
             out.printf("wrote %s (%,d rows)%n", target, rows[0]);
         }
     }
@@ -230,24 +212,22 @@ abstract class UseModelCommand implements Callable<Integer> {
         return !field.isEmpty() && (field.charAt(0) <= ' ' || field.charAt(field.length() - 1) <= ' ');
     }
 
-    private DataSource.Loaded load(JavaSparkContext sc, DataSource source, Model model) {
-        int partitions = input.partitions(sc.defaultParallelism());
-        return source.loadForModel(sc, model.architecture().inputs(), partitions);
-    }
-
     /**
      * The confusion matrix for the console, one line per true class, columns right-aligned; each class as
      * {@link #shown} shows it, so that every cell is one token on one line.
      */
-    static String confusionTable(List<String> classes, long[] confusion) {
+    static String confusionTable(ModelEvaluation e) {
+        List<String> classes = e.classes();
         int k = classes.size();
         List<String> names = classes.stream().map(UseModelCommand::shown).toList();
         int width = 6;
         for (String c : names) {
             width = Math.max(width, c.codePointCount(0, c.length()) + 1);
         }
-        for (long v : confusion) {
-            width = Math.max(width, Long.toString(v).length() + 1);
+        for (List<Long> row : e.confusionRows()) {
+            for (long v : row) {
+                width = Math.max(width, Long.toString(v).length() + 1);
+            }
         }
         StringBuilder b = new StringBuilder("confusion matrix (rows: true class, columns: predicted)\n");
         b.append(padded("", width));
@@ -258,7 +238,7 @@ abstract class UseModelCommand implements Callable<Integer> {
         for (int t = 0; t < k; t++) {
             b.append(padded(names.get(t), width));
             for (int p = 0; p < k; p++) {
-                b.append(padded(Long.toString(confusion[t * k + p]), width));
+                b.append(padded(Long.toString(e.confusion(t, p)), width));
             }
             b.append('\n');
         }
@@ -280,17 +260,5 @@ abstract class UseModelCommand implements Callable<Integer> {
     private static String padded(String text, int width) {
         int n = text.codePointCount(0, text.length());
         return n >= width ? text : " ".repeat(width - n) + text;
-    }
-
-    private static List<List<Long>> confusionRows(int k, long[] confusion) {
-        List<List<Long>> rows = new ArrayList<>();
-        for (int t = 0; t < k; t++) {
-            List<Long> row = new ArrayList<>();
-            for (int p = 0; p < k; p++) {
-                row.add(confusion[t * k + p]);
-            }
-            rows.add(row);
-        }
-        return rows;
     }
 }
