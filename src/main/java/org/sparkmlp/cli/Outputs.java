@@ -12,7 +12,7 @@ import java.util.Map;
 import org.sparkmlp.io.AtomicFiles;
 import org.sparkmlp.io.HadoopFiles;
 import org.sparkmlp.io.OutputDir;
-import org.sparkmlp.nn.Model;
+import org.sparkmlp.api.TrainedModel;
 import org.sparkmlp.report.Report;
 import org.sparkmlp.report.ReportWriteException;
 
@@ -51,9 +51,9 @@ final class Outputs {
         return files.path(name);
     }
 
-    void writeModel(Model model) {
+    void writeModel(TrainedModel model) {
         try {
-            files.writeModel("model.json", model);
+            files.writeModel("model.json", model.model());
         } catch (IOException e) {
             throw new OutputException(path("model.json"), e);
         }

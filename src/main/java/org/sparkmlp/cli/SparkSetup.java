@@ -4,7 +4,7 @@ import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.sparkmlp.train.EngineSettings;
+import org.sparkmlp.api.SparkSettings;
 
 /** Starts Spark the way spark-mlp needs it ({@link BlasReport} tells which BLAS the driver and executors got). */
 final class SparkSetup {
@@ -29,7 +29,7 @@ final class SparkSetup {
         if (masterGiven || !conf.contains("spark.master")) {
             conf.setMaster(master == null ? "local[*]" : master);
         }
-        EngineSettings.applyTo(conf).setIfMissing("spark.ui.showConsoleProgress", "false");
+        SparkSettings.applyTo(conf).setIfMissing("spark.ui.showConsoleProgress", "false");
         String secret = System.getenv("_SPARK_AUTH_SECRET");
         if (secret != null && conf.getBoolean("spark.authenticate", false) && !conf.contains("spark.authenticate.secret")) {
             // A standalone worker hands a driver it launches (cluster deploy mode) the cluster's secret in this

@@ -280,7 +280,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             MlpTrainer configured = trainer;
             TrainedModel model = flagged(() -> configured.fit(data));
-            outputs.writeModel(model.model());
+            outputs.writeModel(model);
             Map<String, Object> summary = new LinkedHashMap<>(model.summary().toJson());
             summary.put("seconds", (System.nanoTime() - started) / 1e9);
             summary.put("options", Commands.effective(spec));
