@@ -69,6 +69,49 @@ public final class DataSpec {
                 CsvReader.Header.AUTO), rows, null, null);
     }
 
+    /** The format by its name: auto, csv, idx, libsvm, parquet, orc or json. */
+    public DataSpec withFormat(String format) {
+        try {
+            return withFormat(DataSource.Format.fromId(format));
+        } catch (SettingException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new SettingException("format", e.getMessage());
+        }
+    }
+
+    /** Whether each CSV file starts with a header line: auto (when no input of the first line is a number), true, false. */
+    public DataSpec withHeader(String header) {
+        for (CsvReader.Header h : CsvReader.Header.values()) {
+            if (h.name().toLowerCase(java.util.Locale.ROOT).equals(header)) {
+                return with(new DataSource(source.path(), source.format(), source.labelColumn(), h, source.features(),
+                        source.featureColumns()));
+            }
+        }
+        throw new SettingException("header", "unknown header setting '" + header + "' (expected auto, true or false)");
+    }
+
+    /** The same reading options for another path (a separate test or validation set). */
+    public DataSpec withPath(String path) {
+        requirePath("another path");
+        return new DataSpec(source.withPath(path), null, null, null);
+    }
+
+    /** The values the reading option {@code format} or {@code header} accepts. */
+    public static List<String> choices(String option) {
+        return switch (option) {
+            case "format" -> Arrays.stream(DataSource.Format.values()).map(DataSource.Format::id).toList();
+            case "header" -> List.of("auto", "true", "false");
+            case "label-column" -> List.of("first", "last", "none");
+            default -> throw new SettingException(option, "is not a reading option (format, header, label-column)");
+        };
+    }
+
+    /** Whether the rows name a label column (none: inputs only, for predictions). */
+    public boolean labelled() {
+        return source.labelColumn().present();
+    }
+
     /** The format, instead of the one guessed from the path. */
     public DataSpec withFormat(DataSource.Format format) {
         requirePath("format");
@@ -76,20 +119,34 @@ public final class DataSpec {
                 source.featureColumns()));
     }
 
-    /** The label column: a name, a position counted from 0, "first" or "last". */
+    /** The label column: a name, a position counted from 0, "first", "last", or "none" (inputs only). */
     public DataSpec withLabelColumn(String column) {
-        return with(new DataSource(source.path(), source.format(), LabelColumn.parse(column), source.header(),
-                source.features(), source.featureColumns()));
+        LabelColumn label;
+        try {
+            label = LabelColumn.parse(column);
+        } catch (IllegalArgumentException e) {
+            throw new SettingException("label-column", e.getMessage());
+        }
+        return with(new DataSource(source.path(), source.format(), label, source.header(), source.features(),
+                source.featureColumns()));
     }
 
     /** The input columns: one vector column, or numeric columns; by default every column but the label. */
     public DataSpec withFeatureColumns(String... columns) {
+        for (String c : columns) {
+            if (c == null || c.isBlank()) {
+                throw new SettingException("feature-columns", "must be column names, got " + Arrays.toString(columns));
+            }
+        }
         return with(new DataSource(source.path(), source.format(), source.labelColumn(), source.header(),
                 source.features(), Arrays.asList(columns)));
     }
 
     /** The number of inputs, when the data cannot tell it (LIBSVM's dimension, a vector column's size). */
     public DataSpec withFeatures(int n) {
+        if (n < 1) {
+            throw new SettingException("features", "must be at least 1, got " + n);
+        }
         return with(source.withFeatures(n));
     }
 

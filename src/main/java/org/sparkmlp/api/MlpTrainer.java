@@ -126,6 +126,9 @@ public final class MlpTrainer {
      * @throws UncheckedIOException when a checkpoint cannot be read or written
      */
     public TrainedModel fit(DataSpec data) {
+        if (!data.labelled()) {
+            throw new SettingException("label-column", "cannot be none: training needs labels");
+        }
         long started = System.nanoTime();
         TrainingSettings effective = reconciledWithWarmStart();
         TrainingConfig config = effective.trainingConfig();

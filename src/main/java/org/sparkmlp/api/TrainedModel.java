@@ -159,6 +159,15 @@ public final class TrainedModel {
         return org.sparkmlp.nn.Kernel.argmax(probabilities, row * classes, classes);
     }
 
+    /** The BLAS mode by its name (auto or portable), as a setting gives it. */
+    public static Blas.Mode blas(String id) {
+        try {
+            return Blas.Mode.fromId(id);
+        } catch (IllegalArgumentException e) {
+            throw new SettingException("blas", e.getMessage());
+        }
+    }
+
     /** {@link #evaluate(SparkSession, DataSpec, Blas.Mode)} with the fastest BLAS. */
     public ModelEvaluation evaluate(SparkSession spark, DataSpec data) {
         return evaluate(spark, data, Blas.Mode.AUTO);

@@ -178,6 +178,33 @@ public final class TrainingSettings {
         return given.contains(key);
     }
 
+    /**
+     * The values a setting that is a choice accepts, as its text (e.g. {@code tanh, relu, sigmoid} for
+     * {@code activation}); empty for a setting that is a number or a list of numbers.
+     */
+    public static java.util.List<String> choices(String key) {
+        return switch (key) {
+            case "activation" -> ids(Activation.values(), Activation::id);
+            case "loss" -> ids(Loss.values(), Loss::id);
+            case "lr-schedule" -> ids(LearningRate.Schedule.values(), LearningRate.Schedule::id);
+            case "optimizer" -> ids(Optimizer.Kind.values(), Optimizer.Kind::id);
+            case "early-stop-metric" -> ids(EarlyStopping.Metric.values(), EarlyStopping.Metric::id);
+            case "precision" -> ids(Precision.values(), Precision::id);
+            case "blas" -> ids(Blas.Mode.values(), Blas.Mode::id);
+            case "scale" -> ids(ScalingChoice.values(), ScalingChoice::id);
+            default -> {
+                if (!KEYS.contains(key)) {
+                    throw new SettingException(key, "is not a setting (settings: " + String.join(", ", KEYS) + ")");
+                }
+                yield java.util.List.of();
+            }
+        };
+    }
+
+    private static <T> java.util.List<String> ids(T[] values, java.util.function.Function<T, String> id) {
+        return Arrays.stream(values).map(id).toList();
+    }
+
     /** The packed defaults as text, key → value: settings and the command line's own keys alike. */
     public static Map<String, String> packedDefaults() {
         return read(DEFAULTS_FILE, "the defaults packed in the jar");

@@ -2,9 +2,8 @@ package org.sparkmlp.cli;
 
 import java.util.Arrays;
 import java.util.List;
-import org.sparkmlp.data.CsvReader;
-import org.sparkmlp.data.DataSource;
-import org.sparkmlp.data.LabelColumn;
+import org.sparkmlp.api.DataSpec;
+import org.sparkmlp.api.SettingException;
 import picocli.CommandLine.Option;
 
 /** Where the rows come from and how they are read: the options train, evaluate and predict share. */
@@ -17,12 +16,12 @@ final class DataOptions {
     @Option(names = "--format", paramLabel = "auto|csv|idx|libsvm|parquet|orc|json", completionCandidates = Converters.FormatIds.class,
             description = "Input format; auto: IDX for directories and *-ubyte[.gz] names, parquet/orc/json/libsvm by"
                     + " extension (.svm too), else CSV. Default: ${DEFAULT-VALUE}.")
-    DataSource.Format format;
+    String format;
 
     @Option(names = "--label-column", paramLabel = "first|last|N|NAME|none", completionCandidates = Converters.LabelColumnIds.class,
             description = "Column holding the label: by position (N counted from 0) or by name (a CSV header's or a"
                     + " table's); predict takes data with or without it. Default: ${DEFAULT-VALUE}.")
-    LabelColumn labelColumn;
+    String labelColumn;
 
     @Option(names = "--features", paramLabel = "N", description = "Number of inputs: LIBSVM's dimension (else its"
             + " largest index) or a vector column's size; give it so that training and test data agree.")
@@ -35,25 +34,29 @@ final class DataOptions {
     @Option(names = "--header", paramLabel = "auto|true|false", completionCandidates = Converters.HeaderIds.class,
             description = "Whether each CSV file starts with a header line; auto: when none of the first line's inputs"
                     + " is a number. Default: ${DEFAULT-VALUE}.")
-    CsvReader.Header header;
+    String header;
 
     @Option(names = "--partitions", paramLabel = "P", description = "Partitions of each data set."
             + " Default: Spark's default parallelism.")
     Integer partitions;
 
-    /** The source the options name. Whether --data exists is checked through Hadoop's file system, before any job. */
-    DataSource source() {
+    /** The rows the options name. Whether --data exists is checked through Hadoop's file system, before any job. */
+    DataSpec spec() {
         List<String> columns = featureColumns == null ? List.of()
                 : Arrays.stream(featureColumns.split(",", -1)).map(String::trim).toList();
         if (columns.contains("")) {
             throw new UsageException("--feature-columns must be column names separated by commas, got '" + featureColumns + "'");
         }
-        if (features != null && features < 1) {
-            throw new UsageException("--features must be at least 1, got " + features);
+        try {
+            DataSpec spec = DataSpec.path(Commands.need(data, "data")).withFormat(Commands.need(format, "format"))
+                    .withLabelColumn(Commands.need(labelColumn, "label-column")).withHeader(Commands.need(header, "header"));
+            if (!columns.isEmpty()) {
+                spec = spec.withFeatureColumns(columns.toArray(new String[0]));
+            }
+            return features == null ? spec : spec.withFeatures(features);
+        } catch (SettingException e) {
+            throw new UsageException(e.message(Main::flag));
         }
-        return new DataSource(Commands.need(data, "data"), Commands.need(format, "format"),
-                Commands.need(labelColumn, "label-column"), Commands.need(header, "header"),
-                features == null ? 0 : features, columns);
     }
 
     /** --partitions, or Spark's default parallelism when not given. */

@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.SparkException;
+import org.sparkmlp.api.SettingException;
 import org.sparkmlp.data.DataFormatException;
 import org.sparkmlp.io.ModelFormatException;
 import org.sparkmlp.train.DivergedException;
@@ -57,7 +58,6 @@ public final class Main implements Runnable {
      */
     static CommandLine commandLine(String[] args, PrintStream out, PrintStream err) {
         CommandLine cl = new CommandLine(new Main());
-        Converters.register(cl);
         cl.setUsageHelpWidth(110);
         cl.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
         cl.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
@@ -132,6 +132,11 @@ public final class Main implements Runnable {
         }
     }
 
+    /** The flag that sets the API's setting {@code key}: the same word, but a warm start is --init-model. */
+    static String flag(String key) {
+        return "--" + (key.equals("warm-start") ? "init-model" : key);
+    }
+
     /** Reports a failure: one line on {@code err} (a stack trace too for a bug) and its exit code. */
     static ExitCode fail(Throwable t, PrintStream err) {
         ExitCode code = classify(t);
@@ -144,7 +149,7 @@ public final class Main implements Runnable {
 
     /** The exit code of a failure, looking through Spark's wrapping for the cause a user can act on. */
     static ExitCode classify(Throwable t) {
-        if (t instanceof UsageException) {
+        if (t instanceof UsageException || t instanceof SettingException) {
             return ExitCode.USAGE;
         }
         if (DataFormatException.findIn(t) != null) {
@@ -171,8 +176,11 @@ public final class Main implements Runnable {
     }
 
     private static String message(Throwable t, ExitCode code) {
+        if (t instanceof SettingException e) {
+            return e.message(Main::flag);
+        }
         if (code == ExitCode.DATA) {
-            return DataFormatException.findIn(t).message(key -> "--" + key);
+            return DataFormatException.findIn(t).message(Main::flag);
         }
         if (code == ExitCode.OUT_OF_MEMORY) {
             return "out of memory (" + outOfMemory(t) + "). Give each task less data with more --partitions, give"

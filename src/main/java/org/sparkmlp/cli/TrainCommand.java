@@ -18,17 +18,9 @@ import org.sparkmlp.api.SettingException;
 import org.sparkmlp.api.TrainedModel;
 import org.sparkmlp.api.TrainingSettings;
 import org.sparkmlp.api.TrainingSummary;
-import org.sparkmlp.data.DataSource;
 import org.sparkmlp.io.Checkpoints;
 import org.sparkmlp.io.HadoopFiles;
 import org.sparkmlp.io.RunDirectories;
-import org.sparkmlp.nn.Activation;
-import org.sparkmlp.nn.Blas;
-import org.sparkmlp.nn.Loss;
-import org.sparkmlp.nn.Precision;
-import org.sparkmlp.optim.EarlyStopping;
-import org.sparkmlp.optim.Optimizer;
-import org.sparkmlp.train.LearningRate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,15 +43,15 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--hidden", paramLabel = "N[,N...]", description = "Hidden layer sizes, e.g. 100 or 256,128;"
             + " 0 for none (softmax regression). Default: ${DEFAULT-VALUE}.")
-    Converters.LayerSizes hidden;
+    String hidden;
 
     @Option(names = "--activation", paramLabel = "tanh|relu|sigmoid", completionCandidates = Converters.ActivationIds.class,
             description = "Hidden-layer activation. Default: ${DEFAULT-VALUE}.")
-    Activation activation;
+    String activation;
 
     @Option(names = "--loss", paramLabel = "cross-entropy|mse", completionCandidates = Converters.LossIds.class,
             description = "Loss on the softmax output (mse: 1/2 sum of squared errors per row). Default: ${DEFAULT-VALUE}.")
-    Loss loss;
+    String loss;
 
     @Option(names = "--batch-size", paramLabel = "B", description = "Rows per SGD step over all partitions:"
             + " 1 = online, >= training rows = full batch. Default: ${DEFAULT-VALUE}.")
@@ -71,7 +63,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr-schedule", paramLabel = "constant|inverse-time|exponential|step|cosine",
             completionCandidates = Converters.ScheduleIds.class, description = "eta0; eta0/(1+k*t) with t the step;"
             + " eta0*k^epoch; eta0*k^floor(epoch/lr-step-epochs); eta0*(1+cos(pi*t/T))/2. Default: ${DEFAULT-VALUE}.")
-    LearningRate.Schedule lrSchedule;
+    String lrSchedule;
 
     @Option(names = "--lr-decay", paramLabel = "K", description = "The schedule's k. Default: ${DEFAULT-VALUE}.")
     Double lrDecay;
@@ -84,7 +76,7 @@ final class TrainCommand implements Callable<Integer> {
             description = "The update rule, with PyTorch's formulas: plain SGD; heavy-ball momentum; Nesterov momentum"
                     + " (torch.optim.SGD(nesterov=True)); Adam, bias-corrected (AdamW with --weight-decay)."
                     + " Default: ${DEFAULT-VALUE}.")
-    Optimizer.Kind optimizer;
+    String optimizer;
 
     @Option(names = "--momentum", paramLabel = "MU", description = "Momentum of momentum and nesterov, in [0, 1)."
             + " Default: ${DEFAULT-VALUE}.")
@@ -122,7 +114,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--early-stop-metric", paramLabel = "val_loss|val_accuracy", completionCandidates = Converters.MetricIds.class,
             description = "What early stopping watches. Default: ${DEFAULT-VALUE}.")
-    EarlyStopping.Metric earlyStopMetric;
+    String earlyStopMetric;
 
     @Option(names = "--epochs", paramLabel = "E", description = "Passes over the training rows. Default: ${DEFAULT-VALUE}.")
     Integer epochs;
@@ -139,7 +131,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--scale", paramLabel = "auto|none|pixel|minmax|standard", completionCandidates = Converters.ScaleIds.class,
             description = "Input scaling fitted on the training split and stored in the model; auto: pixel (x/255)"
                     + " for IDX, minmax for CSV. Default: ${DEFAULT-VALUE}.")
-    Converters.ScaleChoice scale;
+    String scale;
 
     @Option(names = "--seed", paramLabel = "S", description = "Seed of the split, the initial weights and every"
             + " epoch's row order. Default: ${DEFAULT-VALUE}.")
@@ -157,13 +149,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--precision", paramLabel = "float32|float64", completionCandidates = Converters.PrecisionIds.class,
             description = "Float width of the cached inputs, shipped weights and kernel (gradients are summed and the"
                     + " model kept in double). Default: ${DEFAULT-VALUE}.")
-    Precision precision;
+    String precision;
 
     @Option(names = "--blas", paramLabel = "auto|portable", completionCandidates = Converters.BlasIds.class,
             description = "The kernel's BLAS. auto: netlib's fastest (native, else Vector API, else Java), whose bits"
                     + " depend on each executor's CPU; portable: netlib's scalar Java BLAS and StrictMath, the same"
                     + " bits on any machine and any mix of executors, at a cost in speed. Default: ${DEFAULT-VALUE}.")
-    Blas.Mode blas;
+    String blas;
 
     @Option(names = "--log-every", paramLabel = "N", description = "Also write a line to metrics.jsonl every N steps"
             + " (0: one line per epoch only). Default: ${DEFAULT-VALUE}.")
@@ -243,12 +235,11 @@ final class TrainCommand implements Callable<Integer> {
         // Everything that can be checked without Spark is checked first.
         TrainingSettings settings = settings();
         TrainedModel init = initModel == null ? null : TrainedModel.read(initModel);
-        DataSource source = input.source();
-        if (!source.labelColumn().present()) {
+        DataSpec train = input.spec();
+        if (!train.labelled()) {
             throw new UsageException("train needs labels: --label-column cannot be none");
         }
-        DataSpec data = test == null ? DataSpec.of(source)
-                : DataSpec.of(source).withTest(DataSpec.of(source.withPath(test)));
+        DataSpec data = test == null ? train : train.withTest(train.withPath(test));
         long every = Commands.need(checkpointEvery, "checkpoint-every");
         int keep = Commands.need(keepCheckpoints, "keep-checkpoints");
         if (logEvery < 0) {
@@ -324,7 +315,7 @@ final class TrainCommand implements Callable<Integer> {
         try {
             return action.get();
         } catch (SettingException e) {
-            throw new UsageException(e.message(key -> "--" + (key.equals("warm-start") ? "init-model" : key)));
+            throw new UsageException(e.message(Main::flag));
         } catch (ResumeException e) {
             throw new UsageException("--resume: " + e.getMessage());
         } catch (UncheckedIOException e) {

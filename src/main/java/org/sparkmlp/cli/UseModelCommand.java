@@ -23,7 +23,6 @@ import org.apache.spark.sql.SparkSession;
 import org.sparkmlp.api.DataSpec;
 import org.sparkmlp.api.ModelEvaluation;
 import org.sparkmlp.api.TrainedModel;
-import org.sparkmlp.nn.Blas;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,7 +44,7 @@ abstract class UseModelCommand implements Callable<Integer> {
     @Option(names = "--blas", paramLabel = "auto|portable", completionCandidates = Converters.BlasIds.class,
             description = "The kernel's BLAS: auto (netlib's fastest, bits depend on the CPU) or portable (the same"
                     + " bits on any machine). Default: ${DEFAULT-VALUE}.")
-    Blas.Mode blas;
+    String blas;
 
     @Mixin
     SparkOptions spark;
@@ -89,12 +88,12 @@ abstract class UseModelCommand implements Callable<Integer> {
     /** Loss, accuracy and confusion matrix; also evaluation.json when --out is given. */
     void evaluate(String outDir) throws IOException {
         TrainedModel model = TrainedModel.read(modelFile);
-        DataSpec data = DataSpec.of(input.source());
+        DataSpec data = input.spec();
         Outputs outputs = outDir != null ? new Outputs(outDir).prepare() : null;
         try (JavaSparkContext sc = spark.start("evaluate", spec)) {
             ModelEvaluation e;
             try {
-                e = model.evaluate(session(sc), data, Commands.need(blas, "blas"),
+                e = model.evaluate(session(sc), data, TrainedModel.blas(Commands.need(blas, "blas")),
                         input.partitions(sc.defaultParallelism()));
             } catch (IllegalArgumentException notLabelled) {
                 throw new UsageException(notLabelled.getMessage());
@@ -128,10 +127,10 @@ abstract class UseModelCommand implements Callable<Integer> {
      */
     void predict(String outDir) throws IOException {
         TrainedModel model = TrainedModel.read(modelFile);
-        DataSpec data = DataSpec.of(input.source());
+        DataSpec data = input.spec();
         Outputs outputs = new Outputs(outDir).prepare();
         try (JavaSparkContext sc = spark.start("predict", spec)) {
-            JavaRDD<double[]> probabilities = model.probabilities(session(sc), data, Commands.need(blas, "blas"),
+            JavaRDD<double[]> probabilities = model.probabilities(session(sc), data, TrainedModel.blas(Commands.need(blas, "blas")),
                     input.partitions(sc.defaultParallelism()));
             List<String> classes = model.classes();
             int k = classes.size();

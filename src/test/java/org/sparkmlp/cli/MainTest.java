@@ -119,7 +119,7 @@ class MainTest {
         assertEquals(7, train.epochs);          // the defaults file over the jar's 15
         assertEquals(64, train.batchSize);      // the preset over the defaults file
         assertEquals(0.3, train.lr);            // the command line over the preset
-        assertEquals("cross-entropy", train.loss.id()); // the jar's default, untouched
+        assertEquals("cross-entropy", train.loss);  // the jar's default, untouched
 
         Files.writeString(defaults, "epochs=7\nbatchsize=16\n");
         CliRun typo = run("train", "--defaults", defaults.toString());
