@@ -1,7 +1,7 @@
 package org.sparkmlp.api;
 
-import java.util.ArrayList;
 import java.util.List;
+import org.sparkmlp.report.ClassMetrics;
 
 /**
  * A model scored on labelled rows: mean loss, accuracy, and the confusion matrix (rows: the true class, columns:
@@ -52,15 +52,6 @@ public final class ModelEvaluation {
 
     /** The confusion matrix, row by row (rows: true class). */
     public List<List<Long>> confusionRows() {
-        int k = classes.size();
-        List<List<Long>> out = new ArrayList<>(k);
-        for (int t = 0; t < k; t++) {
-            List<Long> row = new ArrayList<>(k);
-            for (int p = 0; p < k; p++) {
-                row.add(confusion[t * k + p]);
-            }
-            out.add(row);
-        }
-        return out;
+        return ClassMetrics.rows(confusion, classes.size());
     }
 }
