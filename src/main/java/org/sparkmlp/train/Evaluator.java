@@ -12,7 +12,6 @@ import org.sparkmlp.data.TaskSlots;
 import org.sparkmlp.nn.Architecture;
 import org.sparkmlp.nn.BlockedRows;
 import org.sparkmlp.nn.GradientSum;
-import org.sparkmlp.nn.Kernel;
 import org.sparkmlp.nn.Kernel32;
 import org.sparkmlp.nn.Kernel64;
 import org.sparkmlp.nn.Loss;
@@ -123,11 +122,10 @@ public final class Evaluator {
             GradientSum sum = GradientSum.empty();
             Part part = new Part();
             part.confusion = new long[arch.classes() * arch.classes()];
-            Kernel kernel = Kernel.forThread(arch, loss, precision);
             if (precision == Precision.FLOAT32) {
-                ((Kernel32) kernel).evaluate((float[]) weights.value(), rows, 0, rows.rows(), sum, part.confusion);
+                Kernel32.forThread(arch, loss).evaluate(weights.floats(), rows, 0, rows.rows(), sum, part.confusion);
             } else {
-                ((Kernel64) kernel).evaluate((double[]) weights.value(), rows, 0, rows.rows(), sum, part.confusion);
+                Kernel64.forThread(arch, loss).evaluate(weights.doubles(), rows, 0, rows.rows(), sum, part.confusion);
             }
             part.loss = sum.loss();
             part.correct = sum.correct();

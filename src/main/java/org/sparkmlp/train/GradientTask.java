@@ -9,7 +9,6 @@ import org.sparkmlp.data.PartitionGroups;
 import org.sparkmlp.nn.Architecture;
 import org.sparkmlp.nn.BlockedRows;
 import org.sparkmlp.nn.GradientSum;
-import org.sparkmlp.nn.Kernel;
 import org.sparkmlp.nn.Kernel32;
 import org.sparkmlp.nn.Kernel64;
 import org.sparkmlp.nn.Loss;
@@ -101,12 +100,13 @@ final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Block>,
         if (count == 0) {
             return sum;
         }
-        Object w = weights.value();
         if (!compute) {
-            // What the step would send: floats in float32, doubles in float64.
+            // What the step would send, after reading the weights: floats in float32, doubles in float64.
             if (precision == Precision.FLOAT32) {
+                weights.floats();
                 sum.exactBuffer(arch.parameterCount());
             } else {
+                weights.doubles();
                 sum.gradientBuffer(arch.parameterCount());
             }
             return sum;
@@ -121,13 +121,12 @@ final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Block>,
             int start = from[p];
             selection = k -> order.apply(start + k);
         }
-        Kernel kernel = Kernel.forThread(arch, loss, precision);
         if (precision == Precision.FLOAT32) {
-            ((Kernel32) kernel).accumulate((float[]) w, rows, selection, count, sum);
+            Kernel32.forThread(arch, loss).accumulate(weights.floats(), rows, selection, count, sum);
             // Every partition's sum is floats, on every path, so local mode and a cluster add the same numbers.
             sum.roundToFloats();
         } else {
-            ((Kernel64) kernel).accumulate((double[]) w, rows, selection, count, sum);
+            Kernel64.forThread(arch, loss).accumulate(weights.doubles(), rows, selection, count, sum);
         }
         return sum;
     }
