@@ -28,7 +28,7 @@ import scala.runtime.AbstractFunction2;
  * thread before the thread runs another task, and on the executor-sum path the shuffle writer serialises the
  * leaf inside the task. So a sum that {@link #gradient} returns is valid only until the thread's next task:
  * never cache an RDD of them. In local mode the step writes into the driver's own sums instead, one per
- * partition, and returns none ({@code StepEngine.InPlaceGradient}).
+ * partition, and returns none ({@link LocalBackend}).
  */
 final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Block>, GradientSum> implements Serializable {
     private static final long serialVersionUID = 1L;

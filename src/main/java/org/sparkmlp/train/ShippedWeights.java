@@ -30,7 +30,8 @@ import scala.reflect.ClassTag$;
  * in the driver's block store twice until a garbage collection let Spark's cleaner remove the task binary:
  * every young collection copied some 50 MB of them, and steps after it ran slower. Shared, the batch-128 epoch
  * took about 15 % less time (BENCHMARKS.md, "Where a training epoch loses against StepBench's steps"). On a cluster,
- * and in local-cluster mode, the weights travel as above ({@link #toExecutors}).
+ * and in local-cluster mode, the weights travel as above ({@link #toExecutors}). Which of the two a job takes is
+ * its engine's backend's ({@link StepBackend}), decided once from the master.
  *
  * <p>A task reads them as the array of their precision ({@link #floats}, {@link #doubles}).
  */
@@ -40,16 +41,6 @@ abstract sealed class ShippedWeights implements Serializable permits ShippedWeig
 
     /** Largest parameter bytes shipped inside the task: below Spark's 1000 KiB warning with room for the rest. */
     static final int INLINE_LIMIT = 768 * 1024;
-
-    /**
-     * Ships {@code parameters} in {@code precision}: {@link #inProcess} in local mode, else {@link #toExecutors}.
-     */
-    static ShippedWeights of(SparkContext sc, double[] parameters, Precision precision, float[] floats) {
-        if (sc != null && sc.isLocal() && !StepEngine.clusterPathsInLocalMode(sc)) {
-            return inProcess(parameters, precision, floats);
-        }
-        return toExecutors(sc, parameters, precision, floats);
-    }
 
     /**
      * Ships {@code parameters} in {@code precision} to tasks that run in the driver's JVM (local mode): they read

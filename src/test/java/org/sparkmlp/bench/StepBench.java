@@ -31,6 +31,7 @@ import org.sparkmlp.nn.Scaling;
 import org.sparkmlp.testing.SparkTests;
 import org.sparkmlp.train.BatchPlan;
 import org.sparkmlp.train.StepEngine;
+import org.sparkmlp.train.TestEngines;
 
 /**
  * The cost of one training step against its floors, on Fashion-MNIST's training set cached as the trainer
@@ -64,11 +65,12 @@ import org.sparkmlp.train.StepEngine;
  *
  * <p>{@code StepBench DATA_DIR PRECISION STEPS aggregation P1,P2,…} instead measures where the sums should
  * be added: for each number of partitions, the median step at batch 1024 with every sum added on the driver
- * and with one level of executors first (depth 2); one JSON object per line.
+ * and with one level of executors first (depth 2), both on a cluster's backend in local mode; one JSON object
+ * per line.
  *
- * <p>{@code StepBench DATA_DIR PRECISION STEPS inplace [ROUNDS]} compares local mode's in-place paths (cached
- * blocks read without their lineage, sums written into the driver's) with a cluster's (the cached RDD's lineage in
- * every task, sums returned): rounds of STEPS bare jobs and steps at batch 128 with each, alternated in one JVM;
+ * <p>{@code StepBench DATA_DIR PRECISION STEPS inplace [ROUNDS]} compares local mode's backend (weights and cached
+ * blocks read in place, without their lineage, sums written into the driver's) with a cluster's (weights in the
+ * task, the cached RDD's lineage in every task, sums returned), both in local[2]: rounds of STEPS bare jobs and steps at batch 128 with each, alternated in one JVM;
  * one JSON object per round.
  *
  * <p>{@code StepBench DATA_DIR PRECISION STEPS cpu [ROUNDS]} measures where a job's CPU goes: for the bare job,
@@ -215,8 +217,9 @@ public final class StepBench {
             out.put("precision", precision.id());
             out.put("partitions", partitions);
             for (int threshold : new int[] {Integer.MAX_VALUE, 1}) {
-                StepEngine engine = new StepEngine(sc.sc(), d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42,
-                        2, new StepEngine.Tuning(threshold, 0));
+                // Sums are added on executors by a cluster's backend only: both engines run on one, in local mode.
+                StepEngine engine = TestEngines.cluster(d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 2,
+                        new StepEngine.Tuning(threshold, 0));
                 BatchPlan plan = new BatchPlan(engine.partitionSizes(), 1024);
                 out.put(engine.executorLevels() == 0 ? "driver_ms" : "executors_ms",
                         median(steps, () -> engine.gradient(weights, 0, next(plan).from(), plan.to())));
@@ -272,22 +275,21 @@ public final class StepBench {
     }
 
     /**
-     * Local mode's in-place paths — the cached blocks read through {@code LocalBlocks}, the sums written into the
-     * driver's — against a cluster's: the cached RDD itself, whose lineage rides in every task binary, and sums
-     * returned as task results (the weights are shared in both): rounds of STEPS jobs of each kind with each
-     * engine, alternated in one JVM; per round the median milliseconds. Round 0 warms up and is not printed.
+     * Local mode's backend — the weights and the cached blocks read in place, the sums written into the driver's —
+     * against a cluster's, built explicitly in the same local context: the weights inside the task, the cached RDD
+     * itself, whose lineage rides in every task binary, and sums returned as task results. Rounds of STEPS jobs of
+     * each kind with each engine, alternated in one JVM; per round the median milliseconds. Round 0 warms up and
+     * is not printed.
      */
     private static void inPlace(String data, Precision precision, int steps, int rounds) {
         try (JavaSparkContext sc = new JavaSparkContext(SparkTests.conf("local[2]").setAppName("in-place-bench"))) {
             Dataset d = load(sc, data, 2, precision);
             Architecture arch = network(d);
             double[] weights = arch.glorotUniform(42);
-            StepEngine local = new StepEngine(sc.sc(), d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 2,
+            StepEngine local = TestEngines.local(d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 2,
                     PER_PARTITION);
-            sc.setLocalProperty(StepEngine.CLUSTER_PATHS_IN_LOCAL_MODE, "true");
-            StepEngine lineage = new StepEngine(sc.sc(), d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 2,
+            StepEngine lineage = TestEngines.cluster(d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 2,
                     PER_PARTITION);
-            sc.setLocalProperty(StepEngine.CLUSTER_PATHS_IN_LOCAL_MODE, null);
             BatchPlan plan = new BatchPlan(local.partitionSizes(), 128);
             for (int round = 0; round <= rounds; round++) {
                 Map<String, Object> out = new LinkedHashMap<>();
