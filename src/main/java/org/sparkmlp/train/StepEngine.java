@@ -99,6 +99,7 @@ public final class StepEngine implements AutoCloseable {
 
     private final SparkContext sc;
     private final StepBackend backend;
+    private final GradientTask.Factory tasks;
     private final Architecture arch;
     private final Loss loss;
     private final Precision precision;
@@ -129,17 +130,22 @@ public final class StepEngine implements AutoCloseable {
     /** With other switch-overs: for tests, and to measure where they belong. */
     public StepEngine(SparkContext sc, RDD<Block> train, Architecture arch, Loss loss, Precision precision, long seed,
                       int aggregationDepth, Tuning tuning) {
-        this(StepBackend.Kind.forMaster(sc), train, arch, loss, precision, seed, aggregationDepth, tuning);
+        this(StepBackend.Kind.forMaster(sc), train, arch, loss, precision, seed, aggregationDepth, tuning,
+                GradientTask::new);
     }
 
-    /** An engine on a backend of the given kind, whatever the master: a cluster's in local mode, for tests and benchmarks. */
+    /**
+     * An engine on a backend of the given kind, whatever the master (a cluster's in local mode, for tests and
+     * benchmarks), whose steps run the tasks that {@code tasks} makes.
+     */
     StepEngine(StepBackend.Kind kind, RDD<Block> train, Architecture arch, Loss loss, Precision precision, long seed,
-               int aggregationDepth, Tuning tuning) {
+               int aggregationDepth, Tuning tuning, GradientTask.Factory tasks) {
         this.sc = train.context();
         this.arch = arch;
         this.loss = loss;
         this.precision = precision;
         this.seed = seed;
+        this.tasks = tasks;
         this.partitions = train.getNumPartitions();
         int height = PartitionSums.height(partitions);
         this.slotShift = PartitionGroups.shiftFor(partitions, TaskSlots.of(sc));
@@ -211,36 +217,17 @@ public final class StepEngine implements AutoCloseable {
      * engine's next job: in local mode it is one of the engine's own, which the next step writes into.
      */
     public GradientSum gradient(double[] weights, int epoch, int[] from, int[] to) {
-        return run(weights, epoch, from, to, true);
-    }
-
-    /**
-     * The floor under {@link #gradient}, for the benchmark: the same job, weights shipped and a gradient-sized
-     * sum returned by every partition with rows, but no computation.
-     */
-    public GradientSum shipOnly(double[] weights, int[] from, int[] to) {
-        return run(weights, 0, from, to, false);
-    }
-
-    /** The cheapest job Spark runs on these partitions: nothing shipped, nothing computed, one number back. */
-    public void bareJob() {
-        Jobs.run(sc, backend.blocks(), new Nothing(), Jobs.all(partitions), Integer.class, "bare job", (p, n) -> { });
-    }
-
-    private GradientSum run(double[] weights, int epoch, int[] from, int[] to, boolean compute) {
         long start = System.nanoTime();
         ShippedWeights shipped = backend.ship(weights, precision, floats);
         try {
-            GradientTask task = new GradientTask(shipped, arch, loss, precision, from, to, seed, epoch, compute);
+            GradientTask task = tasks.make(shipped, arch, loss, precision, from, to, seed, epoch);
             boolean decided = chooses(from, to);
             int shift = shift(decided);
-            if (compute) {
-                stepsByShift[shift]++;
-            }
-            // The chooser times only real steps whose layout it decided, of the usual size: not the benchmark's
-            // floor, and not an epoch's shorter last step.
+            stepsByShift[shift]++;
+            // The chooser times only steps whose layout it decided, of the usual size: not an epoch's shorter
+            // last step.
             boolean timed = false;
-            if (compute && decided) {
+            if (decided) {
                 long rows = rows(from, to);
                 fullStepRows = Math.max(fullStepRows, rows);
                 timed = rows == fullStepRows;
@@ -251,9 +238,7 @@ public final class StepEngine implements AutoCloseable {
                 chooser.observe(System.nanoTime() - start);
             }
             GradientSum total = sums.total();
-            if (compute) {
-                breakdown.stepEnded(System.nanoTime() - start, sums.mergeNanos(), taskCount);
-            }
+            breakdown.stepEnded(System.nanoTime() - start, sums.mergeNanos(), taskCount);
             return total;
         } finally {
             shipped.release();
@@ -322,17 +307,6 @@ public final class StepEngine implements AutoCloseable {
             rows += to[p] - from[p];
         }
         return rows;
-    }
-
-    /** Does nothing: the bare job of the benchmark. */
-    private static final class Nothing extends AbstractFunction2<TaskContext, Iterator<Block>, Integer>
-            implements Serializable {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public Integer apply(TaskContext context, Iterator<Block> blocks) {
-            return 0;
-        }
     }
 
     /** Counts a partition's rows. */

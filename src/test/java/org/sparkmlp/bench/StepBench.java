@@ -122,6 +122,8 @@ public final class StepBench {
             double[] weights = arch.glorotUniform(42);
             StepEngine engine = new StepEngine(sc.sc(), d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 2,
                     PER_PARTITION);
+            StepEngine floor = TestEngines.shipOnly(d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 2,
+                    PER_PARTITION);
             BatchPlan plan128 = new BatchPlan(engine.partitionSizes(), 128);
             BatchPlan plan1024 = new BatchPlan(engine.partitionSizes(), 1024);
 
@@ -134,8 +136,8 @@ public final class StepBench {
             // The jobs in turns, so that the machine's drift and the JIT's progress fall on all of them alike: the
             // step is compared with the floor measured in the same minutes.
             Map<String, Runnable> jobs = new LinkedHashMap<>();
-            jobs.put("bare_ms", engine::bareJob);
-            jobs.put("ship_ms", () -> engine.shipOnly(weights, next(plan128).from(), plan128.to()));
+            jobs.put("bare_ms", () -> TestEngines.bareJob(engine));
+            jobs.put("ship_ms", () -> floor.gradient(weights, 0, next(plan128).from(), plan128.to()));
             jobs.put("step128_ms", () -> engine.gradient(weights, 0, next(plan128).from(), plan128.to()));
             jobs.put("step1024_ms", () -> engine.gradient(weights, 0, next(plan1024).from(), plan1024.to()));
             Map<String, Double> jobMs = inTurns(jobs, steps, Map.of("step1024_ms", 4));
@@ -149,6 +151,8 @@ public final class StepBench {
             out.put("cached_train_bytes", cachedBytes(sc, d));
             out.put("train_values", d.trainRows() * d.features());
             System.out.println(json(out));
+            engine.close();
+            floor.close();
             d.release();
         }
     }
@@ -187,12 +191,15 @@ public final class StepBench {
             Dataset d = load(sc, data, partitions, precision);
             Architecture arch = network(d, hidden());
             double[] weights = arch.glorotUniform(42);
+            StepEngine.Tuning perPartition = new StepEngine.Tuning(Integer.MAX_VALUE, 0);
             StepEngine engine = new StepEngine(sc.sc(), d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 1,
-                    new StepEngine.Tuning(Integer.MAX_VALUE, 0));
+                    perPartition);
+            StepEngine floor = TestEngines.shipOnly(d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 1,
+                    perPartition);
             BatchPlan plan = new BatchPlan(engine.partitionSizes(), batch);
             Map<String, Runnable> jobs = new LinkedHashMap<>();
-            jobs.put("bare_ms", engine::bareJob);
-            jobs.put("ship_ms", () -> engine.shipOnly(weights, next(plan).from(), plan.to()));
+            jobs.put("bare_ms", () -> TestEngines.bareJob(engine));
+            jobs.put("ship_ms", () -> floor.gradient(weights, 0, next(plan).from(), plan.to()));
             jobs.put("step_ms", () -> engine.gradient(weights, 0, next(plan).from(), plan.to()));
             Map<String, Double> ms = inTurns(jobs, steps, Map.of());
             Map<String, Object> out = new LinkedHashMap<>();
@@ -204,6 +211,7 @@ public final class StepBench {
             out.putAll(ms);
             System.out.println(json(out));
             engine.close();
+            floor.close();
             d.release();
         }
     }
@@ -297,7 +305,7 @@ public final class StepBench {
                 out.put("round", round);
                 for (StepEngine engine : new StepEngine[] {local, lineage}) {
                     String name = engine == local ? "in_place" : "lineage";
-                    out.put(name + "_bare_ms", median(steps, engine::bareJob));
+                    out.put(name + "_bare_ms", median(steps, () -> TestEngines.bareJob(engine)));
                     out.put(name + "_step128_ms",
                             median(steps, () -> engine.gradient(weights, 0, next(plan).from(), plan.to())));
                 }
@@ -316,10 +324,12 @@ public final class StepBench {
             double[] weights = arch.glorotUniform(42);
             StepEngine engine = new StepEngine(sc.sc(), d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 2,
                     PER_PARTITION);
+            StepEngine floor = TestEngines.shipOnly(d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 2,
+                    PER_PARTITION);
             BatchPlan plan = new BatchPlan(engine.partitionSizes(), 128);
             Map<String, Runnable> kinds = new LinkedHashMap<>();
-            kinds.put("bare", engine::bareJob);
-            kinds.put("ship", () -> engine.shipOnly(weights, next(plan).from(), plan.to()));
+            kinds.put("bare", () -> TestEngines.bareJob(engine));
+            kinds.put("ship", () -> floor.gradient(weights, 0, next(plan).from(), plan.to()));
             kinds.put("step128", () -> engine.gradient(weights, 0, next(plan).from(), plan.to()));
             for (Map.Entry<String, Runnable> kind : kinds.entrySet()) {
                 for (int round = 0; round < rounds; round++) {
