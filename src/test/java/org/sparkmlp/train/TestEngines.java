@@ -54,6 +54,11 @@ public final class TestEngines {
                 "bare job", (p, n) -> { });
     }
 
+    /** A trainer on a backend of the given kind, whatever the master. */
+    static Trainer trainer(JavaSparkContext sc, TrainingConfig config, StepBackend.Kind kind) {
+        return new Trainer(sc, config, kind, GradientTask::new);
+    }
+
     /** A trainer on the master's backend whose step tasks fail on their first attempt in {@code epoch} (from 1). */
     static Trainer failingFirstAttemptsIn(JavaSparkContext sc, TrainingConfig config, int epoch) {
         return new Trainer(sc, config, StepBackend.Kind.forMaster(sc.sc()),
