@@ -119,6 +119,7 @@ final class LocalBackend implements StepBackend {
             inPlaceId = 0;
             inPlace = null;
         }
+        blocks.close();
     }
 
     private void newInPlaceSums() {

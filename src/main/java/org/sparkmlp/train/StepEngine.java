@@ -45,7 +45,8 @@ import scala.runtime.AbstractFunction2;
  * {@link #MAX_GROUPED_WORK}.
  *
  * <p>Evaluation ships its weights through the same backend ({@link Evaluator}). Not thread-safe: the driver's
- * training loop owns it.
+ * training loop owns it. The engine registers a listener for Spark's task metrics and, through its backend,
+ * driver objects that local mode's tasks find by number ({@link InProcess}); {@link #close} lets go of them.
  */
 public final class StepEngine implements AutoCloseable {
     /**
@@ -120,6 +121,7 @@ public final class StepEngine implements AutoCloseable {
     private final long[] stepsByShift;
     /** Where the steps' time goes, from Spark's task metrics; listens from construction to {@link #close}. */
     private final StepBreakdown breakdown = new StepBreakdown();
+    private boolean closed;
 
     /** An engine on the backend {@code sc}'s master calls for, with the default tuning. */
     public StepEngine(SparkContext sc, RDD<Block> train, Architecture arch, Loss loss, Precision precision, long seed,
@@ -155,18 +157,28 @@ public final class StepEngine implements AutoCloseable {
         this.layout = backend.layout();
         this.chooser = layout == ADAPTIVE ? new LayoutChooser(new int[] {slotShift, height}, tuning.warmup()) : null;
         long[] counted = new long[partitions];
-        Jobs.run(sc, backend.blocks(), new RowCount(), Jobs.all(partitions), Long.class, "count training rows",
-                (p, n) -> counted[p] = n);
+        try {
+            Jobs.run(sc, backend.blocks(), new RowCount(), Jobs.all(partitions), Long.class, "count training rows",
+                    (p, n) -> counted[p] = n);
+        } catch (RuntimeException e) {
+            backend.close();
+            throw e;
+        }
         this.sizes = counted;
         sc.addSparkListener(breakdown);
     }
 
     /**
-     * Stops listening to Spark's task metrics and closes the backend, which lets go of local mode's in-place sums.
-     * The engine must not be used afterwards. Safe to call more than once.
+     * Stops listening to Spark's task metrics and closes the backend, which lets go of what it registered for
+     * local mode's tasks (the view of the cached blocks, the in-place sums). The engine must not be used
+     * afterwards. Safe to call more than once.
      */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         sc.removeSparkListener(breakdown);
         backend.close();
     }

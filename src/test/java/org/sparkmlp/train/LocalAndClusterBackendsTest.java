@@ -3,6 +3,8 @@ package org.sparkmlp.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +17,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -161,6 +164,36 @@ class LocalAndClusterBackendsTest {
                     "evaluation loss bits, " + e.getKey());
             assertArrayEquals(scored.confusion(), other.confusion(), "confusion, " + e.getKey());
             e.getValue().close();
+        }
+        data.release();
+    }
+
+    /**
+     * Closing an engine stops its listener and releases what its backend registered for local mode's tasks (the
+     * view of the cached blocks and the in-place sums), so that a task of a later job on the view fails.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(StepBackend.Kind.class)
+    void closingAnEngineLetsGoOfWhatItRegistered(StepBackend.Kind kind) throws IOException {
+        Dataset data = circles(300, 3, 0.0, 0.0, Precision.FLOAT64);
+        Architecture arch = new Architecture(new int[] {2, 4, 2}, Activation.TANH);
+        long listeners = stepListeners();
+        StepEngine engine = new StepEngine(kind, data.train().rdd(), arch, Loss.CROSS_ENTROPY, Precision.FLOAT64, 1,
+                2, StepEngine.Tuning.DEFAULT, GradientTask::new);
+        int entries = InProcess.entries();
+        assertEquals(listeners + 1, stepListeners());
+        BatchPlan plan = new BatchPlan(engine.partitionSizes(), 50);
+        plan.nextStep();
+        engine.gradient(arch.glorotUniform(1), 0, plan.from(), plan.to());
+
+        engine.close();
+        assertEquals(listeners, stepListeners(), "the engine stopped listening");
+        assertEquals(kind == StepBackend.Kind.LOCAL ? entries - 2 : entries, InProcess.entries(),
+                "local mode's view of the blocks and its in-place sums are released");
+        engine.close();
+        if (kind == StepBackend.Kind.LOCAL) {
+            Exception e = assertThrows(Exception.class, () -> TestEngines.bareJob(engine));
+            assertTrue(String.valueOf(e.getMessage()).contains("no longer held by the driver"), e.getMessage());
         }
         data.release();
     }
