@@ -27,7 +27,8 @@ public abstract sealed class Kernel permits Kernel64, Kernel32 {
     /** Rows per BLAS pass: large enough for efficient gemm, small enough to stay in cache. */
     public static final int CHUNK = 256;
 
-    private static final ThreadLocal<Kernel> PER_THREAD = new ThreadLocal<>();
+    /** Each thread's one kernel, of either width ({@link Kernel32#forThread}, {@link Kernel64#forThread}). */
+    static final ThreadLocal<Kernel> PER_THREAD = new ThreadLocal<>();
 
     protected final Architecture arch;
     protected final Loss loss;
@@ -57,12 +58,12 @@ public abstract sealed class Kernel permits Kernel64, Kernel32 {
      * (the architecture's BLAS mode included).
      */
     public static Kernel forThread(Architecture arch, Loss loss, Precision precision) {
-        Kernel k = PER_THREAD.get();
-        if (k == null || k.loss != loss || k.precision() != precision || !k.arch.equals(arch)) {
-            k = precision == Precision.FLOAT32 ? new Kernel32(arch, loss) : new Kernel64(arch, loss);
-            PER_THREAD.set(k);
-        }
-        return k;
+        return precision == Precision.FLOAT32 ? Kernel32.forThread(arch, loss) : Kernel64.forThread(arch, loss);
+    }
+
+    /** Whether this kernel computes for (arch, loss): a thread's kernel is kept while they stay the same. */
+    final boolean serves(Architecture arch, Loss loss) {
+        return this.loss == loss && this.arch.equals(arch);
     }
 
     public Architecture architecture() {

@@ -31,6 +31,19 @@ public final class Kernel32 extends Kernel {
         this.chunkGradient = new float[arch.parameterCount()];
     }
 
+    /**
+     * This thread's float kernel for (arch, loss), created at first use and kept while they stay the same (the
+     * architecture's BLAS mode included); it replaces the thread's kernel of another width or network.
+     */
+    public static Kernel32 forThread(Architecture arch, Loss loss) {
+        if (PER_THREAD.get() instanceof Kernel32 k && k.serves(arch, loss)) {
+            return k;
+        }
+        Kernel32 k = new Kernel32(arch, loss);
+        PER_THREAD.set(k);
+        return k;
+    }
+
     @Override
     public Precision precision() {
         return Precision.FLOAT32;

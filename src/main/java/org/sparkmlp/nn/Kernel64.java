@@ -26,6 +26,19 @@ public final class Kernel64 extends Kernel {
         this.deltaB = new double[arch.widest() * CHUNK];
     }
 
+    /**
+     * This thread's double kernel for (arch, loss), created at first use and kept while they stay the same (the
+     * architecture's BLAS mode included); it replaces the thread's kernel of another width or network.
+     */
+    public static Kernel64 forThread(Architecture arch, Loss loss) {
+        if (PER_THREAD.get() instanceof Kernel64 k && k.serves(arch, loss)) {
+            return k;
+        }
+        Kernel64 k = new Kernel64(arch, loss);
+        PER_THREAD.set(k);
+        return k;
+    }
+
     @Override
     public Precision precision() {
         return Precision.FLOAT64;

@@ -9,7 +9,6 @@ import org.sparkmlp.data.PartitionGroups;
 import org.sparkmlp.nn.Architecture;
 import org.sparkmlp.nn.BlockedRows;
 import org.sparkmlp.nn.GradientSum;
-import org.sparkmlp.nn.Kernel;
 import org.sparkmlp.nn.Kernel32;
 import org.sparkmlp.nn.Kernel64;
 import org.sparkmlp.nn.Loss;
@@ -29,16 +28,15 @@ import scala.runtime.AbstractFunction2;
  * thread before the thread runs another task, and on the executor-sum path the shuffle writer serialises the
  * leaf inside the task. So a sum that {@link #gradient} returns is valid only until the thread's next task:
  * never cache an RDD of them. In local mode the step writes into the driver's own sums instead, one per
- * partition, and returns none ({@code StepEngine.InPlaceGradient}).
+ * partition, and returns none ({@link LocalBackend}).
+ *
+ * <p>Every path of both backends computes a partition's share through
+ * {@link #gradient(int, Iterator, GradientSum)}. Tests override it (a task that fails on its first attempt, one
+ * that computes nothing), and make the engine build theirs through a {@link Factory}; the engine of a training
+ * run builds this class.
  */
-final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Block>, GradientSum> implements Serializable {
+class GradientTask extends AbstractFunction2<TaskContext, Iterator<Block>, GradientSum> implements Serializable {
     private static final long serialVersionUID = 1L;
-    /**
-     * Test-only fault switch, unset by default: a job-thread local property ({@code sc.setLocalProperty}, shipped
-     * with every task) naming an epoch, counted from 1; the first attempt of every gradient task of that epoch
-     * then fails, so tests can check that Spark's retry gives the same bits. Costs one lookup per task.
-     */
-    static final String FAIL_FIRST_ATTEMPT_IN_EPOCH = "spark-mlp.test.failFirstAttemptInEpoch";
 
     private final ShippedWeights weights;
     private final Architecture arch;
@@ -48,11 +46,16 @@ final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Block>,
     private final int[] to;
     private final long seed;
     private final int epoch;
-    /** False for the benchmark's floor: ship weights and return a gradient-sized sum, but compute nothing. */
-    private final boolean compute;
+
+    /** Makes a step's task: {@code GradientTask::new} for training, a subclass for tests. */
+    @FunctionalInterface
+    interface Factory {
+        GradientTask make(ShippedWeights weights, Architecture arch, Loss loss, Precision precision, int[] from,
+                          int[] to, long seed, int epoch);
+    }
 
     GradientTask(ShippedWeights weights, Architecture arch, Loss loss, Precision precision, int[] from, int[] to,
-                 long seed, int epoch, boolean compute) {
+                 long seed, int epoch) {
         this.weights = weights;
         this.arch = arch;
         this.loss = loss;
@@ -61,7 +64,6 @@ final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Block>,
         this.to = to.clone();
         this.seed = seed;
         this.epoch = epoch;
-        this.compute = compute;
     }
 
     @Override
@@ -72,6 +74,23 @@ final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Block>,
     /** Whether partition p has rows in this step. */
     boolean hasRows(int p) {
         return to[p] > from[p];
+    }
+
+    /** The step's epoch, from 0. */
+    int epoch() {
+        return epoch;
+    }
+
+    ShippedWeights weights() {
+        return weights;
+    }
+
+    Architecture architecture() {
+        return arch;
+    }
+
+    Precision precision() {
+        return precision;
     }
 
     /** The gradient sum of partition p's rows of this step, as a task's only sum (an empty sum when it has none). */
@@ -90,25 +109,9 @@ final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Block>,
 
     /** The gradient sum of partition p's rows of this step, written into {@code into} (cleared first). */
     GradientSum gradient(int p, Iterator<Block> blocks, GradientSum into) {
-        TaskContext context = TaskContext.get();
-        String faultEpoch = context == null ? null : context.getLocalProperty(FAIL_FIRST_ATTEMPT_IN_EPOCH);
-        if (faultEpoch != null && context.attemptNumber() == 0 && faultEpoch.equals(Integer.toString(epoch + 1))) {
-            throw new IllegalStateException("injected fault (" + FAIL_FIRST_ATTEMPT_IN_EPOCH + "): first attempt of"
-                    + " partition " + p + " in epoch " + (epoch + 1));
-        }
         GradientSum sum = into.clear(arch.parameterCount());
         int count = to[p] - from[p];
         if (count == 0) {
-            return sum;
-        }
-        Object w = weights.value();
-        if (!compute) {
-            // What the step would send: floats in float32, doubles in float64.
-            if (precision == Precision.FLOAT32) {
-                sum.exactBuffer(arch.parameterCount());
-            } else {
-                sum.gradientBuffer(arch.parameterCount());
-            }
             return sum;
         }
         BlockedRows rows = view(blocks, arch, precision);
@@ -121,13 +124,12 @@ final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Block>,
             int start = from[p];
             selection = k -> order.apply(start + k);
         }
-        Kernel kernel = Kernel.forThread(arch, loss, precision);
         if (precision == Precision.FLOAT32) {
-            ((Kernel32) kernel).accumulate((float[]) w, rows, selection, count, sum);
+            Kernel32.forThread(arch, loss).accumulate(weights.floats(), rows, selection, count, sum);
             // Every partition's sum is floats, on every path, so local mode and a cluster add the same numbers.
             sum.roundToFloats();
         } else {
-            ((Kernel64) kernel).accumulate((double[]) w, rows, selection, count, sum);
+            Kernel64.forThread(arch, loss).accumulate(weights.doubles(), rows, selection, count, sum);
         }
         return sum;
     }

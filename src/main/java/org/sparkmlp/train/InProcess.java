@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Driver objects that local mode's tasks reach by number instead of receiving a serialised copy: in local mode
  * the executor is the driver's own JVM. A task carries the number; the driver keeps the object registered while
  * its jobs may run. Used for a step's weights ({@link ShippedWeights.Shared}), the cached blocks
- * ({@link LocalBlocks}) and the sums the tasks write into ({@link StepEngine}).
+ * ({@link LocalBlocks}) and the sums the tasks write into ({@link LocalBackend}); the engine releases what its
+ * backend registered when it is closed.
  */
 final class InProcess {
     private static final ConcurrentHashMap<Long, Object> LIVE = new ConcurrentHashMap<>();
@@ -53,6 +54,14 @@ final class InProcess {
 
     static void release(long id) {
         LIVE.remove(id);
+    }
+
+    /**
+     * Every registered number (for tests), weakly held ones included until a later {@link #holdWeakly} sweeps
+     * those whose object is gone.
+     */
+    static int entries() {
+        return LIVE.size();
     }
 
     /** Objects held until released (for tests): not the weakly held ones. */

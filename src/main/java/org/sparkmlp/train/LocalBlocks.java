@@ -25,7 +25,8 @@ import scala.reflect.ClassTag$;
  * <p>On the driver this view depends one-to-one on the cached RDD, so the scheduler knows the whole lineage: if
  * the packing shuffle's files are lost too, a task's fetch failure makes it rerun the shuffle's map stage, as it
  * would for the cached RDD itself. Only what a task receives differs: serialised, the view is replaced by its
- * {@link Reader}, which has no dependencies. On a cluster the steps run on the cached RDD itself.
+ * {@link Reader}, which has no dependencies. On a cluster the steps run on the cached RDD itself
+ * ({@link StepBackend}).
  */
 final class LocalBlocks extends RDD<Block> {
     private static final long serialVersionUID = 1L;
@@ -53,6 +54,11 @@ final class LocalBlocks extends RDD<Block> {
     @Override
     public Partition[] getPartitions() {
         return firstParent(BLOCK).partitions();
+    }
+
+    /** Lets tasks no longer find the cached RDD: the view's jobs are over (its engine is closed). */
+    void close() {
+        InProcess.release(reader.id);
     }
 
     /** Java serialisation (the task binary) writes the reader instead of this view and its lineage. */

@@ -46,7 +46,12 @@ public final class PartitionSums implements Serializable {
             throw new IllegalArgumentException("need at least one partition, got " + partitions);
         }
         this.partitions = partitions;
-        this.rootLevel = 32 - Integer.numberOfLeadingZeros(partitions - 1);
+        this.rootLevel = height(partitions);
+    }
+
+    /** The root's level over {@code partitions} partitions, ⌈log₂P⌉: the largest aligned group covers them all. */
+    static int height(int partitions) {
+        return 32 - Integer.numberOfLeadingZeros(partitions - 1);
     }
 
     /** Adds the sum of partition p; returns this (a {@code treeAggregate} seqOp may). */

@@ -25,12 +25,15 @@ import scala.reflect.ClassTag$;
  * Spark warns of every task binary over 1000 KiB, and at that size the broadcast's fixed cost is small.
  *
  * <p>In local mode the executor is the driver's own JVM, and the tasks read the driver's array itself
- * ({@link Shared}), as Spark's broadcast does there (a local broadcast hands tasks the stored object, not a
+ * ({@link #inProcess}), as Spark's broadcast does there (a local broadcast hands tasks the stored object, not a
  * copy), without the block store's bookkeeping. Inline, each step's 310 KiB of float32 weights (784-100-10) sat
  * in the driver's block store twice until a garbage collection let Spark's cleaner remove the task binary:
  * every young collection copied some 50 MB of them, and steps after it ran slower. Shared, the batch-128 epoch
  * took about 15 % less time (BENCHMARKS.md, "Where a training epoch loses against StepBench's steps"). On a cluster,
- * and in local-cluster mode, the weights travel as above.
+ * and in local-cluster mode, the weights travel as above ({@link #toExecutors}). Which of the two a job takes is
+ * its engine's backend's ({@link StepBackend}), decided once from the master.
+ *
+ * <p>A task reads them as the array of their precision ({@link #floats}, {@link #doubles}).
  */
 abstract sealed class ShippedWeights implements Serializable permits ShippedWeights.Inline, ShippedWeights.Broadcasted,
         ShippedWeights.Shared {
@@ -40,28 +43,38 @@ abstract sealed class ShippedWeights implements Serializable permits ShippedWeig
     static final int INLINE_LIMIT = 768 * 1024;
 
     /**
-     * Ships {@code parameters} in {@code precision}; in float32 they are rounded into {@code floats} (reused by
-     * the caller from job to job) or a new array when it is null. The caller must not change what was shipped
-     * until the job is over, and calls {@link #release} then.
+     * Ships {@code parameters} in {@code precision} to tasks that run in the driver's JVM (local mode): they read
+     * the driver's array itself, or in float32 {@code floats} (reused by the caller from job to job; a new array
+     * when it is null), rounded from the parameters. The caller must not change what was shipped until the job is
+     * over, and calls {@link #release} then.
      */
-    static ShippedWeights of(SparkContext sc, double[] parameters, Precision precision, float[] floats) {
-        Object value;
-        if (precision == Precision.FLOAT32) {
-            float[] out = floats != null ? floats : new float[parameters.length];
-            Kernel32.round(parameters, out);
-            value = out;
-        } else {
-            value = parameters;
-        }
-        if (sc != null && sc.isLocal() && !StepEngine.clusterPathsInLocalMode(sc)) {
-            return new Shared(value);
-        }
+    static ShippedWeights inProcess(double[] parameters, Precision precision, float[] floats) {
+        return new Shared(inPrecision(parameters, precision, floats));
+    }
+
+    /**
+     * Ships {@code parameters} in {@code precision} to executors in other JVMs: inside the task up to
+     * {@link #INLINE_LIMIT} bytes, else as a broadcast of their own. {@code floats} and the caller's duties as for
+     * {@link #inProcess}.
+     */
+    static ShippedWeights toExecutors(SparkContext sc, double[] parameters, Precision precision, float[] floats) {
+        Object value = inPrecision(parameters, precision, floats);
         if (ridesInTask(parameters.length, precision)) {
             return new Inline(value);
         }
-        return new Broadcasted(precision == Precision.FLOAT32
-                ? sc.broadcast((float[]) value, ClassTag$.MODULE$.apply(float[].class))
+        return new Broadcasted(value instanceof float[] f
+                ? sc.broadcast(f, ClassTag$.MODULE$.apply(float[].class))
                 : sc.broadcast((double[]) value, ClassTag$.MODULE$.apply(double[].class)));
+    }
+
+    /** The parameters as shipped: rounded into floats in float32, the driver's doubles themselves in float64. */
+    private static Object inPrecision(double[] parameters, Precision precision, float[] floats) {
+        if (precision == Precision.FLOAT64) {
+            return parameters;
+        }
+        float[] out = floats != null ? floats : new float[parameters.length];
+        Kernel32.round(parameters, out);
+        return out;
     }
 
     /** Whether {@code count} parameters in {@code precision} are shipped inside the task. */
@@ -70,11 +83,27 @@ abstract sealed class ShippedWeights implements Serializable permits ShippedWeig
     }
 
     /**
-     * The parameters, on an executor: a float[] or a double[]. An inline one is this thread's buffer, valid until
-     * the next task of the thread is deserialised; a shared one is the driver's array. A task uses it only while
-     * it runs, and only reads it.
+     * The float32 parameters, on an executor; fails if float64 ones were shipped. An inline one is this thread's
+     * buffer, valid until the next task of the thread is deserialised; a shared one is the driver's array. A task
+     * uses it only while it runs, and only reads it.
      */
-    abstract Object value();
+    final float[] floats() {
+        if (array() instanceof float[] f) {
+            return f;
+        }
+        throw new IllegalStateException("float64 weights were shipped, a float32 kernel asked for them");
+    }
+
+    /** The float64 parameters, on an executor, as {@link #floats} for float32; fails if float32 ones were shipped. */
+    final double[] doubles() {
+        if (array() instanceof double[] d) {
+            return d;
+        }
+        throw new IllegalStateException("float32 weights were shipped, a float64 kernel asked for them");
+    }
+
+    /** The shipped array, a float[] or a double[]: read through {@link #floats} or {@link #doubles}. */
+    abstract Object array();
 
     /** Frees what shipping took, on the driver once the job is over. */
     abstract void release();
@@ -94,7 +123,7 @@ abstract sealed class ShippedWeights implements Serializable permits ShippedWeig
         }
 
         @Override
-        Object value() {
+        Object array() {
             return value;
         }
 
@@ -170,7 +199,7 @@ abstract sealed class ShippedWeights implements Serializable permits ShippedWeig
         }
 
         @Override
-        Object value() {
+        Object array() {
             return InProcess.get(id, "shared weights");
         }
 
@@ -190,7 +219,7 @@ abstract sealed class ShippedWeights implements Serializable permits ShippedWeig
         }
 
         @Override
-        Object value() {
+        Object array() {
             return broadcast.value();
         }
 

@@ -42,10 +42,20 @@ public final class Trainer {
 
     private final JavaSparkContext sc;
     private final TrainingConfig config;
+    /** The backend every run's step engine gets: the one the master calls for, or a test's. */
+    private final StepBackend.Kind backend;
+    private final GradientTask.Factory tasks;
 
     public Trainer(JavaSparkContext sc, TrainingConfig config) {
+        this(sc, config, StepBackend.Kind.forMaster(sc.sc()), GradientTask::new);
+    }
+
+    /** Runs on a backend of the given kind, whatever the master, with the step tasks {@code tasks} makes: for tests. */
+    Trainer(JavaSparkContext sc, TrainingConfig config, StepBackend.Kind backend, GradientTask.Factory tasks) {
         this.sc = sc;
         this.config = config;
+        this.backend = backend;
+        this.tasks = tasks;
     }
 
     /** Why a run ended. */
@@ -130,8 +140,8 @@ public final class Trainer {
         }
         // The configured BLAS mode rides inside the architecture that every task carries to its kernel.
         Architecture computed = arch.withBlas(config.blas());
-        try (StepEngine engine = new StepEngine(sc.sc(), data.train().rdd(), computed, config.loss(),
-                config.precision(), config.seed(), config.aggregationDepth())) {
+        try (StepEngine engine = new StepEngine(backend, data.train().rdd(), computed, config.loss(),
+                config.precision(), config.seed(), config.aggregationDepth(), StepEngine.Tuning.DEFAULT, tasks)) {
             return train(data, computed, state, listener, engine);
         }
     }

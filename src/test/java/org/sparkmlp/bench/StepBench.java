@@ -31,6 +31,7 @@ import org.sparkmlp.nn.Scaling;
 import org.sparkmlp.testing.SparkTests;
 import org.sparkmlp.train.BatchPlan;
 import org.sparkmlp.train.StepEngine;
+import org.sparkmlp.train.TestEngines;
 
 /**
  * The cost of one training step against its floors, on Fashion-MNIST's training set cached as the trainer
@@ -64,11 +65,12 @@ import org.sparkmlp.train.StepEngine;
  *
  * <p>{@code StepBench DATA_DIR PRECISION STEPS aggregation P1,P2,…} instead measures where the sums should
  * be added: for each number of partitions, the median step at batch 1024 with every sum added on the driver
- * and with one level of executors first (depth 2); one JSON object per line.
+ * and with one level of executors first (depth 2), both on a cluster's backend in local mode; one JSON object
+ * per line.
  *
- * <p>{@code StepBench DATA_DIR PRECISION STEPS inplace [ROUNDS]} compares local mode's in-place paths (cached
- * blocks read without their lineage, sums written into the driver's) with a cluster's (the cached RDD's lineage in
- * every task, sums returned): rounds of STEPS bare jobs and steps at batch 128 with each, alternated in one JVM;
+ * <p>{@code StepBench DATA_DIR PRECISION STEPS inplace [ROUNDS]} compares local mode's backend (weights and cached
+ * blocks read in place, without their lineage, sums written into the driver's) with a cluster's (weights in the
+ * task, the cached RDD's lineage in every task, sums returned), both in local[2]: rounds of STEPS bare jobs and steps at batch 128 with each, alternated in one JVM;
  * one JSON object per round.
  *
  * <p>{@code StepBench DATA_DIR PRECISION STEPS cpu [ROUNDS]} measures where a job's CPU goes: for the bare job,
@@ -120,6 +122,8 @@ public final class StepBench {
             double[] weights = arch.glorotUniform(42);
             StepEngine engine = new StepEngine(sc.sc(), d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 2,
                     PER_PARTITION);
+            StepEngine floor = TestEngines.shipOnly(d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 2,
+                    PER_PARTITION);
             BatchPlan plan128 = new BatchPlan(engine.partitionSizes(), 128);
             BatchPlan plan1024 = new BatchPlan(engine.partitionSizes(), 1024);
 
@@ -132,8 +136,8 @@ public final class StepBench {
             // The jobs in turns, so that the machine's drift and the JIT's progress fall on all of them alike: the
             // step is compared with the floor measured in the same minutes.
             Map<String, Runnable> jobs = new LinkedHashMap<>();
-            jobs.put("bare_ms", engine::bareJob);
-            jobs.put("ship_ms", () -> engine.shipOnly(weights, next(plan128).from(), plan128.to()));
+            jobs.put("bare_ms", () -> TestEngines.bareJob(engine));
+            jobs.put("ship_ms", () -> floor.gradient(weights, 0, next(plan128).from(), plan128.to()));
             jobs.put("step128_ms", () -> engine.gradient(weights, 0, next(plan128).from(), plan128.to()));
             jobs.put("step1024_ms", () -> engine.gradient(weights, 0, next(plan1024).from(), plan1024.to()));
             Map<String, Double> jobMs = inTurns(jobs, steps, Map.of("step1024_ms", 4));
@@ -147,6 +151,8 @@ public final class StepBench {
             out.put("cached_train_bytes", cachedBytes(sc, d));
             out.put("train_values", d.trainRows() * d.features());
             System.out.println(json(out));
+            engine.close();
+            floor.close();
             d.release();
         }
     }
@@ -185,12 +191,15 @@ public final class StepBench {
             Dataset d = load(sc, data, partitions, precision);
             Architecture arch = network(d, hidden());
             double[] weights = arch.glorotUniform(42);
+            StepEngine.Tuning perPartition = new StepEngine.Tuning(Integer.MAX_VALUE, 0);
             StepEngine engine = new StepEngine(sc.sc(), d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 1,
-                    new StepEngine.Tuning(Integer.MAX_VALUE, 0));
+                    perPartition);
+            StepEngine floor = TestEngines.shipOnly(d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 1,
+                    perPartition);
             BatchPlan plan = new BatchPlan(engine.partitionSizes(), batch);
             Map<String, Runnable> jobs = new LinkedHashMap<>();
-            jobs.put("bare_ms", engine::bareJob);
-            jobs.put("ship_ms", () -> engine.shipOnly(weights, next(plan).from(), plan.to()));
+            jobs.put("bare_ms", () -> TestEngines.bareJob(engine));
+            jobs.put("ship_ms", () -> floor.gradient(weights, 0, next(plan).from(), plan.to()));
             jobs.put("step_ms", () -> engine.gradient(weights, 0, next(plan).from(), plan.to()));
             Map<String, Double> ms = inTurns(jobs, steps, Map.of());
             Map<String, Object> out = new LinkedHashMap<>();
@@ -202,6 +211,7 @@ public final class StepBench {
             out.putAll(ms);
             System.out.println(json(out));
             engine.close();
+            floor.close();
             d.release();
         }
     }
@@ -215,8 +225,9 @@ public final class StepBench {
             out.put("precision", precision.id());
             out.put("partitions", partitions);
             for (int threshold : new int[] {Integer.MAX_VALUE, 1}) {
-                StepEngine engine = new StepEngine(sc.sc(), d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42,
-                        2, new StepEngine.Tuning(threshold, 0));
+                // Sums are added on executors by a cluster's backend only: both engines run on one, in local mode.
+                StepEngine engine = TestEngines.cluster(d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 2,
+                        new StepEngine.Tuning(threshold, 0));
                 BatchPlan plan = new BatchPlan(engine.partitionSizes(), 1024);
                 out.put(engine.executorLevels() == 0 ? "driver_ms" : "executors_ms",
                         median(steps, () -> engine.gradient(weights, 0, next(plan).from(), plan.to())));
@@ -272,22 +283,21 @@ public final class StepBench {
     }
 
     /**
-     * Local mode's in-place paths — the cached blocks read through {@code LocalBlocks}, the sums written into the
-     * driver's — against a cluster's: the cached RDD itself, whose lineage rides in every task binary, and sums
-     * returned as task results (the weights are shared in both): rounds of STEPS jobs of each kind with each
-     * engine, alternated in one JVM; per round the median milliseconds. Round 0 warms up and is not printed.
+     * Local mode's backend — the weights and the cached blocks read in place, the sums written into the driver's —
+     * against a cluster's, built explicitly in the same local context: the weights inside the task, the cached RDD
+     * itself, whose lineage rides in every task binary, and sums returned as task results. Rounds of STEPS jobs of
+     * each kind with each engine, alternated in one JVM; per round the median milliseconds. Round 0 warms up and
+     * is not printed.
      */
     private static void inPlace(String data, Precision precision, int steps, int rounds) {
         try (JavaSparkContext sc = new JavaSparkContext(SparkTests.conf("local[2]").setAppName("in-place-bench"))) {
             Dataset d = load(sc, data, 2, precision);
             Architecture arch = network(d);
             double[] weights = arch.glorotUniform(42);
-            StepEngine local = new StepEngine(sc.sc(), d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 2,
+            StepEngine local = TestEngines.local(d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 2,
                     PER_PARTITION);
-            sc.setLocalProperty(StepEngine.CLUSTER_PATHS_IN_LOCAL_MODE, "true");
-            StepEngine lineage = new StepEngine(sc.sc(), d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 2,
+            StepEngine lineage = TestEngines.cluster(d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 2,
                     PER_PARTITION);
-            sc.setLocalProperty(StepEngine.CLUSTER_PATHS_IN_LOCAL_MODE, null);
             BatchPlan plan = new BatchPlan(local.partitionSizes(), 128);
             for (int round = 0; round <= rounds; round++) {
                 Map<String, Object> out = new LinkedHashMap<>();
@@ -295,7 +305,7 @@ public final class StepBench {
                 out.put("round", round);
                 for (StepEngine engine : new StepEngine[] {local, lineage}) {
                     String name = engine == local ? "in_place" : "lineage";
-                    out.put(name + "_bare_ms", median(steps, engine::bareJob));
+                    out.put(name + "_bare_ms", median(steps, () -> TestEngines.bareJob(engine)));
                     out.put(name + "_step128_ms",
                             median(steps, () -> engine.gradient(weights, 0, next(plan).from(), plan.to())));
                 }
@@ -314,10 +324,12 @@ public final class StepBench {
             double[] weights = arch.glorotUniform(42);
             StepEngine engine = new StepEngine(sc.sc(), d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 2,
                     PER_PARTITION);
+            StepEngine floor = TestEngines.shipOnly(d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 2,
+                    PER_PARTITION);
             BatchPlan plan = new BatchPlan(engine.partitionSizes(), 128);
             Map<String, Runnable> kinds = new LinkedHashMap<>();
-            kinds.put("bare", engine::bareJob);
-            kinds.put("ship", () -> engine.shipOnly(weights, next(plan).from(), plan.to()));
+            kinds.put("bare", () -> TestEngines.bareJob(engine));
+            kinds.put("ship", () -> floor.gradient(weights, 0, next(plan).from(), plan.to()));
             kinds.put("step128", () -> engine.gradient(weights, 0, next(plan).from(), plan.to()));
             for (Map.Entry<String, Runnable> kind : kinds.entrySet()) {
                 for (int round = 0; round < rounds; round++) {

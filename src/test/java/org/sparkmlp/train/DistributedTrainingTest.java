@@ -301,9 +301,10 @@ class DistributedTrainingTest {
     }
 
     /**
-     * Executor levels over tasks of one partition (layout 0) and of aligned pairs (layout 1), and tasks that each
-     * read a run of partitions with the sums all on the driver (the default above the threshold: no more tasks
-     * than slots), all give the bits of a task per partition summed on the driver.
+     * Executor levels (a cluster's backend, run here in local mode) over tasks of one partition (layout 0) and of
+     * aligned pairs (layout 1), and tasks that each read a run of partitions with the sums all on the driver (the
+     * default above the threshold: no more tasks than slots), all give the bits of a task per partition summed on
+     * the driver.
      */
     @ParameterizedTest(name = "{0} partitions")
     @ValueSource(ints = {3, 7, 16})
@@ -312,8 +313,10 @@ class DistributedTrainingTest {
         Architecture arch = new Architecture(new int[] {5, 6, 3}, Activation.TANH);
         double[] params = arch.glorotUniform(5);
         StepEngine direct = engine(d.train().rdd(), arch, Loss.CROSS_ENTROPY, 13, Integer.MAX_VALUE, 0);
-        StepEngine tree = engine(d.train().rdd(), arch, Loss.CROSS_ENTROPY, 13, 1, 0);
-        StepEngine pairsTree = engine(d.train().rdd(), arch, Loss.CROSS_ENTROPY, 13, 1, 1);
+        StepEngine tree = TestEngines.cluster(d.train().rdd(), arch, Loss.CROSS_ENTROPY, Precision.FLOAT64, 13, 2,
+                new StepEngine.Tuning(1, 0));
+        StepEngine pairsTree = TestEngines.cluster(d.train().rdd(), arch, Loss.CROSS_ENTROPY, Precision.FLOAT64, 13,
+                2, new StepEngine.Tuning(1, 1));
         StepEngine slots = engine(d.train().rdd(), arch, Loss.CROSS_ENTROPY, 13, 2);
         assertEquals(0, direct.executorLevels());
         assertEquals(1, tree.executorLevels(), "depth 2 over " + partitions + " partitions: one executor level");
@@ -330,6 +333,9 @@ class DistributedTrainingTest {
         }
         assertEquals(Map.of(1 << PartitionGroups.shiftFor(partitions, 2), 3L), slots.stepsByPartitionsPerTask(),
                 "local[2]: at most two tasks a step");
+        for (StepEngine engine : List.of(direct, tree, pairsTree, slots)) {
+            engine.close();
+        }
         d.release();
     }
 
@@ -363,9 +369,10 @@ class DistributedTrainingTest {
     }
 
     /**
-     * In local mode the tasks read the driver's weights and cached blocks in place; on a cluster's paths — weights
-     * inside the task, the cached RDD's lineage in every task binary — they give the same bits, in both
-     * precisions and both layouts, for steps and for evaluation.
+     * Local mode's backend reads the driver's weights and cached blocks in place and writes the sums into the
+     * driver's; a cluster's backend, built explicitly in the same local context — weights inside the task, the
+     * cached RDD's lineage in every task binary, sums returned — gives the same bits, in both precisions and both
+     * layouts, for steps and for evaluation.
      */
     @ParameterizedTest(name = "layout shift {0}")
     @ValueSource(ints = {0, 30})
@@ -376,37 +383,28 @@ class DistributedTrainingTest {
         StepEngine.Tuning tuning = new StepEngine.Tuning(StepEngine.TREE_THRESHOLD, layout);
         for (Precision precision : Precision.values()) {
             Dataset cached = precision == Precision.FLOAT64 ? d : dataset(blobs(301), 3, 0.2, 0.0, 1, precision);
-            StepEngine inPlace = new StepEngine(sc.sc(), cached.train().rdd(), arch, Loss.CROSS_ENTROPY, precision,
-                    13, 1, tuning);
-            ShippedWeights probe = ShippedWeights.of(sc.sc(), params, precision, null);
-            assertTrue(probe instanceof ShippedWeights.Shared, "local mode shares the driver's weights");
-            probe.release();
-            StepEngine cluster;
-            sc.setLocalProperty(StepEngine.CLUSTER_PATHS_IN_LOCAL_MODE, "true");
-            try {
-                cluster = new StepEngine(sc.sc(), cached.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 13, 1,
-                        tuning);
-            } finally {
-                sc.setLocalProperty(StepEngine.CLUSTER_PATHS_IN_LOCAL_MODE, null);
-            }
-            assertTrue(inPlace.inPlace(), "local mode reads blocks and writes sums in place");
-            assertFalse(cluster.inPlace(), "the test switch takes a cluster's paths");
-            BatchPlan plan = new BatchPlan(inPlace.partitionSizes(), 40);
-            for (int step = 0; step < 3; step++) {
-                plan.nextStep();
-                GradientSum shared = inPlace.gradient(params, 1, plan.from(), plan.to());
-                Evaluation sharedEval = inPlace.evaluate(cached.validation().rdd(), params, precision);
-                sc.setLocalProperty(StepEngine.CLUSTER_PATHS_IN_LOCAL_MODE, "true");
-                try {
-                    assertTrue(ShippedWeights.of(sc.sc(), params, precision, null) instanceof ShippedWeights.Inline,
-                            "the test switch ships them in the task");
+            try (StepEngine inPlace = TestEngines.local(cached.train().rdd(), arch, Loss.CROSS_ENTROPY, precision,
+                         13, 1, tuning);
+                 StepEngine cluster = TestEngines.cluster(cached.train().rdd(), arch, Loss.CROSS_ENTROPY, precision,
+                         13, 1, tuning)) {
+                assertTrue(inPlace.inPlace(), "local mode reads blocks and writes sums in place");
+                assertFalse(cluster.inPlace(), "a cluster's backend returns the sums");
+                ShippedWeights shared = inPlace.backend().ship(params, precision, null);
+                ShippedWeights inline = cluster.backend().ship(params, precision, null);
+                assertTrue(shared instanceof ShippedWeights.Shared, "local mode shares the driver's weights");
+                assertTrue(inline instanceof ShippedWeights.Inline, "a cluster's backend ships them in the task");
+                shared.release();
+                inline.release();
+                BatchPlan plan = new BatchPlan(inPlace.partitionSizes(), 40);
+                for (int step = 0; step < 3; step++) {
+                    plan.nextStep();
+                    GradientSum local = inPlace.gradient(params, 1, plan.from(), plan.to());
+                    Evaluation localEval = inPlace.evaluate(cached.validation().rdd(), params, precision);
                     GradientSum shipped = cluster.gradient(params, 1, plan.from(), plan.to());
                     Evaluation shippedEval = cluster.evaluate(cached.validation().rdd(), params, precision);
-                    assertSameBits(shipped, shared, precision + ", step " + step);
-                    assertEquals(Double.doubleToLongBits(shippedEval.loss()), Double.doubleToLongBits(sharedEval.loss()),
+                    assertSameBits(shipped, local, precision + ", step " + step);
+                    assertEquals(Double.doubleToLongBits(shippedEval.loss()), Double.doubleToLongBits(localEval.loss()),
                             "evaluation loss bits, " + precision);
-                } finally {
-                    sc.setLocalProperty(StepEngine.CLUSTER_PATHS_IN_LOCAL_MODE, null);
                 }
             }
             assertEquals(0, InProcess.held(), "every job released its weights");
@@ -514,13 +512,13 @@ class DistributedTrainingTest {
 
     @Test
     void executorLevelsAlignWithTheFixedTree() {
-        assertArrayEquals(new int[0], StepEngine.levels(64, 0, 1, 0), "depth 1: all on the driver");
-        assertArrayEquals(new int[0], StepEngine.levels(32, 0, 2, 32), "at the threshold: all on the driver");
-        assertArrayEquals(new int[] {3}, StepEngine.levels(64, 0, 2, 32), "64 partitions, depth 2: groups of 8");
-        assertArrayEquals(new int[] {2, 4}, StepEngine.levels(64, 0, 3, 32), "depth 3: groups of 4, then of 16");
-        assertArrayEquals(new int[] {4}, StepEngine.levels(100, 0, 2, 32), "100 partitions: ⌈log₂⌉ = 7, groups of 16");
-        assertArrayEquals(new int[0], StepEngine.levels(512, 4, 2, 32), "32 tasks of 16 partitions: on the driver");
-        assertArrayEquals(new int[] {7}, StepEngine.levels(1024, 4, 2, 32), "64 tasks of 16: groups of 8 tasks");
+        assertArrayEquals(new int[0], ClusterBackend.levels(64, 0, 1, 0), "depth 1: all on the driver");
+        assertArrayEquals(new int[0], ClusterBackend.levels(32, 0, 2, 32), "at the threshold: all on the driver");
+        assertArrayEquals(new int[] {3}, ClusterBackend.levels(64, 0, 2, 32), "64 partitions, depth 2: groups of 8");
+        assertArrayEquals(new int[] {2, 4}, ClusterBackend.levels(64, 0, 3, 32), "depth 3: groups of 4, then of 16");
+        assertArrayEquals(new int[] {4}, ClusterBackend.levels(100, 0, 2, 32), "100 partitions: ⌈log₂⌉ = 7, groups of 16");
+        assertArrayEquals(new int[0], ClusterBackend.levels(512, 4, 2, 32), "32 tasks of 16 partitions: on the driver");
+        assertArrayEquals(new int[] {7}, ClusterBackend.levels(1024, 4, 2, 32), "64 tasks of 16: groups of 8 tasks");
         assertEquals(7, PartitionGroups.groups(100, 4));
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -61,9 +62,9 @@ class ShippedWeightsTest {
     void doublesArriveBitForBit() throws Exception {
         double[] p = parameters(1001);
         double[] before = p.clone();
-        ShippedWeights shipped = ShippedWeights.of(null, p, Precision.FLOAT64, null);
+        ShippedWeights shipped = ShippedWeights.toExecutors(null, p, Precision.FLOAT64, null);
         assertTrue(shipped instanceof ShippedWeights.Inline);
-        assertArrayEquals(bits(before), bits((double[]) roundTrip(shipped).value()), "NaN, -0.0 and all");
+        assertArrayEquals(bits(before), bits(roundTrip(shipped).doubles()), "NaN, -0.0 and all");
         assertArrayEquals(bits(before), bits(p), "the driver's parameters are only read");
     }
 
@@ -71,30 +72,30 @@ class ShippedWeightsTest {
     void floatsArriveAsTheDriverRoundedThem() throws Exception {
         double[] p = parameters(1001);
         float[] reused = new float[p.length];
-        ShippedWeights shipped = ShippedWeights.of(null, p, Precision.FLOAT32, reused);
+        ShippedWeights shipped = ShippedWeights.toExecutors(null, p, Precision.FLOAT32, reused);
         float[] expected = new float[p.length];
         for (int i = 0; i < p.length; i++) {
             expected[i] = (float) p[i];
         }
         assertArrayEquals(bits(expected), bits(reused), "rounded into the caller's array");
-        assertArrayEquals(bits(expected), bits((float[]) roundTrip(shipped).value()));
+        assertArrayEquals(bits(expected), bits(roundTrip(shipped).floats()));
     }
 
     @Test
     void aThreadReusesItsBufferAndThreadsDoNotShareOne() throws Exception {
-        ShippedWeights first = roundTrip(ShippedWeights.of(null, parameters(64), Precision.FLOAT32, null));
-        float[] buffer = (float[]) first.value();
+        ShippedWeights first = roundTrip(ShippedWeights.toExecutors(null, parameters(64), Precision.FLOAT32, null));
+        float[] buffer = first.floats();
         double[] other = parameters(64);
         other[5] = 42.0;
-        ShippedWeights second = roundTrip(ShippedWeights.of(null, other, Precision.FLOAT32, null));
-        assertSame(buffer, second.value(), "the next task of a thread reads into the same buffer");
-        assertEquals(42.0f, ((float[]) second.value())[5]);
+        ShippedWeights second = roundTrip(ShippedWeights.toExecutors(null, other, Precision.FLOAT32, null));
+        assertSame(buffer, second.floats(), "the next task of a thread reads into the same buffer");
+        assertEquals(42.0f, second.floats()[5]);
 
-        AtomicReference<Object> elsewhere = new AtomicReference<>();
+        AtomicReference<float[]> elsewhere = new AtomicReference<>();
         AtomicReference<Exception> failure = new AtomicReference<>();
         Thread t = new Thread(() -> {
             try {
-                elsewhere.set(roundTrip(ShippedWeights.of(null, other, Precision.FLOAT32, null)).value());
+                elsewhere.set(roundTrip(ShippedWeights.toExecutors(null, other, Precision.FLOAT32, null)).floats());
             } catch (Exception e) {
                 failure.set(e);
             }
@@ -103,7 +104,30 @@ class ShippedWeightsTest {
         t.join();
         assertEquals(null, failure.get());
         assertNotSame(buffer, elsewhere.get());
-        assertArrayEquals((float[]) second.value(), (float[]) elsewhere.get(), 0.0f);
+        assertArrayEquals(second.floats(), elsewhere.get(), 0.0f);
+    }
+
+    @Test
+    void inProcessTasksReadTheDriversArrayUntilTheJobIsOver() {
+        double[] p = parameters(64);
+        ShippedWeights doubles = ShippedWeights.inProcess(p, Precision.FLOAT64, null);
+        float[] reused = new float[p.length];
+        ShippedWeights floats = ShippedWeights.inProcess(p, Precision.FLOAT32, reused);
+        assertSame(p, doubles.doubles(), "the driver's own array, not a copy");
+        assertSame(reused, floats.floats(), "rounded into the caller's array");
+        doubles.release();
+        floats.release();
+        assertThrows(IllegalStateException.class, doubles::doubles, "released once the job is over");
+    }
+
+    @Test
+    void weightsAreReadOnlyInThePrecisionTheyWereShippedIn() throws Exception {
+        ShippedWeights floats = roundTrip(ShippedWeights.toExecutors(null, parameters(8), Precision.FLOAT32, null));
+        ShippedWeights doubles = roundTrip(ShippedWeights.toExecutors(null, parameters(8), Precision.FLOAT64, null));
+        assertEquals("float32 weights were shipped, a float64 kernel asked for them",
+                assertThrows(IllegalStateException.class, floats::doubles).getMessage());
+        assertEquals("float64 weights were shipped, a float32 kernel asked for them",
+                assertThrows(IllegalStateException.class, doubles::floats).getMessage());
     }
 
     /** The limit counts bytes in the shipped precision (the broadcast path itself: DistributedTrainingTest). */

@@ -57,11 +57,13 @@ class TaskRetryTest {
         sc.close();
     }
 
-    private static double[] train(Dataset data, int epochs, Precision precision) {
-        TrainingConfig config = new TrainingConfig(new int[] {8}, Activation.TANH, Loss.CROSS_ENTROPY, 16, epochs,
+    /** Two epochs; with {@code faulty}, every step task of the first fails on its first attempt. */
+    private static double[] train(Dataset data, Precision precision, boolean faulty) {
+        TrainingConfig config = new TrainingConfig(new int[] {8}, Activation.TANH, Loss.CROSS_ENTROPY, 16, 2,
                 LearningRate.inverseTime(0.1, 1e-2), 3, 2, precision);
         Architecture arch = new Architecture(config.layerSizes(data.features(), data.classes().size()), Activation.TANH);
-        return new Trainer(sc, config).train(data, arch, arch.glorotUniform(3), TrainingListener.NONE).parameters();
+        Trainer trainer = faulty ? TestEngines.failingFirstAttemptsIn(sc, config, 1) : new Trainer(sc, config);
+        return trainer.train(data, arch, arch.glorotUniform(3), TrainingListener.NONE).parameters();
     }
 
     @Test
@@ -72,16 +74,10 @@ class TaskRetryTest {
         for (Precision precision : Precision.values()) {
             Dataset data = DatasetBuilder.build(sc, source.loadForTraining(sc, 3, false).data(), null,
                 new BuildOptions(3, new DatasetBuilder.Split(0.1, 0.1, 3), precision, null, null, Scaling.Kind.STANDARD, "circles", 0));
-            double[] clean = train(data, 2, precision);
+            double[] clean = train(data, precision, false);
             assertEquals(0, FAILED_TASKS.get());
 
-            sc.setLocalProperty(GradientTask.FAIL_FIRST_ATTEMPT_IN_EPOCH, "1");
-            double[] retried;
-            try {
-                retried = train(data, 2, precision);
-            } finally {
-                sc.setLocalProperty(GradientTask.FAIL_FIRST_ATTEMPT_IN_EPOCH, null);
-            }
+            double[] retried = train(data, precision, true);
             sc.sc().listenerBus().waitUntilEmpty();
             // Epoch 1 has ceil(192 / 16) = 12 steps of up to 3 tasks: every one failed once, and epoch 2 went on
             // from the retried epoch's weights.
