@@ -13,7 +13,6 @@ import org.sparkmlp.nn.Architecture;
 import org.sparkmlp.nn.Kernel;
 import org.sparkmlp.nn.Kernel64;
 import org.sparkmlp.nn.Loss;
-import org.sparkmlp.nn.Precision;
 import org.sparkmlp.nn.Scaling;
 
 /**
@@ -87,7 +86,7 @@ final class RowPredictor implements Serializable {
                     chunk.add(r);
                 }
                 scaling.applyInPlace(x, chunk.size());
-                ((Kernel64) Kernel.forThread(arch, loss, Precision.FLOAT64)).predict(weights.value(), x, 0,
+                Kernel64.forThread(arch, loss).predict(weights.value(), x, 0,
                         chunk.size(), probabilities, 0);
             }
         };

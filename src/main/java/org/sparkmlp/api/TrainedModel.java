@@ -148,8 +148,7 @@ public final class TrainedModel {
         int k = model.classes().size();
         return blocks.map(b -> {
             double[] probs = new double[b.rows() * k];
-            ((org.sparkmlp.nn.Kernel64) org.sparkmlp.nn.Kernel.forThread(arch, loss, Precision.FLOAT64))
-                    .predict(weights.value(), b.x(), 0, b.rows(), probs, 0);
+            org.sparkmlp.nn.Kernel64.forThread(arch, loss).predict(weights.value(), b.x(), 0, b.rows(), probs, 0);
             return probs;
         });
     }
