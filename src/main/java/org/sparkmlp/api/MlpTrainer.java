@@ -16,14 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkmlp.data.BuildOptions;
 import org.sparkmlp.data.DataSource;
-import org.sparkmlp.data.Dataset;
+import org.sparkmlp.data.CachedSets;
 import org.sparkmlp.data.DatasetBuilder;
 import org.sparkmlp.io.CheckpointFile;
 import org.sparkmlp.io.Checkpoints;
 import org.sparkmlp.io.HadoopFiles;
 import org.sparkmlp.nn.Architecture;
 import org.sparkmlp.nn.Blas;
-import org.sparkmlp.nn.Model;
+import org.sparkmlp.nn.Network;
 import org.sparkmlp.nn.Scaling;
 import org.sparkmlp.optim.TrainingState;
 import org.sparkmlp.train.DataFingerprint;
@@ -139,12 +139,12 @@ public final class MlpTrainer {
             messages.accept(atStart.disagreement());
         }
         int parts = partitions > 0 ? partitions : sc.defaultParallelism();
-        Dataset sets = prepare(sc, data, effective, parts);
+        CachedSets sets = prepare(sc, data, effective, parts);
         try {
             messages.accept(String.format("data: %s%n      %,d training, %,d validation, %,d test rows; %d features,"
                             + " %d classes; %d partitions", sets.description(), sets.trainRows(), sets.validationRows(),
                     sets.testRows(), sets.features(), sets.classes().size(), parts));
-            Model init = warmStart == null ? null : warmStart.model();
+            Network init = warmStart == null ? null : warmStart.network();
             Architecture arch = init != null ? init.architecture()
                     : new Architecture(config.layerSizes(sets.features(), sets.classes().size()), config.activation());
             double[] initial = init != null ? init.parameters() : arch.glorotUniform(config.seed());
@@ -183,7 +183,7 @@ public final class MlpTrainer {
             long cachedBytes = cachedBytes(sc, sets);
             TrainingSummary summary = TrainingSummary.of(effective, config, sets, result, kernels, cachedBytes,
                     (System.nanoTime() - started) / 1e9);
-            Model model = new Model(arch, config.loss(), result.parameters(), sets.scaling(), sets.classes(),
+            Network model = new Network(arch, config.loss(), result.parameters(), sets.scaling(), sets.classes(),
                     provenance(config, sets, result, kernels, sc));
             return new TrainedModel(model, summary);
         } finally {
@@ -201,7 +201,7 @@ public final class MlpTrainer {
         if (warmStart == null) {
             return settings;
         }
-        Model init = warmStart.model();
+        Network init = warmStart.network();
         int[] sizes = init.architecture().sizes();
         int[] initHidden = Arrays.copyOfRange(sizes, 1, sizes.length - 1);
         if (settings.isGiven("hidden") && !Arrays.equals(settings.hidden(), initHidden)) {
@@ -221,7 +221,7 @@ public final class MlpTrainer {
     }
 
     /** Reads the sets, splits what is not given separately, fits or takes the scaling, and caches the blocks. */
-    private Dataset prepare(JavaSparkContext sc, DataSpec data, TrainingSettings s, int parts) {
+    private CachedSets prepare(JavaSparkContext sc, DataSpec data, TrainingSettings s, int parts) {
         if (data.validation() != null && s.validationFraction() > 0 && s.isGiven("val-fraction")) {
             throw new SettingException("val-fraction", s.validationFraction() + " conflicts with the separate"
                     + " validation set " + data.validation() + "; give one or the other");
@@ -244,7 +244,7 @@ public final class MlpTrainer {
                     + data + "; give one or the other");
         }
         Scaling.Kind kind = s.scaling().resolve(loaded.automaticScaling());
-        Model init = warmStart == null ? null : warmStart.model();
+        Network init = warmStart == null ? null : warmStart.network();
         if (init != null && init.architecture().inputs() != loaded.features()) {
             throw new SettingException("warm-start", "model takes " + init.architecture().inputs()
                     + " inputs but the data has " + loaded.features() + " features");
@@ -305,7 +305,7 @@ public final class MlpTrainer {
         }
     }
 
-    private Map<String, Object> provenance(TrainingConfig config, Dataset data, Trainer.Result result,
+    private Map<String, Object> provenance(TrainingConfig config, CachedSets data, Trainer.Result result,
                                            BlasReport blas, JavaSparkContext sc) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("library", library());
@@ -322,7 +322,7 @@ public final class MlpTrainer {
     }
 
     /** Bytes Spark holds of the cached training blocks, in memory and on disk (its storage figures). */
-    private static long cachedBytes(JavaSparkContext sc, Dataset data) {
+    private static long cachedBytes(JavaSparkContext sc, CachedSets data) {
         int id = data.train().id();
         long bytes = 0;
         for (RDDInfo info : sc.sc().getRDDStorageInfo()) {

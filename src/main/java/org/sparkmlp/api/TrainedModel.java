@@ -22,7 +22,7 @@ import org.sparkmlp.io.HadoopFiles;
 import org.sparkmlp.io.ModelFile;
 import org.sparkmlp.nn.Architecture;
 import org.sparkmlp.nn.Blas;
-import org.sparkmlp.nn.Model;
+import org.sparkmlp.nn.Network;
 import org.sparkmlp.nn.Precision;
 import org.sparkmlp.train.Evaluation;
 import org.sparkmlp.train.Evaluator;
@@ -38,22 +38,22 @@ public final class TrainedModel {
     /** The column {@link #predict} adds with every class's probability, in {@link #classes()}' order. */
     public static final String PROBABILITY = "probability";
 
-    private final Model model;
+    private final Network model;
     private final TrainingSummary summary;
     private final String source;
 
-    TrainedModel(Model model, TrainingSummary summary) {
+    TrainedModel(Network model, TrainingSummary summary) {
         this(model, summary, null);
     }
 
-    private TrainedModel(Model model, TrainingSummary summary, String source) {
+    private TrainedModel(Network model, TrainingSummary summary, String source) {
         this.model = model;
         this.summary = summary;
         this.source = source;
     }
 
     /** A model as it is: its weights, architecture, scaling and classes (for the command line and tests). */
-    public static TrainedModel of(Model model) {
+    public static TrainedModel of(Network model) {
         return new TrainedModel(model, null, null);
     }
 
@@ -72,8 +72,8 @@ public final class TrainedModel {
         ModelFile.write(model, location, HadoopFiles.configuration());
     }
 
-    /** The network and what it needs, as {@code model.json} holds them. */
-    public Model model() {
+    /** The network and what it needs (scaling, classes, provenance), as {@code model.json} holds them. */
+    public Network network() {
         return model;
     }
 

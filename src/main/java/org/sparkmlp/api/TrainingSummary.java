@@ -4,7 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.sparkmlp.data.Dataset;
+import org.sparkmlp.data.CachedSets;
 import org.sparkmlp.report.ClassMetrics;
 import org.sparkmlp.train.EpochMetrics;
 import org.sparkmlp.train.Evaluation;
@@ -29,7 +29,7 @@ public final class TrainingSummary {
         this.test = test;
     }
 
-    static TrainingSummary of(TrainingSettings settings, TrainingConfig config, Dataset data, Trainer.Result result,
+    static TrainingSummary of(TrainingSettings settings, TrainingConfig config, CachedSets data, Trainer.Result result,
                               BlasReport blas, long cachedBytes, double seconds) {
         List<EpochMetrics> epochs = result.epochs();
         // A run resumed from its last epoch's checkpoint trains no epoch here: its figures are in its metrics log.
@@ -76,7 +76,7 @@ public final class TrainingSummary {
     }
 
     /** Rows of each set, in a fixed order: Map.of's order changes from JVM to JVM, and so would the files'. */
-    static Map<String, Long> rowsBySet(Dataset data) {
+    static Map<String, Long> rowsBySet(CachedSets data) {
         Map<String, Long> rows = new LinkedHashMap<>();
         rows.put("train", data.trainRows());
         rows.put("validation", data.validationRows());

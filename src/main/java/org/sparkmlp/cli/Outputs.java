@@ -53,7 +53,7 @@ final class Outputs {
 
     void writeModel(TrainedModel model) {
         try {
-            files.writeModel("model.json", model.model());
+            files.writeModel("model.json", model.network());
         } catch (IOException e) {
             throw new OutputException(path("model.json"), e);
         }

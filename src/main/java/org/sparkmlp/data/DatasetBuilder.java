@@ -57,7 +57,7 @@ public final class DatasetBuilder {
      * @param data the rows to split
      * @param separateTest rows that form the whole test set (the split's test fraction must then be 0), or null
      */
-    public static Dataset build(JavaSparkContext sc, JavaRDD<RawBlock> data, JavaRDD<RawBlock> separateTest,
+    public static CachedSets build(JavaSparkContext sc, JavaRDD<RawBlock> data, JavaRDD<RawBlock> separateTest,
                                 BuildOptions options) {
         return build(sc, data, null, separateTest, options);
     }
@@ -68,7 +68,7 @@ public final class DatasetBuilder {
      * @param separateValidation rows that form the whole validation set (the split's validation fraction must
      *                           then be 0), or null
      */
-    public static Dataset build(JavaSparkContext sc, JavaRDD<RawBlock> data, JavaRDD<RawBlock> separateValidation,
+    public static CachedSets build(JavaSparkContext sc, JavaRDD<RawBlock> data, JavaRDD<RawBlock> separateValidation,
                                 JavaRDD<RawBlock> separateTest, BuildOptions options) {
         DatasetBuilder.Split split = options.split();
         if (separateTest != null && split.testFraction() > 0.0) {
@@ -177,7 +177,7 @@ public final class DatasetBuilder {
                         StratifiedSplit.TEST, target, shippedScaling);
                 testRows = assignment.rows(StratifiedSplit.TEST);
             }
-            return new Dataset(train, validation, test, trainRows, validationRows, testRows, features, classes,
+            return new CachedSets(train, validation, test, trainRows, validationRows, testRows, features, classes,
                     scaling, options.description());
         } finally {
             data.unpersist(false);

@@ -34,7 +34,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.sparkmlp.nn.Activation;
 import org.sparkmlp.nn.Architecture;
 import org.sparkmlp.nn.Loss;
-import org.sparkmlp.nn.Model;
+import org.sparkmlp.nn.Network;
 import org.sparkmlp.nn.Scaling;
 
 /**
@@ -95,7 +95,7 @@ public final class ModelFile {
     }
 
     /** Writes {@code model} to {@code target} atomically (see {@link AtomicFiles}). */
-    public static void write(Model model, Path target) throws IOException {
+    public static void write(Network model, Path target) throws IOException {
         checkWritable(model); // before the temporary file exists, so a refused model leaves nothing behind
         AtomicFiles.write(target, out -> {
             try (JsonGenerator g = MAPPER.createGenerator(out, JsonEncoding.UTF8)) {
@@ -105,7 +105,7 @@ public final class ModelFile {
     }
 
     /** The file content for {@code model}, exactly as {@link #write} writes it. */
-    public static String toJson(Model model) {
+    public static String toJson(Network model) {
         checkWritable(model);
         StringWriter text = new StringWriter();
         try (JsonGenerator g = MAPPER.createGenerator(text)) {
@@ -117,7 +117,7 @@ public final class ModelFile {
     }
 
     /** Writes {@code model} to {@code location} on any Hadoop file system (see {@link AtomicFiles}). */
-    public static void write(Model model, String location, Configuration conf) throws IOException {
+    public static void write(Network model, String location, Configuration conf) throws IOException {
         checkWritable(model);
         AtomicFiles.write(location, conf, out -> {
             try (JsonGenerator g = MAPPER.createGenerator(out, JsonEncoding.UTF8)) {
@@ -132,7 +132,7 @@ public final class ModelFile {
      * @throws ModelFormatException if the content is not a valid model (the message names the file)
      * @throws IOException if the file cannot be read
      */
-    public static Model read(Path file) throws IOException {
+    public static Network read(Path file) throws IOException {
         return read(file.toString(), () -> Files.newInputStream(file));
     }
 
@@ -140,7 +140,7 @@ public final class ModelFile {
      * Reads and validates the model file at {@code location}, a path of any Hadoop file system, with the
      * configuration Spark has in this JVM ({@link HadoopFiles#configuration()}).
      */
-    public static Model read(String location) throws IOException {
+    public static Network read(String location) throws IOException {
         return read(location, HadoopFiles.configuration());
     }
 
@@ -150,7 +150,7 @@ public final class ModelFile {
      *
      * @throws ModelFormatException if the file is missing or unreadable, or not a valid model
      */
-    public static Model read(String location, Configuration conf) throws IOException {
+    public static Network read(String location, Configuration conf) throws IOException {
         org.apache.hadoop.fs.Path path;
         try {
             path = HadoopFiles.qualify(location, conf);
@@ -164,7 +164,7 @@ public final class ModelFile {
         return read(location, () -> path.getFileSystem(conf).open(path));
     }
 
-    private static Model read(String source, AtomicFiles.IoSupplier<InputStream> open) {
+    private static Network read(String source, AtomicFiles.IoSupplier<InputStream> open) {
         JsonNode root;
         try (InputStream in = open.get()) {
             root = MAPPER.readTree(in);
@@ -183,7 +183,7 @@ public final class ModelFile {
      *
      * @throws ModelFormatException if the content is not a valid model
      */
-    public static Model fromJson(String json, String sourceName) {
+    public static Network fromJson(String json, String sourceName) {
         JsonNode root;
         try {
             root = MAPPER.readTree(json);
@@ -199,7 +199,7 @@ public final class ModelFile {
      * Refuses what JSON cannot hold faithfully: non-finite parameters (scaling is finite by construction) and
      * provenance values other than JSON's own types.
      */
-    private static void checkWritable(Model model) {
+    private static void checkWritable(Network model) {
         Architecture arch = model.architecture();
         double[] p = model.parameters();
         for (int l = 0; l < arch.layerCount(); l++) {
@@ -291,7 +291,7 @@ public final class ModelFile {
      * Objects indented one field per line; every vector, and every row of W, on one line as a raw value, so a
      * file is readable yet not one number per line.
      */
-    private static void writeJson(Model model, JsonGenerator g) throws IOException {
+    private static void writeJson(Network model, JsonGenerator g) throws IOException {
         g.setPrettyPrinter(new Pretty());
 
         Architecture arch = model.architecture();
@@ -369,7 +369,7 @@ public final class ModelFile {
             this.source = source;
         }
 
-        Model model(JsonNode root) {
+        Network model(JsonNode root) {
             if (root == null || root.isMissingNode()) {
                 throw fail("the file is empty");
             }
@@ -408,7 +408,7 @@ public final class ModelFile {
             Scaling scaling = scaling(required(root, "scaling", ""), sizes[0]);
             List<String> classes = classes(required(root, "classes", ""), sizes);
             Map<String, Object> provenance = provenance(root.get("provenance"));
-            return new Model(arch, loss, parameters, scaling, classes, provenance);
+            return new Network(arch, loss, parameters, scaling, classes, provenance);
         }
 
         private int[] layers(JsonNode node) {

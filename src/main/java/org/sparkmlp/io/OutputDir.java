@@ -7,7 +7,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.sparkmlp.nn.Model;
+import org.sparkmlp.nn.Network;
 
 /**
  * A command's output directory, on any Hadoop file system ({@link HadoopFiles}): every file in it is written
@@ -98,7 +98,7 @@ public final class OutputDir {
     }
 
     /** Writes {@code model} as file {@code name} ({@link ModelFile}). */
-    public void writeModel(String name, Model model) throws IOException {
+    public void writeModel(String name, Network model) throws IOException {
         ModelFile.write(model, path(name), conf);
     }
 

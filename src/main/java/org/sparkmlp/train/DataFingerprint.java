@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.zip.CRC32;
 import org.sparkmlp.data.Block;
-import org.sparkmlp.data.Dataset;
+import org.sparkmlp.data.CachedSets;
 import org.sparkmlp.io.CheckpointFile;
 
 /**
@@ -22,7 +22,7 @@ public final class DataFingerprint {
     private DataFingerprint() {
     }
 
-    public static CheckpointFile.Fingerprint of(Dataset data) {
+    public static CheckpointFile.Fingerprint of(CachedSets data) {
         List<Long> parts = data.train().mapPartitions(DataFingerprint::partitionCrc).collect();
         CRC32 all = new CRC32();
         ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);

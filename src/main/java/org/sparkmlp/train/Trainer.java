@@ -10,7 +10,7 @@ import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkmlp.data.Block;
-import org.sparkmlp.data.Dataset;
+import org.sparkmlp.data.CachedSets;
 import org.sparkmlp.nn.Architecture;
 import org.sparkmlp.nn.GradientSum;
 import org.sparkmlp.nn.Precision;
@@ -114,7 +114,7 @@ public final class Trainer {
      * Trains from {@code initial} parameters (which are not modified) on {@code data} and returns the kept
      * parameters, the metrics of every epoch, the test evaluation (null without a test set) and why it stopped.
      */
-    public Result train(Dataset data, Architecture arch, double[] initial, TrainingListener listener) {
+    public Result train(CachedSets data, Architecture arch, double[] initial, TrainingListener listener) {
         if (initial.length != arch.parameterCount()) {
             throw new IllegalArgumentException("initial parameters: " + initial.length + " numbers for "
                     + arch.parameterCount() + " parameters of " + arch);
@@ -128,7 +128,7 @@ public final class Trainer {
      * configuration, data and partitioning of the run that produced the state, the result has the same bits as
      * that run had it gone on.
      */
-    public Result train(Dataset data, Architecture arch, TrainingState state, TrainingListener listener) {
+    public Result train(CachedSets data, Architecture arch, TrainingState state, TrainingListener listener) {
         if (state.parameterCount() != arch.parameterCount()) {
             throw new IllegalArgumentException("training state: " + state.parameterCount() + " numbers for "
                     + arch.parameterCount() + " parameters of " + arch);
@@ -146,7 +146,7 @@ public final class Trainer {
         }
     }
 
-    private Result train(Dataset data, Architecture arch, TrainingState state, TrainingListener listener,
+    private Result train(CachedSets data, Architecture arch, TrainingState state, TrainingListener listener,
                          StepEngine engine) {
         EarlyStopping stopping = config.earlyStopping();
         BatchPlan plan = new BatchPlan(engine.partitionSizes(), config.batchSize());

@@ -41,7 +41,7 @@ public interface TrainingListener {
     void epochEnded(EpochMetrics metrics);
 
     /**
-     * After {@link #epochEnded}, the state the run would continue from ({@link Trainer#train(org.sparkmlp.data.Dataset,
+     * After {@link #epochEnded}, the state the run would continue from ({@link Trainer#train(org.sparkmlp.data.CachedSets,
      * org.sparkmlp.nn.Architecture, TrainingState, TrainingListener)}): what a checkpoint saves. It is a copy; keep it.
      */
     default void stateAfterEpoch(TrainingState state) {

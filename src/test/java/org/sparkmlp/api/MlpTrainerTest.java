@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkmlp.cli.CliRun;
 import org.sparkmlp.io.ModelFile;
-import org.sparkmlp.nn.Model;
+import org.sparkmlp.nn.Network;
 import org.sparkmlp.testing.SparkTests;
 
 /**
@@ -42,7 +42,7 @@ class MlpTrainerTest {
     Path dir;
 
     /** The command line's model for {@link #small()}'s settings, trained before this class's context starts. */
-    private static Model fromCommandLine;
+    private static Network fromCommandLine;
 
     @BeforeAll
     static void start(@TempDir Path out) throws Exception {
@@ -94,7 +94,7 @@ class MlpTrainerTest {
         Path file = dir.resolve("model.json");
         model.write(file.toString());
         TrainedModel back = TrainedModel.read(file.toString());
-        assertArrayEquals(model.model().parameters(), back.model().parameters());
+        assertArrayEquals(model.network().parameters(), back.network().parameters());
         assertEquals(model.classes(), back.classes());
         assertEquals("spark-mlp", ((String) back.provenance().get("library")).split(" ")[0]);
         try (var files = Files.list(dir)) {
@@ -144,9 +144,9 @@ class MlpTrainerTest {
 
     @Test
     void theSameSettingsGiveTheCommandLinesModelBitForBit() {
-        Model cli = fromCommandLine;
+        Network cli = fromCommandLine;
         TrainedModel api = new MlpTrainer(spark, small()).withPartitions(2).fit(DataSpec.bundledDigits());
-        assertArrayEquals(cli.parameters(), api.model().parameters());
+        assertArrayEquals(cli.parameters(), api.network().parameters());
     }
 
     @Test
@@ -174,7 +174,7 @@ class MlpTrainerTest {
         List<String> heard = new ArrayList<>();
         TrainedModel resumed = new MlpTrainer(spark, settings).withPartitions(2).withMessages(heard::add)
                 .withCheckpoints(Checkpointing.at(location).resuming(true)).fit(DataSpec.bundledDigits());
-        assertArrayEquals(whole.model().parameters(), resumed.model().parameters());
+        assertArrayEquals(whole.network().parameters(), resumed.network().parameters());
         assertTrue(heard.stream().anyMatch(l -> l.startsWith("resume: continuing from checkpoint-")), heard.toString());
         // Other settings cannot continue from those checkpoints: one line naming the difference.
         ResumeException e = assertThrows(ResumeException.class, () -> new MlpTrainer(spark,
@@ -188,7 +188,7 @@ class MlpTrainerTest {
         TrainedModel first = new MlpTrainer(spark, small()).withPartitions(2).fit(DataSpec.bundledDigits());
         TrainedModel more = new MlpTrainer(spark, TrainingSettings.builder().epochs(1).seed(7).build())
                 .withPartitions(2).withWarmStart(first).fit(DataSpec.bundledDigits());
-        assertEquals(first.model().architecture(), more.model().architecture());
+        assertEquals(first.network().architecture(), more.network().architecture());
         SettingException e = assertThrows(SettingException.class, () -> new MlpTrainer(spark,
                 TrainingSettings.builder().hidden(8).build()).withWarmStart(first).fit(DataSpec.bundledDigits()));
         assertEquals("hidden", e.setting());

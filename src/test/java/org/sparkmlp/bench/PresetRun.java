@@ -20,7 +20,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkmlp.data.CsvReader;
 import org.sparkmlp.data.DataSource;
 import org.sparkmlp.data.BuildOptions;
-import org.sparkmlp.data.Dataset;
+import org.sparkmlp.data.CachedSets;
 import org.sparkmlp.data.DatasetBuilder;
 import org.sparkmlp.data.LabelColumn;
 import org.sparkmlp.nn.Activation;
@@ -76,7 +76,7 @@ public final class PresetRun {
             int partitions = sc.defaultParallelism();
             DataSource source = new DataSource(data, DataSource.Format.AUTO, LabelColumn.LAST, CsvReader.Header.AUTO);
             DataSource.Loaded loaded = source.loadForTraining(sc, partitions, true);
-            Dataset d = DatasetBuilder.build(sc, loaded.data(), loaded.test(),
+            CachedSets d = DatasetBuilder.build(sc, loaded.data(), loaded.test(),
                 new BuildOptions(partitions, new DatasetBuilder.Split(valFraction, 0.0, seed), precision, null, null, Scaling.Kind.PIXEL, "preset-run", 0));
             for (Map<String, String> run : runs) {
                 Map<String, String> s = settings(run);

@@ -14,7 +14,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkmlp.data.Block;
 import org.sparkmlp.data.CsvReader;
 import org.sparkmlp.data.DataSource;
-import org.sparkmlp.data.Dataset;
+import org.sparkmlp.data.CachedSets;
 import org.sparkmlp.data.BuildOptions;
 import org.sparkmlp.data.DatasetBuilder;
 import org.sparkmlp.data.LabelColumn;
@@ -117,7 +117,7 @@ public final class StepBench {
         SparkConf conf = conf("step-bench");
         int[] hidden = hidden();
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
-            Dataset d = load(sc, data, partitions, precision);
+            CachedSets d = load(sc, data, partitions, precision);
             Architecture arch = network(d, hidden);
             double[] weights = arch.glorotUniform(42);
             StepEngine engine = new StepEngine(sc.sc(), d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 2,
@@ -188,7 +188,7 @@ public final class StepBench {
     private static void tasks(String data, Precision precision, int steps, int partitions) {
         int batch = Integer.getInteger("stepbench.batch", 1024);
         try (JavaSparkContext sc = new JavaSparkContext(conf("tasks-bench"))) {
-            Dataset d = load(sc, data, partitions, precision);
+            CachedSets d = load(sc, data, partitions, precision);
             Architecture arch = network(d, hidden());
             double[] weights = arch.glorotUniform(42);
             StepEngine.Tuning perPartition = new StepEngine.Tuning(Integer.MAX_VALUE, 0);
@@ -218,7 +218,7 @@ public final class StepBench {
 
     private static void aggregation(String data, Precision precision, int steps, int partitions) {
         try (JavaSparkContext sc = new JavaSparkContext(SparkTests.conf("local[2]").setAppName("aggregation-bench"))) {
-            Dataset d = load(sc, data, partitions, precision);
+            CachedSets d = load(sc, data, partitions, precision);
             Architecture arch = network(d);
             double[] weights = arch.glorotUniform(42);
             Map<String, Object> out = new LinkedHashMap<>();
@@ -245,7 +245,7 @@ public final class StepBench {
      */
     private static void grouping(String data, Precision precision, int steps, String batches, int rounds) {
         try (JavaSparkContext sc = new JavaSparkContext(SparkTests.conf("local[2]").setAppName("grouping-bench"))) {
-            Dataset d = load(sc, data, 2, precision);
+            CachedSets d = load(sc, data, 2, precision);
             Architecture arch = network(d);
             double[] weights = arch.glorotUniform(42);
             StepEngine perPartition = new StepEngine(sc.sc(), d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision,
@@ -291,7 +291,7 @@ public final class StepBench {
      */
     private static void inPlace(String data, Precision precision, int steps, int rounds) {
         try (JavaSparkContext sc = new JavaSparkContext(SparkTests.conf("local[2]").setAppName("in-place-bench"))) {
-            Dataset d = load(sc, data, 2, precision);
+            CachedSets d = load(sc, data, 2, precision);
             Architecture arch = network(d);
             double[] weights = arch.glorotUniform(42);
             StepEngine local = TestEngines.local(d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 2,
@@ -319,7 +319,7 @@ public final class StepBench {
 
     private static void cpu(String data, Precision precision, int jobs, int rounds) {
         try (JavaSparkContext sc = new JavaSparkContext(SparkTests.conf("local[2]").setAppName("step-bench"))) {
-            Dataset d = load(sc, data, Integer.getInteger("bench.partitions", 2), precision);
+            CachedSets d = load(sc, data, Integer.getInteger("bench.partitions", 2), precision);
             Architecture arch = network(d);
             double[] weights = arch.glorotUniform(42);
             StepEngine engine = new StepEngine(sc.sc(), d.train().rdd(), arch, Loss.CROSS_ENTROPY, precision, 42, 2,
@@ -403,7 +403,7 @@ public final class StepBench {
     }
 
     /** The training set cached as the trainer caches it (pixels / 255, 10 % held out for validation). */
-    private static Dataset load(JavaSparkContext sc, String data, int partitions, Precision precision) {
+    private static CachedSets load(JavaSparkContext sc, String data, int partitions, Precision precision) {
         DataSource source = new DataSource(data, DataSource.Format.AUTO, LabelColumn.LAST, CsvReader.Header.AUTO);
         DataSource.Loaded loaded = source.loadForTraining(sc, partitions, false);
         return DatasetBuilder.build(sc, loaded.data(), null,
@@ -412,12 +412,12 @@ public final class StepBench {
     }
 
     /** The benchmark's network: inputs-100-classes, tanh. */
-    private static Architecture network(Dataset d) {
+    private static Architecture network(CachedSets d) {
         return network(d, new int[] {100});
     }
 
     /** inputs-hidden…-classes, tanh. */
-    private static Architecture network(Dataset d, int[] hidden) {
+    private static Architecture network(CachedSets d, int[] hidden) {
         int[] sizes = new int[hidden.length + 2];
         sizes[0] = d.features();
         System.arraycopy(hidden, 0, sizes, 1, hidden.length);
@@ -508,7 +508,7 @@ public final class StepBench {
         return n % 2 == 1 ? ms[n / 2] : (ms[n / 2 - 1] + ms[n / 2]) / 2;
     }
 
-    private static long cachedBytes(JavaSparkContext sc, Dataset d) {
+    private static long cachedBytes(JavaSparkContext sc, CachedSets d) {
         long bytes = 0;
         for (org.apache.spark.storage.RDDInfo info : sc.sc().getRDDStorageInfo()) {
             if (info.id() == d.train().id()) {

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkmlp.io.ModelFile;
 import org.sparkmlp.nn.GradientSum;
 import org.sparkmlp.nn.Kernel64;
-import org.sparkmlp.nn.Model;
+import org.sparkmlp.nn.Network;
 import org.sparkmlp.nn.RowSelection;
 import org.sparkmlp.testing.SparkTests;
 
@@ -332,7 +332,7 @@ class MainTest {
                     "report.html", "summary.json"),
                     files.map(p -> p.getFileName().toString()).sorted().toList(), "no temporary files left");
         }
-        Model model = ModelFile.read(out.resolve("model.json"));
+        Network model = ModelFile.read(out.resolve("model.json"));
         assertEquals(List.of("0", "1"), model.classes());
 
         CliRun evaluate = run("evaluate", "--model", out.resolve("model.json").toString(), "--data", data.toString(),
@@ -412,21 +412,21 @@ class MainTest {
                 "--val-fraction", "0", "--test-fraction", "0", "--scale", "none", "--master", "local[2]",
                 "--out", first.toString());
         assertEquals(ExitCode.OK, init.code(), init.err());
-        Model start = ModelFile.read(first.resolve("model.json"));
+        Network start = ModelFile.read(first.resolve("model.json"));
 
         Path second = dir.resolve("second");
         CliRun step = run("train", "--data", data.toString(), "--init-model", first.resolve("model.json").toString(),
                 "--epochs", "1", "--batch-size", "100", "--lr", "0.7", "--lr-schedule", "constant", "--val-fraction", "0",
                 "--test-fraction", "0", "--precision", "float64", "--master", "local[2]", "--out", second.toString());
         assertEquals(ExitCode.OK, step.code(), step.err());
-        Model end = ModelFile.read(second.resolve("model.json"));
+        Network end = ModelFile.read(second.resolve("model.json"));
         // The same step in float32: weights shipped and gradient computed in float, the update in double.
         Path third = dir.resolve("third");
         CliRun step32 = run("train", "--data", data.toString(), "--init-model", first.resolve("model.json").toString(),
                 "--epochs", "1", "--batch-size", "100", "--lr", "0.7", "--lr-schedule", "constant", "--val-fraction", "0",
                 "--test-fraction", "0", "--precision", "float32", "--master", "local[2]", "--out", third.toString());
         assertEquals(ExitCode.OK, step32.code(), step32.err());
-        Model end32 = ModelFile.read(third.resolve("model.json"));
+        Network end32 = ModelFile.read(third.resolve("model.json"));
 
         double[] x = {0.5, -1.0, 2.0, 1.5, 0.25, -0.5, -0.75, 2.0, 1.0, 0.1, 0.2, 0.3};
         GradientSum g = GradientSum.empty();

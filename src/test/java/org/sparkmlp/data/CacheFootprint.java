@@ -48,7 +48,7 @@ public final class CacheFootprint {
             DataSource source = new DataSource(path, DataSource.Format.AUTO, LabelColumn.LAST, CsvReader.Header.AUTO);
             DataSource.Loaded loaded = source.loadForTraining(sc, partitions, true);
             Scaling.Kind kind = loaded.format() == DataSource.Format.IDX ? Scaling.Kind.PIXEL : Scaling.Kind.MINMAX;
-            Dataset d = DatasetBuilder.build(sc, loaded.data(), loaded.test(),
+            CachedSets d = DatasetBuilder.build(sc, loaded.data(), loaded.test(),
                     BuildOptions.of(partitions, new DatasetBuilder.Split(validation, loaded.test() != null ? 0.0 : 0.2,
                             42), precision).withScalingKind(kind).withDescription(loaded.description()));
             double seconds = (System.nanoTime() - started) / 1e9;

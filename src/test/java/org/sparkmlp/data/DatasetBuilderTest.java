@@ -96,7 +96,7 @@ class DatasetBuilderTest {
         return source.loadForTraining(sc, partitions, false).data();
     }
 
-    private static Dataset build(double validation, double test, long seed, int partitions, Scaling.Kind kind) {
+    private static CachedSets build(double validation, double test, long seed, int partitions, Scaling.Kind kind) {
         return DatasetBuilder.build(sc, raw(csv, 3), null,
                 new BuildOptions(partitions, new DatasetBuilder.Split(validation, test, seed), Precision.FLOAT64,
                         null, null, kind, "test", 0));
@@ -141,14 +141,14 @@ class DatasetBuilderTest {
 
     @Test
     void integerClassesAreSortedNumerically() {
-        Dataset d = build(0.1, 0.2, 42, 2, Scaling.Kind.NONE);
+        CachedSets d = build(0.1, 0.2, 42, 2, Scaling.Kind.NONE);
         assertEquals(CLASS_ORDER, d.classes());
         assertEquals(FEATURES, d.features());
     }
 
     @Test
     void splitIsStratifiedAndExactPerClass() {
-        Dataset d = build(0.1, 0.2, 42, 4, Scaling.Kind.NONE);
+        CachedSets d = build(0.1, 0.2, 42, 4, Scaling.Kind.NONE);
         // Classes 2, 7, 10 have 101, 43, 61 rows. Test: round(0.2·n) = 20, 9, 12 (20.2, 8.6, 12.2);
         // validation: round(0.1·n) = 10, 4, 6 (10.1, 4.3, 6.1); training: the rest.
         assertArrayEquals(new int[] {20, 9, 12}, perClass(rows(d.test()), 3), "test rows per class");
@@ -164,7 +164,7 @@ class DatasetBuilderTest {
         // Class sizes 101, 43, 61. Test round(0.5·n) = 51, 22, 31 (50.5, 21.5 and 30.5 round up);
         // validation round(0.45·n) = 45, 19, 27 (45.45, 19.35, 27.45), a fraction of the whole class, not of
         // the 50, 21, 30 rows left after test (which would give 23, 9, 14).
-        Dataset d = build(0.45, 0.5, 3, 2, Scaling.Kind.NONE);
+        CachedSets d = build(0.45, 0.5, 3, 2, Scaling.Kind.NONE);
         assertArrayEquals(new int[] {51, 22, 31}, perClass(rows(d.test()), 3));
         assertArrayEquals(new int[] {45, 19, 27}, perClass(rows(d.validation()), 3));
         assertArrayEquals(new int[] {5, 2, 3}, perClass(rows(d.train()), 3));
@@ -172,7 +172,7 @@ class DatasetBuilderTest {
 
     @Test
     void everyRowLandsInExactlyOneSetWithItsInputsAndClass() {
-        Dataset d = build(0.1, 0.2, 42, 4, Scaling.Kind.NONE);
+        CachedSets d = build(0.1, 0.2, 42, 4, Scaling.Kind.NONE);
         List<SetRow> all = new ArrayList<>();
         all.addAll(rows(d.train()));
         all.addAll(rows(d.validation()));
@@ -189,9 +189,9 @@ class DatasetBuilderTest {
 
     @Test
     void sameSeedGivesIdenticalSetsAndAnotherSeedAnotherAssignment() {
-        Dataset a = build(0.1, 0.2, 42, 3, Scaling.Kind.NONE);
-        Dataset b = build(0.1, 0.2, 42, 3, Scaling.Kind.NONE);
-        Dataset c = build(0.1, 0.2, 43, 3, Scaling.Kind.NONE);
+        CachedSets a = build(0.1, 0.2, 42, 3, Scaling.Kind.NONE);
+        CachedSets b = build(0.1, 0.2, 42, 3, Scaling.Kind.NONE);
+        CachedSets c = build(0.1, 0.2, 43, 3, Scaling.Kind.NONE);
         for (String set : List.of("train", "validation", "test")) {
             List<SetRow> ra = rows(set(a, set));
             List<SetRow> rb = rows(set(b, set));
@@ -209,10 +209,10 @@ class DatasetBuilderTest {
 
     @Test
     void assignmentDoesNotDependOnInputOrOutputPartitioning() {
-        Dataset a = DatasetBuilder.build(sc, raw(csv, 1), null,
+        CachedSets a = DatasetBuilder.build(sc, raw(csv, 1), null,
                 new BuildOptions(2, new DatasetBuilder.Split(0.1, 0.2, 42), Precision.FLOAT64,
                         null, null, Scaling.Kind.NONE, "one input partition", 0));
-        Dataset b = DatasetBuilder.build(sc, raw(csv, 4), null,
+        CachedSets b = DatasetBuilder.build(sc, raw(csv, 4), null,
                 new BuildOptions(5, new DatasetBuilder.Split(0.1, 0.2, 42), Precision.FLOAT64,
                         null, null, Scaling.Kind.NONE, "four input partitions", 0));
         for (String set : List.of("train", "validation", "test")) {
@@ -220,7 +220,7 @@ class DatasetBuilderTest {
         }
     }
 
-    private static JavaRDD<Block> set(Dataset d, String name) {
+    private static JavaRDD<Block> set(CachedSets d, String name) {
         return switch (name) {
             case "train" -> d.train();
             case "validation" -> d.validation();
@@ -275,7 +275,7 @@ class DatasetBuilderTest {
     @ParameterizedTest(name = "{0} partitions")
     @ValueSource(ints = {1, 4, 7, 32})
     void eachSetIsCutIntoTheRequestedPartitionsInInputOrder(int partitions) {
-        Dataset d = build(0.1, 0.2, 42, partitions, Scaling.Kind.NONE);
+        CachedSets d = build(0.1, 0.2, 42, partitions, Scaling.Kind.NONE);
         long[] totals = {d.trainRows(), d.validationRows(), d.testRows()};
         String[] names = {"train", "validation", "test"};
         for (int s = 0; s < 3; s++) {
@@ -321,11 +321,11 @@ class DatasetBuilderTest {
     @ValueSource(ints = {1, 7, 50})
     void boundedBlocksHoldTheSameRowsInTheSameOrderAsOneBlockPerPartition(int rowsPerBlock) {
         // Reference: the default bound, far above these partitions' sizes, so each partition is one block.
-        Dataset whole = DatasetBuilder.build(sc, raw(csv, 3), null,
+        CachedSets whole = DatasetBuilder.build(sc, raw(csv, 3), null,
                 new BuildOptions(3, new DatasetBuilder.Split(0.1, 0.2, 42), Precision.FLOAT64,
                         null, null, Scaling.Kind.STANDARD, "whole", 0));
         // Bounded raw blocks (several per input partition) and bounded cached blocks (several per partition).
-        Dataset bounded = DatasetBuilder.build(sc, rawInBlocksOf(csv, 3, 4), null,
+        CachedSets bounded = DatasetBuilder.build(sc, rawInBlocksOf(csv, 3, 4), null,
                 new BuildOptions(3, new DatasetBuilder.Split(0.1, 0.2, 42), Precision.FLOAT64,
                         null, null, Scaling.Kind.STANDARD, "bounded", rowsPerBlock));
         assertEquals(whole.scaling(), bounded.scaling(), "the scaling is fitted to the same bits");
@@ -344,10 +344,10 @@ class DatasetBuilderTest {
     @Test
     void float32BlocksHoldTheFloatOfEveryScaledDouble() {
         for (Scaling.Kind kind : List.of(Scaling.Kind.STANDARD, Scaling.Kind.NONE)) {
-            Dataset doubles = DatasetBuilder.build(sc, raw(csv, 3), null,
+            CachedSets doubles = DatasetBuilder.build(sc, raw(csv, 3), null,
                     new BuildOptions(4, new DatasetBuilder.Split(0.1, 0.2, 42), Precision.FLOAT64,
                             null, null, kind, "float64", 0));
-            Dataset floats = DatasetBuilder.build(sc, rawInBlocksOf(csv, 3, 9), null,
+            CachedSets floats = DatasetBuilder.build(sc, rawInBlocksOf(csv, 3, 9), null,
                     new BuildOptions(4, new DatasetBuilder.Split(0.1, 0.2, 42), Precision.FLOAT32,
                             null, null, kind, "float32", 6));
             assertEquals(doubles.scaling(), floats.scaling());
@@ -382,7 +382,7 @@ class DatasetBuilderTest {
 
     @Test
     void emptySetIsNull() {
-        Dataset d = build(0.25, 0.0, 1, 2, Scaling.Kind.NONE);
+        CachedSets d = build(0.25, 0.0, 1, 2, Scaling.Kind.NONE);
         assertNull(d.test());
         assertEquals(0, d.testRows());
         assertNotNull(d.validation());
@@ -393,7 +393,7 @@ class DatasetBuilderTest {
     void textClassesAreSortedAsText() throws IOException {
         Path file = dir.resolve("animals.csv");
         Files.writeString(file, "1,dog\n2,cat\n3,ant\n4,dog\n5,cat\n6,ant\n7,dog\n8,cat\n");
-        Dataset d = DatasetBuilder.build(sc, raw(file, 2), null,
+        CachedSets d = DatasetBuilder.build(sc, raw(file, 2), null,
                 new BuildOptions(2, new DatasetBuilder.Split(0, 0, 1), Precision.FLOAT64,
                         null, null, Scaling.Kind.NONE, "animals", 0));
         assertEquals(List.of("ant", "cat", "dog"), d.classes());
@@ -407,14 +407,14 @@ class DatasetBuilderTest {
     void mixedClassesAreSortedAsTextAndSignedIntegersNumerically() throws IOException {
         Path mixed = dir.resolve("mixed.csv");
         Files.writeString(mixed, "1,10\n2,9\n3,b\n4,10\n5,9\n6,b\n");
-        Dataset m = DatasetBuilder.build(sc, raw(mixed, 1), null,
+        CachedSets m = DatasetBuilder.build(sc, raw(mixed, 1), null,
                 new BuildOptions(1, new DatasetBuilder.Split(0, 0, 1), Precision.FLOAT64,
                         null, null, Scaling.Kind.NONE, "mixed", 0));
         assertEquals(List.of("10", "9", "b"), m.classes());
 
         Path signed = dir.resolve("signed.csv");
         Files.writeString(signed, "1,12\n2,-3\n3,5\n4,12\n5,-3\n6,5\n");
-        Dataset s = DatasetBuilder.build(sc, raw(signed, 1), null,
+        CachedSets s = DatasetBuilder.build(sc, raw(signed, 1), null,
                 new BuildOptions(1, new DatasetBuilder.Split(0, 0, 1), Precision.FLOAT64,
                         null, null, Scaling.Kind.NONE, "signed", 0));
         assertEquals(List.of("-3", "5", "12"), s.classes());
@@ -449,8 +449,8 @@ class DatasetBuilderTest {
 
     @Test
     void minmaxIsFittedOnTrainingRowsOnly() {
-        Dataset plain = build(0.2, 0.3, 42, 3, Scaling.Kind.NONE);
-        Dataset scaled = build(0.2, 0.3, 42, 3, Scaling.Kind.MINMAX);
+        CachedSets plain = build(0.2, 0.3, 42, 3, Scaling.Kind.NONE);
+        CachedSets scaled = build(0.2, 0.3, 42, 3, Scaling.Kind.MINMAX);
         List<SetRow> train = rows(plain.train());
         double[][] trainRange = minMax(train);
         List<SetRow> all = new ArrayList<>(train);
@@ -489,8 +489,8 @@ class DatasetBuilderTest {
 
     @Test
     void standardScalingGivesTrainingColumnsMeanZeroAndStdOne() {
-        Dataset plain = build(0.1, 0.2, 7, 3, Scaling.Kind.NONE);
-        Dataset scaled = build(0.1, 0.2, 7, 3, Scaling.Kind.STANDARD);
+        CachedSets plain = build(0.1, 0.2, 7, 3, Scaling.Kind.NONE);
+        CachedSets scaled = build(0.1, 0.2, 7, 3, Scaling.Kind.STANDARD);
         List<SetRow> rawTrain = rows(plain.train());
         List<SetRow> train = rows(scaled.train());
         int n = train.size();
@@ -527,7 +527,7 @@ class DatasetBuilderTest {
             text.append(i * 37 % 256).append(',').append(255 - i).append(',').append(i % 2).append('\n');
         }
         Files.writeString(file, text.toString());
-        Dataset d = DatasetBuilder.build(sc, raw(file, 2), null,
+        CachedSets d = DatasetBuilder.build(sc, raw(file, 2), null,
                 new BuildOptions(2, new DatasetBuilder.Split(0.0, 0.0, 1), Precision.FLOAT64,
                         null, null, Scaling.Kind.PIXEL, "pixels", 0));
         assertEquals(Scaling.Kind.PIXEL, d.scaling().kind());
@@ -556,7 +556,7 @@ class DatasetBuilderTest {
     @Test
     void separateTestSetIsTakenWholeAndInOrder() throws IOException {
         Path testFile = writeTestFile("separate.csv", 30, null);
-        Dataset d = DatasetBuilder.build(sc, raw(csv, 3), raw(testFile, 2),
+        CachedSets d = DatasetBuilder.build(sc, raw(csv, 3), raw(testFile, 2),
                 new BuildOptions(4, new DatasetBuilder.Split(0.15, 0.0, 5), Precision.FLOAT64,
                         null, null, Scaling.Kind.NONE, "separate", 0));
         List<SetRow> test = rows(d.test());
@@ -607,7 +607,7 @@ class DatasetBuilderTest {
     @Test
     void givenClassesFixTheClassIndices() {
         List<String> classes = List.of("10", "7", "2", "11");
-        Dataset d = DatasetBuilder.build(sc, raw(csv, 3), null,
+        CachedSets d = DatasetBuilder.build(sc, raw(csv, 3), null,
                 new BuildOptions(2, new DatasetBuilder.Split(0.1, 0.1, 9), Precision.FLOAT64,
                         classes, null, Scaling.Kind.NONE, "given", 0));
         assertEquals(classes, d.classes());
@@ -638,7 +638,7 @@ class DatasetBuilderTest {
     @Test
     void givenScalingIsAppliedAsIs() {
         Scaling given = new Scaling(Scaling.Kind.STANDARD, new double[] {100, -1, 2}, new double[] {0.5, 2, 0.25});
-        Dataset d = DatasetBuilder.build(sc, raw(csv, 3), null,
+        CachedSets d = DatasetBuilder.build(sc, raw(csv, 3), null,
                 new BuildOptions(2, new DatasetBuilder.Split(0.0, 0.0, 9), Precision.FLOAT64,
                         null, given, Scaling.Kind.MINMAX, "given scaling", 0));
         assertSame(given, d.scaling());

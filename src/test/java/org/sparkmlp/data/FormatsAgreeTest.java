@@ -164,7 +164,7 @@ class FormatsAgreeTest {
     /** The classes, scaling and every cached row's bits, set by set. */
     private static List<String> blocks(JavaSparkContext sc, DataSource source) {
         DataSource.Loaded loaded = source.loadForTraining(sc, 2, false);
-        Dataset d = DatasetBuilder.build(sc, loaded.data(), null,
+        CachedSets d = DatasetBuilder.build(sc, loaded.data(), null,
                 BuildOptions.of(3, new DatasetBuilder.Split(0.1, 0.2, 7), Precision.FLOAT32)
                         .withScalingKind(Scaling.Kind.MINMAX));
         List<String> out = new ArrayList<>();

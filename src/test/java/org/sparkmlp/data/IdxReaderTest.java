@@ -179,7 +179,7 @@ class IdxReaderTest {
                 LabelColumn.LAST, CsvReader.Header.AUTO);
         List<List<Block>> sets = new ArrayList<>();
         for (org.sparkmlp.nn.Precision precision : org.sparkmlp.nn.Precision.values()) {
-            Dataset d = DatasetBuilder.build(sc, IdxReader.read(sc, IdxReader.forImagesFile(conf(),
+            CachedSets d = DatasetBuilder.build(sc, IdxReader.read(sc, IdxReader.forImagesFile(conf(),
                     dir.resolve("prec/train-images-idx3-ubyte").toString()), 2, 4), null,
                             new BuildOptions(2, new DatasetBuilder.Split(0.2, 0.2, 3), precision,
                                     null, null, Scaling.Kind.STANDARD, source.path(), 3));
@@ -273,7 +273,7 @@ class IdxReaderTest {
         DataSource source = new DataSource(dir.resolve("built").toString(), DataSource.Format.IDX,
                 LabelColumn.LAST, CsvReader.Header.AUTO);
         DataSource.Loaded loaded = source.loadForTraining(sc, 2, true);
-        Dataset d = DatasetBuilder.build(sc, loaded.data(), loaded.test(),
+        CachedSets d = DatasetBuilder.build(sc, loaded.data(), loaded.test(),
                 new BuildOptions(2, new DatasetBuilder.Split(0.0, 0.0, 1), org.sparkmlp.nn.Precision.FLOAT64,
                         null, null, Scaling.Kind.PIXEL, loaded.description(), 0));
         // Labels of items 0..9 are 0 3 1 4 7 0 3 1 4 2: six classes in numeric order.

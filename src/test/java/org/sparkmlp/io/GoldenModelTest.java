@@ -14,7 +14,7 @@ import org.sparkmlp.nn.Activation;
 import org.sparkmlp.nn.Kernel;
 import org.sparkmlp.nn.Kernel64;
 import org.sparkmlp.nn.Loss;
-import org.sparkmlp.nn.Model;
+import org.sparkmlp.nn.Network;
 import org.sparkmlp.nn.Scaling;
 
 /**
@@ -35,7 +35,7 @@ class GoldenModelTest {
 
     @Test
     void goldenModelPredictsWhatNumpyComputed() throws IOException, URISyntaxException {
-        Model model = ModelFile.read(resource("/golden/model-v1.json"));
+        Network model = ModelFile.read(resource("/golden/model-v1.json"));
         assertArrayEquals(new int[] {3, 4, 3}, model.architecture().sizes());
         assertEquals(Activation.TANH, model.architecture().activation());
         assertEquals(Loss.CROSS_ENTROPY, model.loss());

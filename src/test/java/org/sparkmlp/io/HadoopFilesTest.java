@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkmlp.nn.Activation;
 import org.sparkmlp.nn.Architecture;
 import org.sparkmlp.nn.Loss;
-import org.sparkmlp.nn.Model;
+import org.sparkmlp.nn.Network;
 import org.sparkmlp.nn.Scaling;
 import org.sparkmlp.testing.LocalStoreFileSystem;
 
@@ -51,11 +51,11 @@ class HadoopFilesTest {
         }
     }
 
-    private static Model model() {
+    private static Network model() {
         Architecture arch = new Architecture(new int[] {2, 3, 2}, Activation.TANH);
         double[] p = arch.glorotUniform(7);
         p[0] = Math.nextUp(0.1); // a value whose decimal text must round-trip exactly
-        return new Model(arch, Loss.CROSS_ENTROPY, p, new Scaling(Scaling.Kind.NONE, new double[2], new double[] {1, 1}),
+        return new Network(arch, Loss.CROSS_ENTROPY, p, new Scaling(Scaling.Kind.NONE, new double[2], new double[] {1, 1}),
                 List.of("a", "b"), Map.of("seed", 7));
     }
 
@@ -68,7 +68,7 @@ class HadoopFilesTest {
         assertTrue(files.usesMarker());
         assertEquals(List.of(), names(out), "the earlier marker is gone before anything is written");
 
-        Model model = model();
+        Network model = model();
         files.writeModel("model.json", model);
         files.writeString("summary.json", "{}\n");
         assertEquals(List.of("model.json", "summary.json"), names(out), "no marker before commit, no temporary files");
@@ -76,7 +76,7 @@ class HadoopFilesTest {
         assertEquals(List.of(OutputDir.SUCCESS, "model.json", "summary.json"), names(out));
         assertEquals(0, Files.size(out.resolve(OutputDir.SUCCESS)));
 
-        Model back = ModelFile.read(files.path("model.json"), objectStore);
+        Network back = ModelFile.read(files.path("model.json"), objectStore);
         assertArrayEquals(model.parameters(), back.parameters());
         assertEquals(ModelFile.toJson(model), Files.readString(out.resolve("model.json")), "the same bytes as on disk");
     }
@@ -112,7 +112,7 @@ class HadoopFilesTest {
     @Test
     void fileUrisAndSchemeLessPathsAreTheLocalDiskWithoutChecksumFiles() throws IOException {
         Configuration local = new Configuration();
-        Model model = model();
+        Network model = model();
         Path a = dir.resolve("a");
         OutputDir files = OutputDir.prepare(a.toUri().toString(), local); // file:///...
         files.writeModel("model.json", model);

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkmlp.nn.Activation;
 import org.sparkmlp.nn.Architecture;
 import org.sparkmlp.nn.Loss;
-import org.sparkmlp.nn.Model;
+import org.sparkmlp.nn.Network;
 import org.sparkmlp.nn.Scaling;
 
 class ModelFileTest {
@@ -57,7 +57,7 @@ class ModelFileTest {
 
     @Test
     void handWrittenRowsOfWLandColumnMajor() {
-        Model m = ModelFile.fromJson(SMALL, "small.json");
+        Network m = ModelFile.fromJson(SMALL, "small.json");
         Architecture a = m.architecture();
         assertArrayEquals(new int[] {3, 2, 2}, a.sizes());
         assertEquals(Activation.RELU, a.activation());
@@ -77,7 +77,7 @@ class ModelFileTest {
 
     @Test
     void writesWAsRowsOfOutputUnits() throws IOException {
-        Model m = ModelFile.fromJson(SMALL, "small.json");
+        Network m = ModelFile.fromJson(SMALL, "small.json");
         JsonNode written = JSON.readTree(ModelFile.toJson(m));
         assertEquals(JSON.readTree("[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]"), written.at("/weights/0/W"));
         assertEquals(JSON.readTree("[7.0, 8.0]"), written.at("/weights/0/b"));
@@ -117,11 +117,11 @@ class ModelFileTest {
         provenance.put("parent", null);
         provenance.put("hidden", List.of(7, 4));
         provenance.put("data", Map.of("train", "path/with \"quotes\"\nand a newline"));
-        Model m = new Model(arch, Loss.CROSS_ENTROPY, p, scaling, List.of("zero", "one", "two"), provenance);
+        Network m = new Network(arch, Loss.CROSS_ENTROPY, p, scaling, List.of("zero", "one", "two"), provenance);
 
         Path file = dir.resolve("models/m.json");
         ModelFile.write(m, file);
-        Model back = ModelFile.read(file);
+        Network back = ModelFile.read(file);
 
         assertEquals(arch, back.architecture());
         assertEquals(Loss.CROSS_ENTROPY, back.loss());
@@ -154,8 +154,8 @@ class ModelFileTest {
         for (int c = 0; c < 10; c++) {
             classes.add(Integer.toString(c));
         }
-        Model m = new Model(arch, Loss.MSE, p, Scaling.pixel(50), classes, null);
-        Model back = ModelFile.fromJson(ModelFile.toJson(m), "random");
+        Network m = new Network(arch, Loss.MSE, p, Scaling.pixel(50), classes, null);
+        Network back = ModelFile.fromJson(ModelFile.toJson(m), "random");
         assertBitsEqual(p, back.parameters());
         assertBitsEqual(Scaling.pixel(50).factor(), back.scaling().factor());
         assertEquals(Map.of(), back.provenance());
@@ -174,10 +174,10 @@ class ModelFileTest {
 
     @Test
     void writeRefusesNonFiniteWeightsAndLeavesNoFile() throws IOException {
-        Model good = ModelFile.fromJson(SMALL, "small.json");
+        Network good = ModelFile.fromJson(SMALL, "small.json");
         double[] p = good.parameters().clone();
         p[good.architecture().weightOffset(0) + 2 * 2 + 1] = Double.NaN; // W_0[1][2]
-        Model bad = new Model(good.architecture(), good.loss(), p, good.scaling(), good.classes(), null);
+        Network bad = new Network(good.architecture(), good.loss(), p, good.scaling(), good.classes(), null);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ModelFile.write(bad, dir.resolve("bad.json")));
         assertEquals("cannot write model: weights[0].W[1][2] is NaN; JSON has no NaN or infinity", e.getMessage());
@@ -186,20 +186,20 @@ class ModelFileTest {
         }
         p[good.architecture().weightOffset(0) + 2 * 2 + 1] = 0;
         p[good.architecture().biasOffset(1) + 1] = Double.NEGATIVE_INFINITY;
-        Model bad2 = new Model(good.architecture(), good.loss(), p, good.scaling(), good.classes(), null);
+        Network bad2 = new Network(good.architecture(), good.loss(), p, good.scaling(), good.classes(), null);
         e = assertThrows(IllegalArgumentException.class, () -> ModelFile.toJson(bad2));
         assertTrue(e.getMessage().contains("weights[1].b[1] is -Infinity"), e.getMessage());
     }
 
     @Test
     void writeRefusesProvenanceThatIsNotJson() {
-        Model good = ModelFile.fromJson(SMALL, "small.json");
+        Network good = ModelFile.fromJson(SMALL, "small.json");
         Map<String, Object> nested = Map.of("loss", List.of(0.5, Double.NaN));
-        Model nan = new Model(good.architecture(), good.loss(), good.parameters(), good.scaling(), good.classes(),
+        Network nan = new Network(good.architecture(), good.loss(), good.parameters(), good.scaling(), good.classes(),
                 Map.of("history", nested));
         assertEquals("cannot write model: provenance.history.loss[1] is NaN; JSON has no NaN or infinity",
                 assertThrows(IllegalArgumentException.class, () -> ModelFile.toJson(nan)).getMessage());
-        Model path = new Model(good.architecture(), good.loss(), good.parameters(), good.scaling(), good.classes(),
+        Network path = new Network(good.architecture(), good.loss(), good.parameters(), good.scaling(), good.classes(),
                 Map.of("input", Path.of("x")));
         String message = assertThrows(IllegalArgumentException.class, () -> ModelFile.toJson(path)).getMessage();
         assertTrue(message.startsWith("cannot write model: provenance.input is a "), message);

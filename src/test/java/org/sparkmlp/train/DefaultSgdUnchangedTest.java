@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.sparkmlp.data.CsvReader;
 import org.sparkmlp.data.DataSource;
 import org.sparkmlp.data.BuildOptions;
-import org.sparkmlp.data.Dataset;
+import org.sparkmlp.data.CachedSets;
 import org.sparkmlp.data.DatasetBuilder;
 import org.sparkmlp.data.LabelColumn;
 import org.sparkmlp.nn.Activation;
@@ -63,7 +63,7 @@ class DefaultSgdUnchangedTest {
                                   LearningRate rate, int partitions, Blas.Mode blas) throws IOException {
         Path csv = blobs(dir);
         DataSource source = new DataSource(csv.toString(), DataSource.Format.CSV, LabelColumn.LAST, CsvReader.Header.AUTO);
-        Dataset d = DatasetBuilder.build(sc, source.loadForTraining(sc, partitions, false).data(), null,
+        CachedSets d = DatasetBuilder.build(sc, source.loadForTraining(sc, partitions, false).data(), null,
                 new BuildOptions(partitions, new DatasetBuilder.Split(0.1, 0.1, 21), precision, null, null, Scaling.Kind.STANDARD, "blobs", 0));
         TrainingConfig config = new TrainingConfig(new int[] {8, 5}, Activation.TANH, Loss.CROSS_ENTROPY, batch, epochs,
                 rate, 21, 2, precision).withBlas(blas);

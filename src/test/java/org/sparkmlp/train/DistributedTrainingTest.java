@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.sparkmlp.data.Block;
 import org.sparkmlp.data.CsvReader;
 import org.sparkmlp.data.DataSource;
-import org.sparkmlp.data.Dataset;
+import org.sparkmlp.data.CachedSets;
 import org.sparkmlp.data.PartitionGroups;
 import org.sparkmlp.data.BuildOptions;
 import org.sparkmlp.data.DatasetBuilder;
@@ -91,11 +91,11 @@ class DistributedTrainingTest {
         return file;
     }
 
-    private static Dataset dataset(Path csv, int partitions, double validation, double test, long seed) {
+    private static CachedSets dataset(Path csv, int partitions, double validation, double test, long seed) {
         return dataset(csv, partitions, validation, test, seed, Precision.FLOAT64);
     }
 
-    private static Dataset dataset(Path csv, int partitions, double validation, double test, long seed,
+    private static CachedSets dataset(Path csv, int partitions, double validation, double test, long seed,
                                    Precision precision) {
         DataSource source = new DataSource(csv.toString(), DataSource.Format.CSV, LabelColumn.LAST, CsvReader.Header.AUTO);
         DataSource.Loaded loaded = source.loadForTraining(sc, partitions, false);
@@ -105,18 +105,18 @@ class DistributedTrainingTest {
     }
 
     /** All training rows as one block, in partition order. */
-    private static Block oneBlock(Dataset d) {
+    private static Block oneBlock(CachedSets d) {
         return concatenate(d.train().collect());
     }
 
     /** Rows of each training partition (the sum over its blocks). */
-    private static long[] partitionSizes(Dataset d) {
+    private static long[] partitionSizes(CachedSets d) {
         return d.train().glom().map(blocks -> blocks.stream().mapToLong(Block::rows).sum()).collect().stream()
                 .mapToLong(Long::longValue).toArray();
     }
 
     /** Each training partition's blocks, in order (blocks carry their partition's index). */
-    private static List<List<Block>> partitions(Dataset d) {
+    private static List<List<Block>> partitions(CachedSets d) {
         List<List<Block>> parts = new ArrayList<>();
         for (int p = 0; p < d.train().getNumPartitions(); p++) {
             parts.add(new ArrayList<>());
@@ -145,7 +145,7 @@ class DistributedTrainingTest {
     @ParameterizedTest(name = "{0} partitions")
     @ValueSource(ints = {1, 2, 3, 7})
     void partitionedFullBatchGradientEqualsSingleBlockGradient(int partitions) throws IOException {
-        Dataset d = dataset(blobs(301), partitions, 0.0, 0.0, 1);
+        CachedSets d = dataset(blobs(301), partitions, 0.0, 0.0, 1);
         assertEquals(partitions, d.train().getNumPartitions());
         assertEquals(301, d.trainRows());
         assertFullBatchStepEqualsOneBlock(d, new Architecture(new int[] {5, 6, 4, 3}, Activation.TANH));
@@ -154,7 +154,7 @@ class DistributedTrainingTest {
 
     @Test
     void weightsTooLargeToRideInTheTaskAreBroadcastWithTheSameResult() throws IOException {
-        Dataset d = dataset(blobs(60), 2, 0.0, 0.0, 1);
+        CachedSets d = dataset(blobs(60), 2, 0.0, 0.0, 1);
         Architecture arch = new Architecture(new int[] {5, 12000, 3}, Activation.TANH);
         assertFalse(ShippedWeights.ridesInTask(arch.parameterCount(), Precision.FLOAT64));
         GradientSum expected = assertFullBatchStepEqualsOneBlock(d, arch);
@@ -168,7 +168,7 @@ class DistributedTrainingTest {
      * One full-batch step of the engine under Glorot weights (seed 3) against the kernel on all training rows
      * as one block; returns the kernel's sum.
      */
-    private static GradientSum assertFullBatchStepEqualsOneBlock(Dataset d, Architecture arch) {
+    private static GradientSum assertFullBatchStepEqualsOneBlock(CachedSets d, Architecture arch) {
         double[] params = arch.glorotUniform(3);
         Block all = oneBlock(d);
         GradientSum expected = GradientSum.empty();
@@ -189,7 +189,7 @@ class DistributedTrainingTest {
     @ParameterizedTest(name = "{0} partitions")
     @ValueSource(ints = {2, 3, 7})
     void miniBatchGradientEqualsTheGradientOfTheRowsThePlanNames(int partitions) throws IOException {
-        Dataset d = dataset(blobs(301), partitions, 0.0, 0.0, 1);
+        CachedSets d = dataset(blobs(301), partitions, 0.0, 0.0, 1);
         Architecture arch = new Architecture(new int[] {5, 4, 3}, Activation.RELU);
         double[] params = arch.glorotUniform(4);
         long[] sizes = partitionSizes(d);
@@ -234,11 +234,11 @@ class DistributedTrainingTest {
     @ParameterizedTest(name = "{0} partitions")
     @ValueSource(ints = {2, 3, 5, 8})
     void groupingPartitionsIntoFewerTasksKeepsTheBits(int partitions) throws Exception {
-        Dataset d = dataset(blobs(2101), partitions, 0.0, 0.0, 1);
+        CachedSets d = dataset(blobs(2101), partitions, 0.0, 0.0, 1);
         Architecture arch = new Architecture(new int[] {5, 6, 3}, Activation.TANH);
         double[] params = arch.glorotUniform(6);
         for (Precision precision : Precision.values()) {
-            Dataset cached = precision == Precision.FLOAT64 ? d : dataset(blobs(2101), partitions, 0.0, 0.0, 1,
+            CachedSets cached = precision == Precision.FLOAT64 ? d : dataset(blobs(2101), partitions, 0.0, 0.0, 1,
                     precision);
             RDD<Block> blocks = cached.train().rdd();
             StepEngine perPartition = new StepEngine(sc.sc(), blocks, arch, Loss.CROSS_ENTROPY, precision, 13, 1,
@@ -309,7 +309,7 @@ class DistributedTrainingTest {
     @ParameterizedTest(name = "{0} partitions")
     @ValueSource(ints = {3, 7, 16})
     void sumsAddedOnExecutorsAreBitIdenticalToSumsAddedOnTheDriver(int partitions) throws IOException {
-        Dataset d = dataset(blobs(301), partitions, 0.0, 0.0, 1);
+        CachedSets d = dataset(blobs(301), partitions, 0.0, 0.0, 1);
         Architecture arch = new Architecture(new int[] {5, 6, 3}, Activation.TANH);
         double[] params = arch.glorotUniform(5);
         StepEngine direct = engine(d.train().rdd(), arch, Loss.CROSS_ENTROPY, 13, Integer.MAX_VALUE, 0);
@@ -347,7 +347,7 @@ class DistributedTrainingTest {
     @ValueSource(ints = {0, 30})
     void aLostBlockIsRecomputedWithTheSameBits(int layout) throws IOException {
         int partitions = 3;
-        Dataset d = dataset(blobs(301), partitions, 0.0, 0.0, 1);
+        CachedSets d = dataset(blobs(301), partitions, 0.0, 0.0, 1);
         Architecture arch = new Architecture(new int[] {5, 6, 3}, Activation.TANH);
         double[] params = arch.glorotUniform(8);
         RDD<Block> blocks = d.train().rdd();
@@ -377,12 +377,12 @@ class DistributedTrainingTest {
     @ParameterizedTest(name = "layout shift {0}")
     @ValueSource(ints = {0, 30})
     void localModesInPlacePathsGiveTheBitsOfAClustersPaths(int layout) throws IOException {
-        Dataset d = dataset(blobs(301), 3, 0.2, 0.0, 1);
+        CachedSets d = dataset(blobs(301), 3, 0.2, 0.0, 1);
         Architecture arch = new Architecture(new int[] {5, 6, 3}, Activation.TANH);
         double[] params = arch.glorotUniform(9);
         StepEngine.Tuning tuning = new StepEngine.Tuning(StepEngine.TREE_THRESHOLD, layout);
         for (Precision precision : Precision.values()) {
-            Dataset cached = precision == Precision.FLOAT64 ? d : dataset(blobs(301), 3, 0.2, 0.0, 1, precision);
+            CachedSets cached = precision == Precision.FLOAT64 ? d : dataset(blobs(301), 3, 0.2, 0.0, 1, precision);
             try (StepEngine inPlace = TestEngines.local(cached.train().rdd(), arch, Loss.CROSS_ENTROPY, precision,
                          13, 1, tuning);
                  StepEngine cluster = TestEngines.cluster(cached.train().rdd(), arch, Loss.CROSS_ENTROPY, precision,
@@ -422,7 +422,7 @@ class DistributedTrainingTest {
      */
     @Test
     void localModesViewOfTheCachedBlocksShipsNoLineageAndReadsTheCachedBlocks() throws Exception {
-        Dataset d = dataset(blobs(301), 3, 0.0, 0.0, 1);
+        CachedSets d = dataset(blobs(301), 3, 0.0, 0.0, 1);
         RDD<Block> blocks = d.train().rdd();
         LocalBlocks view = new LocalBlocks(blocks);
         assertEquals(blocks.getNumPartitions(), view.getNumPartitions());
@@ -530,7 +530,7 @@ class DistributedTrainingTest {
     @ParameterizedTest(name = "batch {0}")
     @ValueSource(longs = {40, 1000})
     void aPartitionOfSeveralBlocksGivesTheSameBitsAsOneBlock(long batch) throws IOException {
-        Dataset d = dataset(blobs(301), 2, 0.0, 0.0, 1);
+        CachedSets d = dataset(blobs(301), 2, 0.0, 0.0, 1);
         List<List<Block>> parts = partitions(d);
         List<Block> whole = new ArrayList<>();
         List<Block> split = new ArrayList<>();
@@ -573,7 +573,7 @@ class DistributedTrainingTest {
 
     @Test
     void oneFullBatchStepIsTheTextbookUpdate() throws IOException {
-        Dataset d = dataset(blobs(120), 3, 0.0, 0.0, 1);
+        CachedSets d = dataset(blobs(120), 3, 0.0, 0.0, 1);
         Architecture arch = new Architecture(new int[] {5, 7, 3}, Activation.SIGMOID);
         double[] initial = arch.glorotUniform(8);
         TrainingConfig config = new TrainingConfig(new int[] {7}, Activation.SIGMOID, Loss.CROSS_ENTROPY, 1000, 1,
@@ -596,7 +596,7 @@ class DistributedTrainingTest {
         Path file = dir.resolve("circles.csv");
         Files.writeString(file, SparkTests.csv(SparkTests.circles(1000, 0.05, 17)));
         DataSource source = new DataSource(file.toString(), DataSource.Format.CSV, LabelColumn.LAST, CsvReader.Header.AUTO);
-        Dataset d = DatasetBuilder.build(sc, source.loadForTraining(sc, 2, false).data(), null,
+        CachedSets d = DatasetBuilder.build(sc, source.loadForTraining(sc, 2, false).data(), null,
                 new BuildOptions(2, new DatasetBuilder.Split(0.1, 0.2, 3), Precision.FLOAT64,
                         null, null, Scaling.Kind.STANDARD, "circles", 0));
         TrainingConfig config = new TrainingConfig(new int[] {16}, Activation.TANH, Loss.CROSS_ENTROPY, 16, 25,
@@ -616,7 +616,7 @@ class DistributedTrainingTest {
         Path file = dir.resolve("circles-ui.csv");
         Files.writeString(file, SparkTests.csv(SparkTests.circles(200, 0.05, 5)));
         DataSource source = new DataSource(file.toString(), DataSource.Format.CSV, LabelColumn.LAST, CsvReader.Header.AUTO);
-        Dataset d = DatasetBuilder.build(sc, source.loadForTraining(sc, 2, false).data(), null,
+        CachedSets d = DatasetBuilder.build(sc, source.loadForTraining(sc, 2, false).data(), null,
                 new BuildOptions(2, new DatasetBuilder.Split(0.1, 0.2, 3), Precision.FLOAT64, null, null, Scaling.Kind.STANDARD, "circles", 0));
         TrainingConfig config = new TrainingConfig(new int[] {4}, Activation.TANH, Loss.CROSS_ENTROPY, 50, 2,
                 LearningRate.inverseTime(0.3, 1e-3), 3, 2, Precision.FLOAT64);
@@ -673,7 +673,7 @@ class DistributedTrainingTest {
     }
 
     private double[] trainBlobs(long seed) throws IOException {
-        Dataset d = dataset(blobs(400), 3, 0.1, 0.1, seed);
+        CachedSets d = dataset(blobs(400), 3, 0.1, 0.1, seed);
         TrainingConfig config = new TrainingConfig(new int[] {8, 5}, Activation.TANH, Loss.CROSS_ENTROPY, 10, 2,
                 LearningRate.inverseTime(0.1, 1e-2), seed, 2, Precision.FLOAT64);
         Architecture arch = new Architecture(config.layerSizes(5, 3), Activation.TANH);

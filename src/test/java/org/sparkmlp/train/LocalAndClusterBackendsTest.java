@@ -26,7 +26,7 @@ import org.sparkmlp.data.Block;
 import org.sparkmlp.data.BuildOptions;
 import org.sparkmlp.data.CsvReader;
 import org.sparkmlp.data.DataSource;
-import org.sparkmlp.data.Dataset;
+import org.sparkmlp.data.CachedSets;
 import org.sparkmlp.data.DatasetBuilder;
 import org.sparkmlp.data.LabelColumn;
 import org.sparkmlp.nn.Activation;
@@ -59,7 +59,7 @@ class LocalAndClusterBackendsTest {
         sc.close();
     }
 
-    private static Dataset circles(int rows, int partitions, double validation, double test, Precision precision)
+    private static CachedSets circles(int rows, int partitions, double validation, double test, Precision precision)
             throws IOException {
         Path csv = dir.resolve("circles-" + rows + ".csv");
         if (!Files.exists(csv)) {
@@ -82,7 +82,7 @@ class LocalAndClusterBackendsTest {
             "float64, 2, 64", "float64, 2, 600", "float64, 8, 64", "float64, 8, 600"})
     void bothBackendsTrainTheSameModelToTheBit(String precisionId, int partitions, int batch) throws IOException {
         Precision precision = Precision.fromId(precisionId);
-        Dataset data = circles(1200, partitions, 0.1, 0.25, precision);
+        CachedSets data = circles(1200, partitions, 0.1, 0.25, precision);
         TrainingConfig config = new TrainingConfig(new int[] {12}, Activation.TANH, Loss.CROSS_ENTROPY, batch, 2,
                 LearningRate.inverseTime(0.2, 1e-2), 5, 2, precision);
         Architecture arch = new Architecture(config.layerSizes(data.features(), data.classes().size()),
@@ -120,7 +120,7 @@ class LocalAndClusterBackendsTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Precision.class)
     void everyLayoutOfBothBackendsGivesTheSameStepBits(Precision precision) throws IOException {
-        Dataset data = circles(1501, 5, 0.0, 0.0, precision);
+        CachedSets data = circles(1501, 5, 0.0, 0.0, precision);
         RDD<Block> blocks = data.train().rdd();
         Architecture arch = new Architecture(new int[] {2, 7, 2}, Activation.TANH);
         double[] params = arch.glorotUniform(4);
@@ -175,7 +175,7 @@ class LocalAndClusterBackendsTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(StepBackend.Kind.class)
     void closingAnEngineLetsGoOfWhatItRegistered(StepBackend.Kind kind) throws IOException {
-        Dataset data = circles(300, 3, 0.0, 0.0, Precision.FLOAT64);
+        CachedSets data = circles(300, 3, 0.0, 0.0, Precision.FLOAT64);
         Architecture arch = new Architecture(new int[] {2, 4, 2}, Activation.TANH);
         long listeners = stepListeners();
         StepEngine engine = new StepEngine(kind, data.train().rdd(), arch, Loss.CROSS_ENTROPY, Precision.FLOAT64, 1,

@@ -23,7 +23,7 @@ import org.sparkmlp.data.Block;
 import org.sparkmlp.data.BuildOptions;
 import org.sparkmlp.data.CsvReader;
 import org.sparkmlp.data.DataSource;
-import org.sparkmlp.data.Dataset;
+import org.sparkmlp.data.CachedSets;
 import org.sparkmlp.data.DatasetBuilder;
 import org.sparkmlp.data.LabelColumn;
 import org.sparkmlp.nn.Activation;
@@ -63,7 +63,7 @@ class LostShuffleFilesTest {
         Files.writeString(csv, SparkTests.csv(SparkTests.circles(301, 0.05, 9)));
         DataSource source = new DataSource(csv.toString(), DataSource.Format.CSV, LabelColumn.LAST,
                 CsvReader.Header.AUTO);
-        Dataset d = DatasetBuilder.build(sc, source.loadForTraining(sc, 3, false).data(), null, new BuildOptions(3,
+        CachedSets d = DatasetBuilder.build(sc, source.loadForTraining(sc, 3, false).data(), null, new BuildOptions(3,
                 new DatasetBuilder.Split(0.0, 0.0, 1), Precision.FLOAT64, null, null, Scaling.Kind.STANDARD, "circles",
                 0));
         Architecture arch = new Architecture(new int[] {d.features(), 6, d.classes().size()}, Activation.TANH);

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkmlp.data.CsvReader;
 import org.sparkmlp.data.DataSource;
 import org.sparkmlp.data.BuildOptions;
-import org.sparkmlp.data.Dataset;
+import org.sparkmlp.data.CachedSets;
 import org.sparkmlp.data.DatasetBuilder;
 import org.sparkmlp.data.LabelColumn;
 import org.sparkmlp.nn.Activation;
@@ -39,8 +39,8 @@ import org.sparkmlp.testing.SparkTests;
 /** The update rules, warmup, clipping and early stopping inside the Spark trainer (local[2], tiny data). */
 class OptimizerTrainingTest {
     private static JavaSparkContext sc;
-    private static Dataset data;
-    private static Dataset noValidation;
+    private static CachedSets data;
+    private static CachedSets noValidation;
     @TempDir
     static Path dir;
 

@@ -11,7 +11,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.junit.Test;
 import org.sparkmlp.data.CsvReader;
 import org.sparkmlp.data.DataSource;
-import org.sparkmlp.data.Dataset;
+import org.sparkmlp.data.CachedSets;
 import org.sparkmlp.data.BuildOptions;
 import org.sparkmlp.data.DatasetBuilder;
 import org.sparkmlp.data.LabelColumn;
@@ -48,7 +48,7 @@ public class ReproducibleBlocksTest extends SharedJavaSparkContext {
         }
     }
 
-    private Dataset build(Path file, long seed) {
+    private CachedSets build(Path file, long seed) {
         DataSource source = new DataSource(file.toString(), DataSource.Format.CSV, LabelColumn.LAST, CsvReader.Header.AUTO);
         return DatasetBuilder.build(jsc(), source.loadForTraining(jsc(), 3, false).data(), null,
                 new BuildOptions(3, new DatasetBuilder.Split(0.2, 0.2, seed), Precision.FLOAT64,
@@ -56,7 +56,7 @@ public class ReproducibleBlocksTest extends SharedJavaSparkContext {
     }
 
     /** Each training row as text with its partition, exact bits of every feature, and label. */
-    private static JavaRDD<String> rows(Dataset d) {
+    private static JavaRDD<String> rows(CachedSets d) {
         return d.train().flatMap(b -> {
             java.util.List<String> out = new java.util.ArrayList<>();
             for (int r = 0; r < b.rows(); r++) {

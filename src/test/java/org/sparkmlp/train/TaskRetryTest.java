@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkmlp.data.CsvReader;
 import org.sparkmlp.data.DataSource;
 import org.sparkmlp.data.BuildOptions;
-import org.sparkmlp.data.Dataset;
+import org.sparkmlp.data.CachedSets;
 import org.sparkmlp.data.DatasetBuilder;
 import org.sparkmlp.data.LabelColumn;
 import org.sparkmlp.nn.Activation;
@@ -58,7 +58,7 @@ class TaskRetryTest {
     }
 
     /** Two epochs; with {@code faulty}, every step task of the first fails on its first attempt. */
-    private static double[] train(Dataset data, Precision precision, boolean faulty) {
+    private static double[] train(CachedSets data, Precision precision, boolean faulty) {
         TrainingConfig config = new TrainingConfig(new int[] {8}, Activation.TANH, Loss.CROSS_ENTROPY, 16, 2,
                 LearningRate.inverseTime(0.1, 1e-2), 3, 2, precision);
         Architecture arch = new Architecture(config.layerSizes(data.features(), data.classes().size()), Activation.TANH);
@@ -72,7 +72,7 @@ class TaskRetryTest {
         Files.writeString(csv, SparkTests.csv(SparkTests.circles(240, 0.05, 9)));
         DataSource source = new DataSource(csv.toString(), DataSource.Format.CSV, LabelColumn.LAST, CsvReader.Header.AUTO);
         for (Precision precision : Precision.values()) {
-            Dataset data = DatasetBuilder.build(sc, source.loadForTraining(sc, 3, false).data(), null,
+            CachedSets data = DatasetBuilder.build(sc, source.loadForTraining(sc, 3, false).data(), null,
                 new BuildOptions(3, new DatasetBuilder.Split(0.1, 0.1, 3), precision, null, null, Scaling.Kind.STANDARD, "circles", 0));
             double[] clean = train(data, precision, false);
             assertEquals(0, FAILED_TASKS.get());

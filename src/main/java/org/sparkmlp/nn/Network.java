@@ -8,10 +8,10 @@ import java.util.Map;
  * with, the flat parameters, the input scaling, the class labels (index i of the softmax is
  * {@code classes.get(i)}), and provenance (configuration, seed, data, version) for the reader.
  */
-public record Model(Architecture architecture, Loss loss, double[] parameters, Scaling scaling,
+public record Network(Architecture architecture, Loss loss, double[] parameters, Scaling scaling,
                     List<String> classes, Map<String, Object> provenance) {
 
-    public Model {
+    public Network {
         if (parameters.length != architecture.parameterCount()) {
             throw new IllegalArgumentException("network " + architecture + " has " + architecture.parameterCount()
                     + " parameters, got " + parameters.length);
@@ -39,7 +39,7 @@ public record Model(Architecture architecture, Loss loss, double[] parameters, S
     /** The same network, weights (by content), scaling, classes and provenance. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof Model m && architecture.equals(m.architecture) && loss == m.loss
+        return o instanceof Network m && architecture.equals(m.architecture) && loss == m.loss
                 && java.util.Arrays.equals(parameters, m.parameters) && scaling.equals(m.scaling)
                 && classes.equals(m.classes) && provenance.equals(m.provenance);
     }

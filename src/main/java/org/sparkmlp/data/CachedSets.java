@@ -14,7 +14,7 @@ import org.sparkmlp.nn.Scaling;
  * hold none, and every block's {@link Block#index} is its partition. The step reads a partition's list through
  * {@link Block#view}.
  */
-public record Dataset(JavaRDD<Block> train, JavaRDD<Block> validation, JavaRDD<Block> test,
+public record CachedSets(JavaRDD<Block> train, JavaRDD<Block> validation, JavaRDD<Block> test,
                       long trainRows, long validationRows, long testRows, int features, List<String> classes,
                       Scaling scaling, String description) {
 
