@@ -1,10 +1,14 @@
 package org.sparkmlp.api;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sparkmlp.data.CachedSets;
+import org.sparkmlp.io.AtomicFiles;
+import org.sparkmlp.io.HadoopFiles;
 import org.sparkmlp.report.ClassMetrics;
 import org.sparkmlp.train.EpochMetrics;
 import org.sparkmlp.train.Evaluation;
@@ -16,6 +20,7 @@ import org.sparkmlp.train.TrainingConfig;
  * a step's time went, and the run's sizes. {@link #toJson()} is {@code summary.json}'s content. Immutable.
  */
 public final class TrainingSummary {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final Map<String, Object> json;
     private final List<EpochMetrics> epochs;
     private final Evaluation validation;
@@ -84,7 +89,16 @@ public final class TrainingSummary {
         return rows;
     }
 
-    /** summary.json's content: names and values as written there (README, "What a run writes"). */
+    /**
+     * Writes the summary as JSON (what the command line's summary.json holds, without its options) to
+     * {@code location} on any Hadoop file system: to a temporary name first, then renamed into place.
+     */
+    public void write(String location) throws IOException {
+        AtomicFiles.writeString(location, HadoopFiles.configuration(),
+                JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
+    }
+
+    /** summary.json's content: names and values as written there (docs/data.md, "Files a run writes"). */
     public Map<String, Object> toJson() {
         return json;
     }

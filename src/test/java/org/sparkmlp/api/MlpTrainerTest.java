@@ -97,8 +97,13 @@ class MlpTrainerTest {
         assertArrayEquals(model.network().parameters(), back.network().parameters());
         assertEquals(model.classes(), back.classes());
         assertEquals("spark-mlp", ((String) back.provenance().get("library")).split(" ")[0]);
+        Path summary = dir.resolve("summary.json");
+        s.write(summary.toString());
+        Map<?, ?> json = new com.fasterxml.jackson.databind.ObjectMapper().readValue(summary.toFile(), Map.class);
+        assertEquals(s.testAccuracy(), (Double) json.get("test_accuracy"), 0.0);
         try (var files = Files.list(dir)) {
-            assertEquals(List.of(file), files.toList(), "nothing but model.json is left behind");
+            assertEquals(java.util.Set.of(file, summary), java.util.Set.copyOf(files.toList()),
+                    "nothing but model.json and summary.json is left behind");
         }
     }
 
