@@ -19,7 +19,8 @@ import org.sparkmlp.data.TableReader;
  * returns a new spec.
  *
  * <pre>{@code
- * DataSpec.path("hdfs:///data/train.parquet").withLabelColumn("label").withTest(DataSpec.path("hdfs:///data/test.parquet"))
+ * DataSpec train = DataSpec.path("hdfs:///data/train.parquet").withLabelColumn("label");
+ * DataSpec data = train.withTest(train.withPath("hdfs:///data/test.parquet"));
  * DataSpec.rows(df).withLabelColumn("label").withFeatureColumns("features")
  * }</pre>
  *
@@ -72,7 +73,7 @@ public final class DataSpec {
     /** The format by its name: auto, csv, idx, libsvm, parquet, orc or json. */
     public DataSpec withFormat(String format) {
         try {
-            return withFormat(DataSource.Format.fromId(format));
+            return withFormat(DataSource.Format.fromId(format.trim()));
         } catch (SettingException e) {
             throw e;
         } catch (IllegalArgumentException e) {
@@ -83,7 +84,7 @@ public final class DataSpec {
     /** Whether each CSV file starts with a header line: auto (when no input of the first line is a number), true, false. */
     public DataSpec withHeader(String header) {
         for (CsvReader.Header h : CsvReader.Header.values()) {
-            if (h.name().toLowerCase(java.util.Locale.ROOT).equals(header)) {
+            if (h.name().toLowerCase(java.util.Locale.ROOT).equals(header.trim())) {
                 return with(new DataSource(source.path(), source.format(), source.labelColumn(), h, source.features(),
                         source.featureColumns()));
             }
@@ -123,7 +124,7 @@ public final class DataSpec {
     public DataSpec withLabelColumn(String column) {
         LabelColumn label;
         try {
-            label = LabelColumn.parse(column);
+            label = LabelColumn.parse(column.trim());
         } catch (IllegalArgumentException e) {
             throw new SettingException("label-column", e.getMessage());
         }
@@ -150,12 +151,12 @@ public final class DataSpec {
         return with(source.withFeatures(n));
     }
 
-    /** A separate test set, read as this one is read. */
+    /** A separate test set, read with its own options ({@link #withPath} gives it this one's). */
     public DataSpec withTest(DataSpec testSet) {
         return new DataSpec(source, rows, testSet, validation);
     }
 
-    /** A separate validation set, read as this one is read. */
+    /** A separate validation set, read with its own options ({@link #withPath} gives it this one's). */
     public DataSpec withValidation(DataSpec validationSet) {
         return new DataSpec(source, rows, test, validationSet);
     }
@@ -223,12 +224,35 @@ public final class DataSpec {
         if (rows == null) {
             return source.loadForModel(sc, inputs, partitions);
         }
-        boolean labelled = rows.schema().fieldNames().length > (source.featureColumns().isEmpty() ? inputs
-                : source.featureColumns().size());
+        boolean labelled = labelledRows(inputs);
         TableReader.Table table = TableReader.describe(rows, "the Dataset<Row>",
                 labelled ? source.labelColumn() : LabelColumn.NONE, source.featureColumns(), inputs);
         return new DataSource.Loaded(TableReader.read(table), null, null, table.features(), table.labelled(),
                 "Dataset<Row>");
+    }
+
+    /**
+     * Whether a program's rows hold a label besides {@code inputs} inputs: a label column given by name must
+     * exist; one given by position is there when the rows hold more than the inputs (a vector column counting as
+     * its values, {@code inputs} of them, or the chosen feature columns).
+     */
+    private boolean labelledRows(int inputs) {
+        LabelColumn label = source.labelColumn();
+        if (!label.present()) {
+            return false;
+        }
+        List<String> names = List.of(rows.schema().fieldNames());
+        if (label.kind() == LabelColumn.Kind.NAME) {
+            return names.contains(label.name());
+        }
+        if (!source.featureColumns().isEmpty()) {
+            return names.size() > source.featureColumns().size();
+        }
+        int width = 0;
+        for (org.apache.spark.sql.types.StructField f : rows.schema().fields()) {
+            width += f.dataType() instanceof org.apache.spark.sql.types.UserDefinedType<?> ? inputs : 1;
+        }
+        return width > inputs;
     }
 
     /** The feature columns chosen, for messages. */

@@ -126,11 +126,8 @@ public final class MlpTrainer {
      * @throws UncheckedIOException when a checkpoint cannot be read or written
      */
     public TrainedModel fit(DataSpec data) {
-        if (!data.labelled()) {
-            throw new SettingException("label-column", "cannot be none: training needs labels");
-        }
+        TrainingSettings effective = check(settings, warmStart, data);
         long started = System.nanoTime();
-        TrainingSettings effective = reconciledWithWarmStart();
         TrainingConfig config = effective.trainingConfig();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         BlasReport atStart = BlasReport.probe(sc, config.blas());
@@ -151,10 +148,11 @@ public final class MlpTrainer {
 
             Checkpoints checkpoints = checkpointing == null ? null : new Checkpoints(checkpointing.location(),
                     HadoopFiles.configuration(), checkpointing.keep());
-            CheckpointFile.Fingerprint fingerprint = checkpoints == null ? null : DataFingerprint.of(sets);
+            boolean checkpointed = checkpoints != null && (checkpointing.save() || checkpointing.resume());
+            CheckpointFile.Fingerprint fingerprint = checkpointed ? DataFingerprint.of(sets) : null;
             TrainingListener listener = TrainingListener.all(listeners.toArray(new TrainingListener[0]));
             TrainingState from = null;
-            if (checkpoints != null) {
+            if (checkpointed) {
                 from = checkpointing.resume() ? resumeState(checkpoints, config, fingerprint, listener) : null;
                 if (from == null && checkpointing.save()) {
                     clear(checkpoints); // a new run's checkpoints must not mix with an old run's
@@ -191,37 +189,20 @@ public final class MlpTrainer {
         }
     }
 
-    /** The library's name and version, as model.json's provenance and checkpoints record it. */
-    public static String library() {
-        String v = MlpTrainer.class.getPackage().getImplementationVersion();
-        return "spark-mlp " + (v == null ? "(development build)" : v);
-    }
-
-    private TrainingSettings reconciledWithWarmStart() {
-        if (warmStart == null) {
-            return settings;
+    /**
+     * Checks what can be checked before Spark reads anything: that the data has labels, that the settings agree
+     * with the warm-start model and with the sets given apart, and that early stopping has validation rows.
+     * {@link #fit} does it first; a caller that prepares outputs or starts Spark can do it earlier.
+     *
+     * @param warmStart the model to start from, or null
+     * @return the settings the run will use (a warm start's network in place of the default one)
+     * @throws SettingException naming the setting that does not fit
+     */
+    public static TrainingSettings check(TrainingSettings settings, TrainedModel warmStart, DataSpec data) {
+        if (!data.labelled()) {
+            throw new SettingException("label-column", "cannot be none: training needs labels");
         }
-        Network init = warmStart.network();
-        int[] sizes = init.architecture().sizes();
-        int[] initHidden = Arrays.copyOfRange(sizes, 1, sizes.length - 1);
-        if (settings.isGiven("hidden") && !Arrays.equals(settings.hidden(), initHidden)) {
-            throw new SettingException("hidden", TrainingSettings.hiddenId(settings.hidden()) + " differs from the"
-                    + " warm-start model's hidden layers " + Arrays.toString(initHidden));
-        }
-        if (settings.isGiven("activation") && settings.activation() != init.architecture().activation()) {
-            throw new SettingException("activation", settings.activation().id() + " differs from the warm-start"
-                    + " model's " + init.architecture().activation().id());
-        }
-        TrainingSettings.Builder b = settings.toBuilder().hidden(initHidden)
-                .activation(init.architecture().activation());
-        if (!settings.isGiven("loss")) {
-            b.loss(init.loss());
-        }
-        return b.build();
-    }
-
-    /** Reads the sets, splits what is not given separately, fits or takes the scaling, and caches the blocks. */
-    private CachedSets prepare(JavaSparkContext sc, DataSpec data, TrainingSettings s, int parts) {
+        TrainingSettings s = reconciledWithWarmStart(settings, warmStart);
         if (data.validation() != null && s.validationFraction() > 0 && s.isGiven("val-fraction")) {
             throw new SettingException("val-fraction", s.validationFraction() + " conflicts with the separate"
                     + " validation set " + data.validation() + "; give one or the other");
@@ -234,6 +215,51 @@ public final class MlpTrainer {
             throw new SettingException("early-stop-patience", s.earlyStopping().patience() + " watches the"
                     + " validation set, but {val-fraction} is 0 and no validation set is given");
         }
+        split(s, data.validation() != null, data.test() != null);
+        return s;
+    }
+
+    /** The split of the rows not given apart: a set given apart takes no fraction. */
+    private static DatasetBuilder.Split split(TrainingSettings s, boolean separateValidation, boolean separateTest) {
+        try {
+            return new DatasetBuilder.Split(separateValidation ? 0.0 : s.validationFraction(),
+                    separateTest ? 0.0 : s.testFraction(), s.seed());
+        } catch (IllegalArgumentException e) {
+            throw new SettingException("val-fraction", "and {test-fraction}: " + e.getMessage());
+        }
+    }
+
+    /** The library's name and version, as model.json's provenance and checkpoints record it. */
+    public static String library() {
+        String v = MlpTrainer.class.getPackage().getImplementationVersion();
+        return "spark-mlp " + (v == null ? "(development build)" : v);
+    }
+
+    private static TrainingSettings reconciledWithWarmStart(TrainingSettings settings, TrainedModel warmStart) {
+        if (warmStart == null) {
+            return settings;
+        }
+        Network init = warmStart.network();
+        int[] sizes = init.architecture().sizes();
+        int[] initHidden = Arrays.copyOfRange(sizes, 1, sizes.length - 1);
+        if (settings.isGiven("hidden") && !Arrays.equals(settings.hidden(), initHidden)) {
+            throw new SettingException("hidden", TrainingSettings.hiddenId(settings.hidden()) + " differs from the"
+                    + " hidden layers of {warm-start}, " + Arrays.toString(initHidden));
+        }
+        if (settings.isGiven("activation") && settings.activation() != init.architecture().activation()) {
+            throw new SettingException("activation", settings.activation().id() + " differs from the activation of"
+                    + " {warm-start}, " + init.architecture().activation().id());
+        }
+        TrainingSettings.Builder b = settings.toBuilder().hidden(initHidden)
+                .activation(init.architecture().activation());
+        if (!settings.isGiven("loss")) {
+            b.loss(init.loss());
+        }
+        return b.build();
+    }
+
+    /** Reads the sets, splits what is not given separately, fits or takes the scaling, and caches the blocks. */
+    private CachedSets prepare(JavaSparkContext sc, DataSpec data, TrainingSettings s, int parts) {
         DataSource.Loaded loaded = data.load(sc, parts, 0, data.test() == null);
         DataSource.Loaded testSet = data.test() == null ? null : data.test().load(sc, parts, loaded.features(), false);
         DataSource.Loaded validationSet = data.validation() == null ? null
@@ -251,11 +277,9 @@ public final class MlpTrainer {
         }
         String description = loaded.description() + (validationSet != null ? " + validation "
                 + validationSet.description() : "") + (testSet != null ? " + test " + testSet.description() : "");
-        double validationFraction = validationSet != null ? 0.0 : s.validationFraction();
         return DatasetBuilder.build(sc, loaded.data(), validationSet == null ? null : validationSet.data(),
                 testSet != null ? testSet.data() : loaded.test(),
-                BuildOptions.of(parts, new DatasetBuilder.Split(validationFraction, separateTest ? 0.0
-                                : s.testFraction(), s.seed()), s.precision())
+                BuildOptions.of(parts, split(s, validationSet != null, separateTest), s.precision())
                         .withClasses(init == null ? null : init.classes())
                         .withScaling(init == null ? null : init.scaling()).withScalingKind(kind)
                         .withDescription(description));

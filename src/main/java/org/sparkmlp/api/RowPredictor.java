@@ -103,7 +103,9 @@ final class RowPredictor implements Serializable {
             if (v.length != n) {
                 throw new IllegalArgumentException("a row's vector has " + v.length + " values; the model takes " + n);
             }
-            System.arraycopy(v, 0, x, at, n);
+            for (int f = 0; f < n; f++) {
+                x[at + f] = finite(v[f], r, inputColumns[0]);
+            }
             return;
         }
         for (int f = 0; f < n; f++) {
@@ -111,7 +113,16 @@ final class RowPredictor implements Serializable {
             if (r.isNullAt(c)) {
                 throw new IllegalArgumentException("input column " + r.schema().fieldNames()[c] + " is null in a row");
             }
-            x[at + f] = ((Number) r.get(c)).doubleValue();
+            x[at + f] = finite(((Number) r.get(c)).doubleValue(), r, c);
         }
+    }
+
+    /** An input as it is, or an error naming the column: NaN would predict the first class without a word. */
+    private static double finite(double v, Row r, int column) {
+        if (!Double.isFinite(v)) {
+            throw new IllegalArgumentException("input column " + r.schema().fieldNames()[column] + " holds " + v
+                    + " in a row; inputs must be finite numbers");
+        }
+        return v;
     }
 }

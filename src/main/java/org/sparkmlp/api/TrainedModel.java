@@ -105,6 +105,8 @@ public final class TrainedModel {
     /**
      * Scores labelled data: loss, accuracy and confusion matrix, in float64 with the given BLAS. Every label must
      * be one of the model's classes.
+     *
+     * @throws UnlabelledDataException when the rows hold the inputs alone
      */
     public ModelEvaluation evaluate(SparkSession spark, DataSpec data, Blas.Mode blas) {
         return evaluate(spark, data, blas, 0);
@@ -116,25 +118,30 @@ public final class TrainedModel {
         DataSource.Loaded loaded = data.loadForModel(sc, inputs(), partitions > 0 ? partitions
                 : sc.defaultParallelism());
         if (!loaded.labelled()) {
-            throw new IllegalArgumentException("evaluate needs labelled data, but " + data.source().path() + " has "
+            throw new UnlabelledDataException("evaluate needs labelled data, but " + data.source().path() + " has "
                     + inputs() + " fields per record: inputs only");
         }
-        JavaRDD<Block> blocks = DatasetBuilder.forModel(loaded.data(), model.classes(), model.scaling(), true);
+        JavaRDD<Block> blocks = null;
         try {
+            blocks = DatasetBuilder.forModel(loaded.data(), model.classes(), model.scaling(), true);
             Evaluation e = Evaluator.evaluate(sc.sc(), blocks.rdd(), model.parameters(),
                     model.architecture().withBlas(blas), model.loss(), Precision.FLOAT64, Precision.FLOAT64);
             return new ModelEvaluation(loaded.description(), e.rows(), e.loss(), e.accuracy(), model.classes(),
                     e.confusion());
         } finally {
-            blocks.unpersist(false);
+            // The rows are kept on disk for the one job that reads them; nothing of them outlives the call.
+            loaded.data().unpersist(false);
         }
     }
 
     /**
      * The class probabilities of every row of {@code data}, in input order and partitioning: one array per packed
      * block of rows, {@code rows × classes().size()} numbers, row by row in {@link #classes()}' order. Rows may be
-     * labelled (the label is then checked against the classes) or hold the inputs alone. Lazy; nothing is
-     * collected to the driver. For a file's rows in their order, with nothing but the rows to go by.
+     * labelled (the label is then checked against the classes) or hold the inputs alone. One job reads the rows
+     * now, to check them (their width, their labels) and keeps them on disk for the job that computes the
+     * probabilities; nothing is collected to the driver. The caller unpersists what it no longer needs (the
+     * returned RDD's parents); the weights' broadcast is left to Spark's cleaner. For a file's rows in their
+     * order, with nothing but the rows to go by.
      */
     public JavaRDD<double[]> probabilities(SparkSession spark, DataSpec data, Blas.Mode blas, int partitions) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());

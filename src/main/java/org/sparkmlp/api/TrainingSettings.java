@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import org.sparkmlp.data.DatasetBuilder;
 import org.sparkmlp.nn.Activation;
 import org.sparkmlp.nn.Blas;
 import org.sparkmlp.nn.Loss;
@@ -304,6 +303,10 @@ public final class TrainingSettings {
                 precision, optimizer, lrWarmupEpochs, lrWarmupSteps, clipNorm, earlyStopping, blas);
     }
 
+    /**
+     * The same value of every setting. Which settings were given ({@link #isGiven}) is not compared, though it
+     * decides some checks (a warm start's network, a fraction beside a set given apart).
+     */
     @Override
     public boolean equals(Object o) {
         return o instanceof TrainingSettings other && values.equals(other.values);
@@ -686,11 +689,6 @@ public final class TrainingSettings {
             require(blas, "blas");
             fraction(validationFraction, "val-fraction");
             fraction(testFraction, "test-fraction");
-            try {
-                new DatasetBuilder.Split(validationFraction, testFraction, 0);
-            } catch (IllegalArgumentException e) {
-                throw new SettingException("val-fraction", "and {test-fraction}: " + e.getMessage());
-            }
             require(scaling, "scale");
             try {
                 return new TrainingSettings(this, rate, rule, warmupEpochs, warmupSteps);

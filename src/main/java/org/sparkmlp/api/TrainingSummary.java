@@ -9,6 +9,7 @@ import java.util.Map;
 import org.sparkmlp.data.CachedSets;
 import org.sparkmlp.io.AtomicFiles;
 import org.sparkmlp.io.HadoopFiles;
+import org.sparkmlp.io.JsonValues;
 import org.sparkmlp.report.ClassMetrics;
 import org.sparkmlp.train.EpochMetrics;
 import org.sparkmlp.train.Evaluation;
@@ -90,12 +91,13 @@ public final class TrainingSummary {
     }
 
     /**
-     * Writes the summary as JSON (what the command line's summary.json holds, without its options) to
+     * Writes the summary as JSON (what the command line's summary.json holds, without its options; NaN and
+     * infinities as null) to
      * {@code location} on any Hadoop file system: to a temporary name first, then renamed into place.
      */
     public void write(String location) throws IOException {
         AtomicFiles.writeString(location, HadoopFiles.configuration(),
-                JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
+                JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JsonValues.finite(json)) + "\n");
     }
 
     /** summary.json's content: names and values as written there (docs/data.md, "Files a run writes"). */

@@ -13,6 +13,7 @@ import org.sparkmlp.io.AtomicFiles;
 import org.sparkmlp.io.HadoopFiles;
 import org.sparkmlp.io.OutputDir;
 import org.sparkmlp.api.TrainedModel;
+import org.sparkmlp.io.JsonValues;
 import org.sparkmlp.report.Report;
 import org.sparkmlp.report.ReportWriteException;
 
@@ -164,25 +165,9 @@ final class Outputs {
 
     private static String toJson(ObjectMapper mapper, Map<String, Object> content) {
         try {
-            return mapper.writeValueAsString(finite(content));
+            return mapper.writeValueAsString(JsonValues.finite(content));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** JSON has no NaN or infinity: those become null. */
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> finite(Map<String, Object> m) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : m.entrySet()) {
-            Object v = e.getValue();
-            if (v instanceof Double d && !Double.isFinite(d)) {
-                v = null;
-            } else if (v instanceof Map<?, ?> inner) {
-                v = finite((Map<String, Object>) inner);
-            }
-            out.put(e.getKey(), v);
-        }
-        return out;
     }
 }

@@ -241,18 +241,25 @@ final class TrainCommand implements Callable<Integer> {
         }
         DataSpec data = test == null ? train : train.withTest(train.withPath(test));
         long every = Commands.need(checkpointEvery, "checkpoint-every");
+        if (every < 0) {
+            throw new UsageException("--checkpoint-every must be 0 (never) or more steps, got " + every);
+        }
         int keep = Commands.need(keepCheckpoints, "keep-checkpoints");
+        if (keep < 1) {
+            throw new UsageException("--keep-checkpoints must be at least 1, got " + keep);
+        }
         if (logEvery < 0) {
             throw new UsageException("--log-every must be 0 (epochs only) or more, got " + logEvery);
         }
         if (resume && overwrite) {
             throw new UsageException("give --resume or --overwrite, not both");
         }
-        Outputs outputs = new Outputs(outDirectory(Math.max(keep, 1))).prepare();
-        // Checked before Spark starts; used when the run writes checkpoints or resumes from them.
+        flagged(() -> MlpTrainer.check(settings, init, data));
+        Outputs outputs = new Outputs(outDirectory(keep)).prepare();
+        // Used when the run writes checkpoints or resumes from them.
         Checkpointing checkpointing = flagged(() -> new Checkpointing(checkpointDir != null ? checkpointDir
                 : outputs.path("checkpoints"), every, keep, every > 0, resume));
-        checkRunState(outputs, checkpointsOf(outputs.path("checkpoints"), Math.max(keep, 1)));
+        checkRunState(outputs, checkpointsOf(outputs.path("checkpoints"), keep));
 
         long started = System.nanoTime();
         try (JavaSparkContext sc = spark.start("train", spec)) {

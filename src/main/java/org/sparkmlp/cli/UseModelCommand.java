@@ -23,6 +23,7 @@ import org.apache.spark.sql.SparkSession;
 import org.sparkmlp.api.DataSpec;
 import org.sparkmlp.api.ModelEvaluation;
 import org.sparkmlp.api.TrainedModel;
+import org.sparkmlp.api.UnlabelledDataException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -89,13 +90,13 @@ abstract class UseModelCommand implements Callable<Integer> {
     void evaluate(String outDir) throws IOException {
         TrainedModel model = TrainedModel.read(modelFile);
         DataSpec data = input.spec();
+        var mode = TrainedModel.blas(Commands.need(blas, "blas"));
         Outputs outputs = outDir != null ? new Outputs(outDir).prepare() : null;
         try (JavaSparkContext sc = spark.start("evaluate", spec)) {
             ModelEvaluation e;
             try {
-                e = model.evaluate(session(sc), data, TrainedModel.blas(Commands.need(blas, "blas")),
-                        input.partitions(sc.defaultParallelism()));
-            } catch (IllegalArgumentException notLabelled) {
+                e = model.evaluate(session(sc), data, mode, input.partitions(sc.defaultParallelism()));
+            } catch (UnlabelledDataException notLabelled) {
                 throw new UsageException(notLabelled.getMessage());
             }
             out.printf("rows %,d  loss %.6f  accuracy %.4f%n", e.rows(), e.loss(), e.accuracy());
@@ -128,9 +129,10 @@ abstract class UseModelCommand implements Callable<Integer> {
     void predict(String outDir) throws IOException {
         TrainedModel model = TrainedModel.read(modelFile);
         DataSpec data = input.spec();
+        var mode = TrainedModel.blas(Commands.need(blas, "blas"));
         Outputs outputs = new Outputs(outDir).prepare();
         try (JavaSparkContext sc = spark.start("predict", spec)) {
-            JavaRDD<double[]> probabilities = model.probabilities(session(sc), data, TrainedModel.blas(Commands.need(blas, "blas")),
+            JavaRDD<double[]> probabilities = model.probabilities(session(sc), data, mode,
                     input.partitions(sc.defaultParallelism()));
             List<String> classes = model.classes();
             int k = classes.size();

@@ -96,4 +96,22 @@ class TrainingSettingsTest {
                 () -> TrainingSettings.builder().warmupEpochs(1).warmupSteps(5).build());
         assertEquals("lr-warmup-epochs", both.setting());
     }
+
+    /** The fractions must leave training rows only for the sets the split makes: a set given apart takes none. */
+    @Test
+    void fractionsAddUpOnlyForTheSetsTheSplitMakesAndAreCheckedBeforeSpark() {
+        TrainingSettings s = TrainingSettings.builder().validationFraction(0.85).build(); // test-fraction 0.2
+        SettingException e = assertThrows(SettingException.class,
+                () -> MlpTrainer.check(s, null, DataSpec.bundledDigits()));
+        assertEquals("val-fraction", e.setting());
+        assertTrue(e.message(k -> "--" + k).contains("--test-fraction"), e.getMessage());
+        DataSpec withTest = DataSpec.bundledDigits().withTest(DataSpec.path("test.csv"));
+        assertEquals(s, MlpTrainer.check(s, null, withTest));
+        SettingException given = assertThrows(SettingException.class, () -> MlpTrainer.check(
+                TrainingSettings.builder().testFraction(0.3).build(), null, withTest));
+        assertEquals("test-fraction", given.setting());
+        SettingException unlabelled = assertThrows(SettingException.class, () -> MlpTrainer.check(
+                TrainingSettings.defaults(), null, DataSpec.bundledDigits().withLabelColumn("none")));
+        assertEquals("label-column", unlabelled.setting());
+    }
 }
