@@ -24,6 +24,7 @@ import org.sparkmlp.nn.Architecture;
 import org.sparkmlp.nn.Blas;
 import org.sparkmlp.nn.Network;
 import org.sparkmlp.nn.Precision;
+import org.sparkmlp.onnx.OnnxExport;
 import org.sparkmlp.train.Evaluation;
 import org.sparkmlp.train.Evaluator;
 
@@ -70,6 +71,17 @@ public final class TrainedModel {
     /** Writes {@code model.json} (weights, scaling, classes, provenance) to a temporary name, then renames it. */
     public void write(String location) throws IOException {
         ModelFile.write(model, location, HadoopFiles.configuration());
+    }
+
+    /**
+     * Writes the model as ONNX ({@code model.onnx}) to any Hadoop file system, atomically where it renames
+     * atomically: a float32 graph of the scaling, the layers and the softmax, with input {@code input} [N, d] and
+     * outputs {@code probabilities} [N, k] and {@code label} [N], the class names and provenance in its metadata
+     * ({@link OnnxExport} describes the graph). Any ONNX runtime then scores as {@link #probabilities} does,
+     * within float32's rounding.
+     */
+    public void writeOnnx(String location) throws IOException {
+        OnnxExport.write(model, MlpTrainer.library(), location, HadoopFiles.configuration());
     }
 
     /** The network and what it needs (scaling, classes, provenance), as {@code model.json} holds them. */

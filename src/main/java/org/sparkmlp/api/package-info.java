@@ -11,7 +11,8 @@
  *   <li>{@link org.sparkmlp.api.MlpTrainer}: trains; warm start, {@link org.sparkmlp.api.Checkpointing} (with
  *       resume) and listeners are values given to it.</li>
  *   <li>{@link org.sparkmlp.api.TrainedModel}: the result, with its {@link org.sparkmlp.api.TrainingSummary};
- *       evaluates, predicts on a {@code Dataset<Row>} keeping every column of a row, and writes {@code model.json}.</li>
+ *       evaluates, predicts on a {@code Dataset<Row>} keeping every column of a row, writes {@code model.json}, and
+ *       exports itself as ONNX ({@code writeOnnx}) for any ONNX runtime.</li>
  *   <li>{@link org.sparkmlp.api.SparkSettings}: the Spark settings the trainer is built for, for a program that
  *       builds its own session.</li>
  * </ul>

@@ -20,14 +20,14 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
 /**
- * Entry point: {@code train}, {@code evaluate}, {@code predict}, {@code report} (and {@code completion},
+ * Entry point: {@code train}, {@code evaluate}, {@code predict}, {@code export}, {@code report} (and {@code completion},
  * {@code help}) with options declared once, in the command classes, and parsed by picocli. Every failure ends in one line on
  * stderr and its own {@link ExitCode}; a stack trace only for what must be a bug.
  */
 @Command(name = "spark-mlp", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Trains a multilayer perceptron with synchronous mini-batch SGD on Apache Spark.",
         subcommands = {TrainCommand.class, UseModelCommand.Evaluate.class, UseModelCommand.Predict.class,
-                ReportCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
+                ExportCommand.class, ReportCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Spec
     CommandSpec spec;

@@ -1,6 +1,7 @@
 /**
  * The command line, on picocli: {@code train} ({@link org.sparkmlp.cli.TrainCommand}), {@code evaluate} and
- * {@code predict} ({@link org.sparkmlp.cli.UseModelCommand}), {@code report}
+ * {@code predict} ({@link org.sparkmlp.cli.UseModelCommand}), {@code export}
+ * ({@link org.sparkmlp.cli.ExportCommand}: a model as ONNX, no Spark), {@code report}
  * ({@link org.sparkmlp.cli.ReportCommand}: rebuilds report.html from an output directory), {@code completion}. Each option is declared once,
  * typed, in its command or in a shared mixin ({@link org.sparkmlp.cli.DataOptions},
  * {@link org.sparkmlp.cli.SparkOptions}); {@link org.sparkmlp.cli.Defaults} supplies the defaults from the
