@@ -2,10 +2,13 @@ package org.sparkmlp.api;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.UserDefinedType;
 import org.sparkmlp.data.CsvReader;
 import org.sparkmlp.data.DataSource;
 import org.sparkmlp.data.LabelColumn;
@@ -84,7 +87,7 @@ public final class DataSpec {
     /** Whether each CSV file starts with a header line: auto (when no input of the first line is a number), true, false. */
     public DataSpec withHeader(String header) {
         for (CsvReader.Header h : CsvReader.Header.values()) {
-            if (h.name().toLowerCase(java.util.Locale.ROOT).equals(header.trim())) {
+            if (h.name().toLowerCase(Locale.ROOT).equals(header.trim())) {
                 return with(new DataSource(source.path(), source.format(), source.labelColumn(), h, source.features(),
                         source.featureColumns()));
             }
@@ -249,8 +252,8 @@ public final class DataSpec {
             return names.size() > source.featureColumns().size();
         }
         int width = 0;
-        for (org.apache.spark.sql.types.StructField f : rows.schema().fields()) {
-            width += f.dataType() instanceof org.apache.spark.sql.types.UserDefinedType<?> ? inputs : 1;
+        for (StructField f : rows.schema().fields()) {
+            width += f.dataType() instanceof UserDefinedType<?> ? inputs : 1;
         }
         return width > inputs;
     }

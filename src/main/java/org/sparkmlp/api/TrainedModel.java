@@ -22,6 +22,9 @@ import org.sparkmlp.io.HadoopFiles;
 import org.sparkmlp.io.ModelFile;
 import org.sparkmlp.nn.Architecture;
 import org.sparkmlp.nn.Blas;
+import org.sparkmlp.nn.Kernel64;
+import org.sparkmlp.nn.Kernel;
+import org.sparkmlp.nn.Loss;
 import org.sparkmlp.nn.Network;
 import org.sparkmlp.nn.Precision;
 import org.sparkmlp.onnx.OnnxExport;
@@ -163,18 +166,18 @@ public final class TrainedModel {
                 loaded.labelled());
         Broadcast<double[]> weights = sc.broadcast(model.parameters());
         Architecture arch = model.architecture().withBlas(blas);
-        org.sparkmlp.nn.Loss loss = model.loss();
+        Loss loss = model.loss();
         int k = model.classes().size();
         return blocks.map(b -> {
             double[] probs = new double[b.rows() * k];
-            org.sparkmlp.nn.Kernel64.forThread(arch, loss).predict(weights.value(), b.x(), 0, b.rows(), probs, 0);
+            Kernel64.forThread(arch, loss).predict(weights.value(), b.x(), 0, b.rows(), probs, 0);
             return probs;
         });
     }
 
     /** The most probable class of row {@code row} in a {@link #probabilities} array of {@code classes} classes. */
     public static int mostProbable(double[] probabilities, int row, int classes) {
-        return org.sparkmlp.nn.Kernel.argmax(probabilities, row * classes, classes);
+        return Kernel.argmax(probabilities, row * classes, classes);
     }
 
     /** The BLAS mode by its name (auto or portable), as a setting gives it. */

@@ -9,10 +9,12 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Function;
 import org.sparkmlp.nn.Activation;
 import org.sparkmlp.nn.Blas;
 import org.sparkmlp.nn.Loss;
@@ -181,7 +183,7 @@ public final class TrainingSettings {
      * The values a setting that is a choice accepts, as its text (e.g. {@code tanh, relu, sigmoid} for
      * {@code activation}); empty for a setting that is a number or a list of numbers.
      */
-    public static java.util.List<String> choices(String key) {
+    public static List<String> choices(String key) {
         return switch (key) {
             case "activation" -> ids(Activation.values(), Activation::id);
             case "loss" -> ids(Loss.values(), Loss::id);
@@ -195,12 +197,12 @@ public final class TrainingSettings {
                 if (!KEYS.contains(key)) {
                     throw new SettingException(key, "is not a setting (settings: " + String.join(", ", KEYS) + ")");
                 }
-                yield java.util.List.of();
+                yield List.of();
             }
         };
     }
 
-    private static <T> java.util.List<String> ids(T[] values, java.util.function.Function<T, String> id) {
+    private static <T> List<String> ids(T[] values, Function<T, String> id) {
         return Arrays.stream(values).map(id).toList();
     }
 

@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.SparkException;
+import org.sparkmlp.api.MlpTrainer;
 import org.sparkmlp.api.SettingException;
 import org.sparkmlp.data.DataFormatException;
 import org.sparkmlp.io.ModelFormatException;
@@ -128,7 +129,7 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"spark-mlp " + version()};
+            return new String[] {MlpTrainer.library()};
         }
     }
 
@@ -232,9 +233,4 @@ public final class Main implements Runnable {
 
     private static final Pattern OOM_TEXT = Pattern.compile("OutOfMemoryError(?:: ([^\\n]*))?");
     private static final Pattern EXIT_52 = Pattern.compile("(?i)exit(?:ed)?(?: with)?(?: exit)? (?:code|status):? 52\\b");
-
-    static String version() {
-        String v = Main.class.getPackage().getImplementationVersion();
-        return v == null ? "(development build)" : v;
-    }
 }

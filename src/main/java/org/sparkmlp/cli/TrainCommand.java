@@ -142,8 +142,8 @@ final class TrainCommand implements Callable<Integer> {
     String initModel;
 
     @Option(names = "--aggregation-depth", paramLabel = "D", description = "Levels that add the gradient sums, the"
-            + " driver's included: 1 adds all on the driver; D >= 2 adds on executors first when there are more than"
-            + " 32 partitions. Default: ${DEFAULT-VALUE}.")
+            + " driver's included: 1 adds all on the driver; D >= 2 adds on a cluster's executors first when a step"
+            + " has more than 32 tasks. Default: ${DEFAULT-VALUE}.")
     Integer aggregationDepth;
 
     @Option(names = "--precision", paramLabel = "float32|float64", completionCandidates = Converters.PrecisionIds.class,

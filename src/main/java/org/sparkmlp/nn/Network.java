@@ -1,7 +1,11 @@
 package org.sparkmlp.nn;
 
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A trained network with everything needed to use it on raw inputs: architecture, the loss it was trained
@@ -27,7 +31,7 @@ public record Network(Architecture architecture, Loss loss, double[] parameters,
         parameters = parameters.clone();
         classes = List.copyOf(classes);
         provenance = provenance == null ? Map.of()
-                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(provenance));
+                : Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
     }
 
     /** A copy of the flat parameters: the model's own stay unchanged. */
@@ -40,12 +44,12 @@ public record Network(Architecture architecture, Loss loss, double[] parameters,
     @Override
     public boolean equals(Object o) {
         return o instanceof Network m && architecture.equals(m.architecture) && loss == m.loss
-                && java.util.Arrays.equals(parameters, m.parameters) && scaling.equals(m.scaling)
+                && Arrays.equals(parameters, m.parameters) && scaling.equals(m.scaling)
                 && classes.equals(m.classes) && provenance.equals(m.provenance);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(architecture, loss, scaling, classes) * 31 + java.util.Arrays.hashCode(parameters);
+        return Objects.hash(architecture, loss, scaling, classes) * 31 + Arrays.hashCode(parameters);
     }
 }

@@ -1,5 +1,8 @@
 package org.sparkmlp.train;
 
+import java.util.Arrays;
+import java.util.Objects;
+
 /**
  * Loss, accuracy and confusion counts of a model on a set. {@code confusion[t·K + p]} counts rows of true
  * class t predicted as p.
@@ -19,11 +22,11 @@ public record Evaluation(double loss, double accuracy, long rows, long correct, 
     @Override
     public boolean equals(Object o) {
         return o instanceof Evaluation e && Double.compare(loss, e.loss) == 0 && Double.compare(accuracy, e.accuracy) == 0
-                && rows == e.rows && correct == e.correct && java.util.Arrays.equals(confusion, e.confusion);
+                && rows == e.rows && correct == e.correct && Arrays.equals(confusion, e.confusion);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(loss, accuracy, rows, correct) * 31 + java.util.Arrays.hashCode(confusion);
+        return Objects.hash(loss, accuracy, rows, correct) * 31 + Arrays.hashCode(confusion);
     }
 }

@@ -1,14 +1,18 @@
 package org.sparkmlp.train;
 
 import java.lang.management.GarbageCollectorMXBean;
-import java.nio.DoubleBuffer;
 import java.lang.management.ManagementFactory;
+import java.nio.DoubleBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sparkmlp.data.Block;
 import org.sparkmlp.data.CachedSets;
 import org.sparkmlp.nn.Architecture;
@@ -19,8 +23,6 @@ import org.sparkmlp.optim.GradientClipping;
 import org.sparkmlp.optim.Optimizer;
 import org.sparkmlp.optim.TrainingState;
 import org.sparkmlp.optim.Updater;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The driver's loop: synchronous mini-batch training with a pluggable update rule.
@@ -95,9 +97,9 @@ public final class Trainer {
         /** Equal outcomes: the weights by their content, every other field by its own equals. */
         @Override
         public boolean equals(Object o) {
-            return o instanceof Result r && java.util.Arrays.equals(parameters, r.parameters) && epochs.equals(r.epochs)
+            return o instanceof Result r && Arrays.equals(parameters, r.parameters) && epochs.equals(r.epochs)
                     && steps == r.steps && Double.compare(trainingSeconds, r.trainingSeconds) == 0
-                    && java.util.Objects.equals(validation, r.validation) && java.util.Objects.equals(test, r.test)
+                    && Objects.equals(validation, r.validation) && Objects.equals(test, r.test)
                     && status == r.status && reason.equals(r.reason) && bestEpoch == r.bestEpoch
                     && modelEpoch == r.modelEpoch && finalState.equals(r.finalState)
                     && stepsByPartitionsPerTask.equals(r.stepsByPartitionsPerTask)
@@ -106,7 +108,7 @@ public final class Trainer {
 
         @Override
         public int hashCode() {
-            return java.util.Arrays.hashCode(parameters) * 31 + java.util.Objects.hash(epochs, steps, status, reason);
+            return Arrays.hashCode(parameters) * 31 + Objects.hash(epochs, steps, status, reason);
         }
     }
 
