@@ -42,6 +42,9 @@ final class ExportCommand implements Callable<Integer> {
         if (!Commands.isExplicit(spec, "format")) {
             throw new UsageException("needs --format (expected " + String.join(", ", FORMATS) + ")");
         }
+        if (out == null || out.isBlank()) {
+            throw new UsageException("--out must name the file to write, got '" + out + "'");
+        }
         if (!FORMATS.contains(format)) {
             throw new UsageException("unknown export format '" + format + "' (expected " + String.join(", ", FORMATS)
                     + ")");
