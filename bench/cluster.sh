@@ -96,8 +96,9 @@ if [[ $skip_floors -eq 0 ]]; then
   source "$root/submit/spark-jvm-options.sh"
   export OPENBLAS_NUM_THREADS=1 SPARK_LOCAL_IP=127.0.0.1
   # The runtime classpath, as the cluster's jars/ holds it, not the test classpath: Spark's Kryo registers Spark
-  # ML's classes when they load, so a driver with spark-mllib (a test dependency) and executors without it number
-  # every class differently, and the first task fails with an EOFException.
+  # ML's classes when they load, so a driver and executors with different jars (spark-mllib on one side only)
+  # number every class differently, and the first task fails with an EOFException. spark-mllib is provided, so
+  # classpath.txt, and with it the stand-in cluster's jars/, holds it on both sides; test-only jars stay out.
   test_cp="$root/target/test-classes:$root/target/classes:$(cat "$root/target/classpath.txt")"
   for hidden in 100 1024,1024; do
     for master in 'local[2]' "$SPARK_MASTER_URL"; do
