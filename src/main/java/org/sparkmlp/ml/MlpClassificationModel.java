@@ -1,0 +1,157 @@
+package org.sparkmlp.ml;
+
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.ParamMap;
+import org.sparkmlp.api.TrainedModel;
+import org.sparkmlp.api.TrainingSummary;
+import org.sparkmlp.nn.Architecture;
+import org.sparkmlp.nn.Kernel64;
+import org.sparkmlp.nn.Loss;
+import org.sparkmlp.nn.Network;
+import org.sparkmlp.nn.Scaling;
+import scala.Tuple3;
+
+/**
+ * What {@link MlpClassifier} fits: the trained network as a Spark ML model, adding {@code rawPrediction},
+ * {@code probability} and {@code prediction} columns as MLlib's classifiers do.
+ *
+ * <p><b>{@code rawPrediction} holds the class probabilities</b>, and {@code raw2probability} returns them as
+ * they are. MLlib's MLPC puts the last layer's logits there, which differ from our log-probabilities by a
+ * constant per row; we keep the probabilities themselves so that the {@code probability} column is, bit for
+ * bit, what the network (and the command line's {@code predict} on the same {@code model.json}) computes, with
+ * no exp(log p) round trip. Every ordering a raw column serves (the prediction, {@code thresholds}, a binary
+ * evaluator's ranking: p₁ grows with z₁ − z₀ under softmax) is the same as with logits. Random forests make
+ * the same choice.
+ *
+ * <p>Classes: the probability vector has {@link #numClasses()} entries, one per class index; a class that had no
+ * training rows (with {@code layers} or metadata naming more classes than the labels hold) has probability 0.
+ *
+ * <p>Each row is scored alone by the float64 forward pass of a per-thread kernel, after the network's input
+ * scaling on a copy of its features.
+ */
+public class MlpClassificationModel extends ProbabilisticClassificationModel<Vector, MlpClassificationModel> {
+    private static final long serialVersionUID = 1L;
+
+    private String uid;
+    /** The API's model; not shipped to executors (the fields below are what scoring needs). */
+    private transient TrainedModel trained;
+    private Architecture architecture;
+    private Loss loss;
+    private Scaling scaling;
+    private double[] parameters;
+    /** The class index of each of the network's outputs. */
+    private int[] classIndex;
+    private int numClasses;
+
+    /**
+     * The model of {@code trained} for class indices 0 … {@code numClasses} − 1; the network's classes must be
+     * class indices ("0", "3", …) below it.
+     */
+    public MlpClassificationModel(String uid, TrainedModel trained, int numClasses) {
+        this(PendingUid.hold(uid), trained, numClasses);
+    }
+
+    private MlpClassificationModel(PendingUid.Token token, TrainedModel trained, int numClasses) {
+        super();
+        this.uid = token.take();
+        this.trained = trained;
+        Network network = trained.network();
+        this.architecture = network.architecture();
+        this.loss = network.loss();
+        this.scaling = network.scaling();
+        this.parameters = network.parameters();
+        this.numClasses = numClasses;
+        List<String> classes = trained.classes();
+        this.classIndex = new int[classes.size()];
+        for (int j = 0; j < classIndex.length; j++) {
+            long c;
+            try {
+                c = Long.parseLong(classes.get(j));
+            } catch (NumberFormatException e) {
+                c = -1;
+            }
+            if (c < 0 || c >= numClasses) {
+                throw new IllegalArgumentException("the network's class '" + classes.get(j) + "' is not a class"
+                        + " index below " + numClasses + " (classes " + classes + ")");
+            }
+            classIndex[j] = (int) c;
+        }
+    }
+
+    @Override
+    public String uid() {
+        return uid != null ? uid : PendingUid.current();
+    }
+
+    /** The training API's model: the network, its classes and the run's summary. */
+    public TrainedModel trainedModel() {
+        return trained;
+    }
+
+    /** The run's summary: per-epoch losses and accuracies, the best epoch, why it stopped. */
+    public TrainingSummary summary() {
+        return trained.summary();
+    }
+
+    /** MLlib's name for the layer sizes: input, hidden …, output (outputs: the classes seen in training). */
+    public int[] getLayers() {
+        return architecture.sizes();
+    }
+
+    @Override
+    public int numClasses() {
+        return numClasses;
+    }
+
+    @Override
+    public int numFeatures() {
+        return architecture.inputs();
+    }
+
+    @Override
+    public Vector predictRaw(Vector features) {
+        int n = architecture.inputs();
+        if (features.size() != n) {
+            throw new IllegalArgumentException("a features vector has " + features.size() + " values; the model"
+                    + " takes " + n);
+        }
+        double[] x = Arrays.copyOf(features.toArray(), n); // toArray may be the vector's own array
+        scaling.applyInPlace(x, 1);
+        double[] p = new double[architecture.classes()];
+        Kernel64.forThread(architecture, loss).predict(parameters, x, 0, 1, p, 0);
+        double[] out = new double[numClasses];
+        for (int j = 0; j < p.length; j++) {
+            out[classIndex[j]] = p[j];
+        }
+        return Vectors.dense(out);
+    }
+
+    /** The raw predictions are the probabilities already (see the class notes). */
+    @Override
+    public Vector raw2probabilityInPlace(Vector rawPrediction) {
+        return rawPrediction;
+    }
+
+    /** Both Spark bases declare it; Java needs the choice spelled out (Spark's own, the probabilistic one). */
+    @Override
+    @SuppressWarnings("rawtypes")
+    public Tuple3 findSummaryModel() {
+        return super.findSummaryModel();
+    }
+
+    @Override
+    public MlpClassificationModel copy(ParamMap extra) {
+        MlpClassificationModel copy = new MlpClassificationModel(uid(), trained, numClasses);
+        return copyValues(copy, extra).setParent(parent());
+    }
+
+    @Override
+    public String toString() {
+        return "MlpClassificationModel: uid=" + uid() + ", layers=" + Arrays.toString(getLayers()) + ", numClasses="
+                + numClasses;
+    }
+}

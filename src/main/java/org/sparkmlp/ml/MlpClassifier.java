@@ -1,0 +1,575 @@
+package org.sparkmlp.ml;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.isnan;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.attribute.Attribute;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.attribute.BinaryAttribute;
+import org.apache.spark.ml.attribute.NominalAttribute;
+import org.apache.spark.ml.classification.ProbabilisticClassifier;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkmlp.api.DataSpec;
+import org.sparkmlp.api.MlpTrainer;
+import org.sparkmlp.api.TrainedModel;
+import org.sparkmlp.api.TrainingSettings;
+
+/**
+ * The trainer as a Spark ML estimator: fits an {@link MlpClassificationModel} on a DataFrame's features (one
+ * vector column) and labels (class indices 0 … k−1, as MLlib's classifiers take them), through the training API
+ * ({@link MlpTrainer}), inside a {@code Pipeline} or under {@code CrossValidator} like any MLlib classifier.
+ *
+ * <p><b>A drop-in for MLlib's {@code MultilayerPerceptronClassifier}.</b> Its Params keep their names where the
+ * meaning is the same: {@code layers} (input, hidden …, output; the input size and the labels are checked
+ * against the data), {@code maxIter} (epochs), {@code stepSize} (the learning rate), {@code seed},
+ * {@code solver} (our optimizers; {@code gd} is plain SGD, {@code l-bfgs} is refused with a message naming ours),
+ * {@code blockSize} and {@code tol}. Two of them differ:
+ * <ul>
+ *   <li>{@code tol}: MLPC stops L-BFGS when the objective changes by less than {@code tol}. Our trainer has no
+ *       such rule (it stops after {@code maxIter} epochs or by early stopping on the validation rows:
+ *       {@code earlyStopPatience}, {@code earlyStopMetric}), so {@code tol} keeps MLPC's default 1e-6 and any
+ *       other value is refused at {@code fit} rather than silently ignored.</li>
+ *   <li>{@code blockSize}: MLPC stacks that many rows into a matrix for its BLAS calls. Ours are stacked by the
+ *       trainer's own rule (a block per partition, {@code Kernel.CHUNK} rows per BLAS call), which the result
+ *       does not depend on; {@code blockSize} is accepted (positive, MLPC's default 128) and changes nothing.</li>
+ * </ul>
+ *
+ * <p><b>Our settings</b> are typed Params, each named for its setting of {@link TrainingSettings} and with that
+ * setting's default, read from the API's one source ({@link TrainingSettings#defaults()}). Without
+ * {@code layers}, the hidden layers are the default {@code hidden} setting and the input and output sizes come
+ * from the data. The rows are split into training and validation rows by {@code validationFraction} (seeded and
+ * stratified, as the API does); the estimator keeps no test rows: evaluation is the caller's, as in MLlib.
+ *
+ * <p><b>Labels</b>: the number of classes is {@code layers}' last size when set, else the label column's
+ * metadata (a nominal or binary attribute, as {@code StringIndexer} writes), else the largest label + 1. A
+ * label that is null, NaN, negative, fractional or not below the number of classes is one error, naming the
+ * first such value and how many rows hold one, before any training job.
+ */
+public class MlpClassifier extends ProbabilisticClassifier<Vector, MlpClassifier, MlpClassificationModel> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(MlpClassifier.class);
+
+    /** MLPC's default {@code tol}, the only value accepted (see the class notes). */
+    public static final double MLPC_TOL = 1e-6;
+    /** The most classes a label column may name when neither {@code layers} nor metadata says how many. */
+    public static final int MAX_CLASSES = 1 << 20;
+
+    private String uid;
+
+    private IntArrayParam layers;
+    private IntParam maxIter;
+    private DoubleParam stepSize;
+    private LongParam seed;
+    private DoubleParam tol;
+    private IntParam blockSize;
+    private Param<String> solver;
+    private Param<String> activation;
+    private Param<String> loss;
+    private IntParam batchSize;
+    private Param<String> lrSchedule;
+    private DoubleParam lrDecay;
+    private IntParam lrStepEpochs;
+    private DoubleParam lrWarmupEpochs;
+    private LongParam lrWarmupSteps;
+    private DoubleParam momentum;
+    private DoubleParam beta1;
+    private DoubleParam beta2;
+    private DoubleParam epsilon;
+    private DoubleParam weightDecay;
+    private DoubleParam clipNorm;
+    private IntParam earlyStopPatience;
+    private Param<String> earlyStopMetric;
+    private IntParam aggregationDepth;
+    private Param<String> precision;
+    private Param<String> blas;
+    private DoubleParam validationFraction;
+    private Param<String> scaling;
+    private IntParam partitions;
+
+    /** Each Param of ours that is a setting, with the setting's key. */
+    private LinkedHashMap<Param<?>, String> keys;
+
+    public MlpClassifier() {
+        this(Identifiable$.MODULE$.randomUID("mlpClassifier"));
+    }
+
+    public MlpClassifier(String uid) {
+        this(PendingUid.hold(uid));
+    }
+
+    private MlpClassifier(PendingUid.Token token) {
+        super();
+        this.uid = token.take();
+        declare();
+    }
+
+    @Override
+    public String uid() {
+        return uid != null ? uid : PendingUid.current();
+    }
+
+    private void declare() {
+        Map<String, String> d = TrainingSettings.defaults().asMap();
+        keys = new LinkedHashMap<>();
+        layers = new IntArrayParam(this, "layers", "sizes of the layers, input first and output last, as"
+                + " MLlib's MultilayerPerceptronClassifier (default: the hidden setting, input and output from the"
+                + " data)", arrayLengthGt1());
+        maxIter = intParam("maxIter", "epochs", "epochs to train (MLlib's maxIter)", 1);
+        stepSize = doubleParam("stepSize", "lr", "the learning rate at step 0 (MLlib's stepSize)", 0, false);
+        seed = new LongParam(this, "seed", "seed of the initial weights, the split and the batches");
+        keys.put(seed, "seed");
+        setDefault(seed, Long.parseLong(d.get("seed")));
+        tol = new DoubleParam(this, "tol", "MLlib's convergence tolerance; only " + MLPC_TOL + " is accepted:"
+                + " stop early with earlyStopPatience instead", ParamValidators.gtEq(0));
+        setDefault(tol, MLPC_TOL);
+        blockSize = new IntParam(this, "blockSize", "MLlib's rows per stacked block; accepted, changes nothing"
+                + " (our blocks have their own size)", ParamValidators.gt(0));
+        setDefault(blockSize, 128);
+        List<String> solvers = new ArrayList<>(TrainingSettings.choices("optimizer"));
+        solvers.add("gd");
+        solvers.add("l-bfgs");
+        solver = new Param<>(this, "solver", "the optimizer: " + String.join(", ",
+                TrainingSettings.choices("optimizer")) + " (MLlib's gd is sgd; l-bfgs is refused)",
+                ParamValidators.inArray(solvers));
+        keys.put(solver, "optimizer");
+        setDefault(solver, d.get("optimizer"));
+        activation = choiceParam("activation", "activation", "activation of the hidden layers");
+        loss = choiceParam("loss", "loss", "the loss");
+        batchSize = intParam("batchSize", "batch-size", "rows per step", 1);
+        lrSchedule = choiceParam("lrSchedule", "lr-schedule", "learning-rate schedule");
+        lrDecay = doubleParam("lrDecay", "lr-decay", "the schedule's decay", 0, true);
+        lrStepEpochs = intParam("lrStepEpochs", "lr-step-epochs", "epochs per step of the step schedule", 1);
+        lrWarmupEpochs = doubleParam("lrWarmupEpochs", "lr-warmup-epochs", "epochs of linear warmup", 0, true);
+        lrWarmupSteps = new LongParam(this, "lrWarmupSteps", "steps of linear warmup (instead of epochs)",
+                ParamValidators.gtEq(0));
+        keys.put(lrWarmupSteps, "lr-warmup-steps");
+        setDefault(lrWarmupSteps, Long.parseLong(d.get("lr-warmup-steps")));
+        momentum = doubleParam("momentum", "momentum", "momentum of the momentum and nesterov optimizers", 0, true);
+        beta1 = doubleParam("beta1", "beta1", "Adam's beta1", 0, true);
+        beta2 = doubleParam("beta2", "beta2", "Adam's beta2", 0, true);
+        epsilon = doubleParam("epsilon", "epsilon", "Adam's epsilon", 0, false);
+        weightDecay = doubleParam("weightDecay", "weight-decay", "decoupled weight decay", 0, true);
+        clipNorm = doubleParam("clipNorm", "clip-norm", "gradient norm clipping (0: none)", 0, true);
+        earlyStopPatience = intParam("earlyStopPatience", "early-stop-patience",
+                "epochs without improvement before stopping (0: never stop early)", 0);
+        earlyStopMetric = choiceParam("earlyStopMetric", "early-stop-metric", "what early stopping watches");
+        aggregationDepth = intParam("aggregationDepth", "aggregation-depth", "depth of the gradient's"
+                + " treeAggregate (MLlib's aggregationDepth)", 1);
+        precision = choiceParam("precision", "precision", "the training kernel's floating-point precision");
+        blas = choiceParam("blas", "blas", "which BLAS the kernels call");
+        validationFraction = doubleParam("validationFraction", "val-fraction",
+                "fraction of the rows held out for validation, seeded and stratified", 0, true);
+        scaling = choiceParam("scaling", "scale", "input scaling fitted on the training rows");
+        partitions = new IntParam(this, "partitions", "partitions of the training rows (0: Spark's default"
+                + " parallelism)", ParamValidators.gtEq(0));
+        setDefault(partitions, 0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static scala.Function1<int[], Object> arrayLengthGt1() {
+        // Scala's Array[T] => Boolean reaches Java as a function of Object.
+        return (scala.Function1<int[], Object>) (scala.Function1<?, ?>) ParamValidators.arrayLengthGt(1);
+    }
+
+    private IntParam intParam(String name, String key, String doc, int lowest) {
+        IntParam p = new IntParam(this, name, doc + " (setting " + key + ")", ParamValidators.gtEq(lowest));
+        keys.put(p, key);
+        setDefault(p, Integer.parseInt(TrainingSettings.defaults().asMap().get(key)));
+        return p;
+    }
+
+    private DoubleParam doubleParam(String name, String key, String doc, double lowest, boolean inclusive) {
+        DoubleParam p = new DoubleParam(this, name, doc + " (setting " + key + ")",
+                inclusive ? ParamValidators.gtEq(lowest) : ParamValidators.gt(lowest));
+        keys.put(p, key);
+        setDefault(p, Double.parseDouble(TrainingSettings.defaults().asMap().get(key)));
+        return p;
+    }
+
+    private Param<String> choiceParam(String name, String key, String doc) {
+        List<String> choices = TrainingSettings.choices(key);
+        Param<String> p = new Param<>(this, name, doc + ": " + String.join(", ", choices) + " (setting " + key + ")",
+                ParamValidators.inArray(choices));
+        keys.put(p, key);
+        setDefault(p, TrainingSettings.defaults().asMap().get(key));
+        return p;
+    }
+
+    // Params: Spark finds them by these public no-argument methods.
+
+    public IntArrayParam layers() {
+        return layers;
+    }
+
+    public IntParam maxIter() {
+        return maxIter;
+    }
+
+    public DoubleParam stepSize() {
+        return stepSize;
+    }
+
+    public LongParam seed() {
+        return seed;
+    }
+
+    public DoubleParam tol() {
+        return tol;
+    }
+
+    public IntParam blockSize() {
+        return blockSize;
+    }
+
+    public Param<String> solver() {
+        return solver;
+    }
+
+    public Param<String> activation() {
+        return activation;
+    }
+
+    public Param<String> loss() {
+        return loss;
+    }
+
+    public IntParam batchSize() {
+        return batchSize;
+    }
+
+    public Param<String> lrSchedule() {
+        return lrSchedule;
+    }
+
+    public DoubleParam lrDecay() {
+        return lrDecay;
+    }
+
+    public IntParam lrStepEpochs() {
+        return lrStepEpochs;
+    }
+
+    public DoubleParam lrWarmupEpochs() {
+        return lrWarmupEpochs;
+    }
+
+    public LongParam lrWarmupSteps() {
+        return lrWarmupSteps;
+    }
+
+    public DoubleParam momentum() {
+        return momentum;
+    }
+
+    public DoubleParam beta1() {
+        return beta1;
+    }
+
+    public DoubleParam beta2() {
+        return beta2;
+    }
+
+    public DoubleParam epsilon() {
+        return epsilon;
+    }
+
+    public DoubleParam weightDecay() {
+        return weightDecay;
+    }
+
+    public DoubleParam clipNorm() {
+        return clipNorm;
+    }
+
+    public IntParam earlyStopPatience() {
+        return earlyStopPatience;
+    }
+
+    public Param<String> earlyStopMetric() {
+        return earlyStopMetric;
+    }
+
+    public IntParam aggregationDepth() {
+        return aggregationDepth;
+    }
+
+    public Param<String> precision() {
+        return precision;
+    }
+
+    public Param<String> blas() {
+        return blas;
+    }
+
+    public DoubleParam validationFraction() {
+        return validationFraction;
+    }
+
+    public Param<String> scaling() {
+        return scaling;
+    }
+
+    public IntParam partitions() {
+        return partitions;
+    }
+
+    // Setters, as MLlib's estimators have them.
+
+    public MlpClassifier setLayers(int[] value) {
+        return (MlpClassifier) set(layers, value);
+    }
+
+    public MlpClassifier setMaxIter(int value) {
+        return (MlpClassifier) set(maxIter, value);
+    }
+
+    public MlpClassifier setStepSize(double value) {
+        return (MlpClassifier) set(stepSize, value);
+    }
+
+    public MlpClassifier setSeed(long value) {
+        return (MlpClassifier) set(seed, value);
+    }
+
+    public MlpClassifier setTol(double value) {
+        return (MlpClassifier) set(tol, value);
+    }
+
+    public MlpClassifier setBlockSize(int value) {
+        return (MlpClassifier) set(blockSize, value);
+    }
+
+    public MlpClassifier setSolver(String value) {
+        return (MlpClassifier) set(solver, value);
+    }
+
+    public MlpClassifier setActivation(String value) {
+        return (MlpClassifier) set(activation, value);
+    }
+
+    public MlpClassifier setLoss(String value) {
+        return (MlpClassifier) set(loss, value);
+    }
+
+    public MlpClassifier setBatchSize(int value) {
+        return (MlpClassifier) set(batchSize, value);
+    }
+
+    public MlpClassifier setLrSchedule(String value) {
+        return (MlpClassifier) set(lrSchedule, value);
+    }
+
+    public MlpClassifier setLrDecay(double value) {
+        return (MlpClassifier) set(lrDecay, value);
+    }
+
+    public MlpClassifier setLrStepEpochs(int value) {
+        return (MlpClassifier) set(lrStepEpochs, value);
+    }
+
+    public MlpClassifier setLrWarmupEpochs(double value) {
+        return (MlpClassifier) set(lrWarmupEpochs, value);
+    }
+
+    public MlpClassifier setLrWarmupSteps(long value) {
+        return (MlpClassifier) set(lrWarmupSteps, value);
+    }
+
+    public MlpClassifier setMomentum(double value) {
+        return (MlpClassifier) set(momentum, value);
+    }
+
+    public MlpClassifier setBeta1(double value) {
+        return (MlpClassifier) set(beta1, value);
+    }
+
+    public MlpClassifier setBeta2(double value) {
+        return (MlpClassifier) set(beta2, value);
+    }
+
+    public MlpClassifier setEpsilon(double value) {
+        return (MlpClassifier) set(epsilon, value);
+    }
+
+    public MlpClassifier setWeightDecay(double value) {
+        return (MlpClassifier) set(weightDecay, value);
+    }
+
+    public MlpClassifier setClipNorm(double value) {
+        return (MlpClassifier) set(clipNorm, value);
+    }
+
+    public MlpClassifier setEarlyStopPatience(int value) {
+        return (MlpClassifier) set(earlyStopPatience, value);
+    }
+
+    public MlpClassifier setEarlyStopMetric(String value) {
+        return (MlpClassifier) set(earlyStopMetric, value);
+    }
+
+    public MlpClassifier setAggregationDepth(int value) {
+        return (MlpClassifier) set(aggregationDepth, value);
+    }
+
+    public MlpClassifier setPrecision(String value) {
+        return (MlpClassifier) set(precision, value);
+    }
+
+    public MlpClassifier setBlas(String value) {
+        return (MlpClassifier) set(blas, value);
+    }
+
+    public MlpClassifier setValidationFraction(double value) {
+        return (MlpClassifier) set(validationFraction, value);
+    }
+
+    public MlpClassifier setScaling(String value) {
+        return (MlpClassifier) set(scaling, value);
+    }
+
+    public MlpClassifier setPartitions(int value) {
+        return (MlpClassifier) set(partitions, value);
+    }
+
+    /**
+     * The training API's settings these Params stand for: the defaults, with every Param set here in place of
+     * its setting; no test rows (the estimator's caller evaluates). Refuses MLlib's values that have no meaning
+     * here ({@code solver} l-bfgs, {@code tol} other than 1e-6), naming ours.
+     */
+    public TrainingSettings trainingSettings() {
+        String solverId = getOrDefault(solver);
+        if (solverId.equals("l-bfgs")) {
+            throw new IllegalArgumentException("solver l-bfgs is MLlib's; this estimator trains with mini-batch"
+                    + " optimizers: " + String.join(", ", TrainingSettings.choices("optimizer")));
+        }
+        double tolerance = (Double) getOrDefault(tol);
+        if (tolerance != MLPC_TOL) {
+            throw new IllegalArgumentException("tol " + tolerance + " has no meaning here (no convergence test):"
+                    + " leave it at " + MLPC_TOL + " and stop early with earlyStopPatience and earlyStopMetric");
+        }
+        TrainingSettings.Builder b = TrainingSettings.builder();
+        for (Map.Entry<Param<?>, String> e : keys.entrySet()) {
+            if (isSet(e.getKey())) {
+                b.set(e.getValue(), text(getOrDefault(e.getKey())));
+            }
+        }
+        if (solverId.equals("gd")) {
+            b.set("optimizer", "sgd");
+        }
+        if (isSet(layers)) {
+            int[] sizes = getOrDefault(layers);
+            b.hidden(Arrays.copyOfRange(sizes, 1, sizes.length - 1));
+        }
+        b.testFraction(0);
+        return b.build();
+    }
+
+    private static String text(Object value) {
+        return value instanceof String s ? s : String.valueOf(value);
+    }
+
+    @Override
+    public MlpClassificationModel train(Dataset<?> dataset) {
+        TrainingSettings settings = trainingSettings();
+        Dataset<Row> rows = dataset.toDF().select(col(getFeaturesCol()), col(getLabelCol()));
+        int declared = isSet(layers) ? getOrDefault(layers).length : 0;
+        int inputs = AttributeGroup.fromStructField(rows.schema().apply(getFeaturesCol())).size();
+        if (declared > 0 && inputs >= 0 && inputs != getOrDefault(layers)[0]) {
+            throw new IllegalArgumentException("layers " + Arrays.toString(getOrDefault(layers)) + " take "
+                    + getOrDefault(layers)[0] + " inputs, but the features column '" + getFeaturesCol()
+                    + "' holds vectors of " + inputs);
+        }
+        int classes = checkLabels(rows);
+        int parts = (Integer) getOrDefault(partitions);
+        LOG.info("{}: training on '{}' → '{}', {} classes, {}", uid(), getFeaturesCol(), getLabelCol(), classes,
+                settings);
+        MlpTrainer trainer = new MlpTrainer(rows.sparkSession(), settings).withMessages(LOG::info);
+        if (parts > 0) {
+            trainer = trainer.withPartitions(parts);
+        }
+        TrainedModel trained = trainer.fit(DataSpec.rows(rows).withLabelColumn(getLabelCol())
+                .withFeatureColumns(getFeaturesCol()));
+        if (declared > 0 && trained.inputs() != getOrDefault(layers)[0]) {
+            throw new IllegalArgumentException("layers " + Arrays.toString(getOrDefault(layers)) + " take "
+                    + getOrDefault(layers)[0] + " inputs, but the features column '" + getFeaturesCol()
+                    + "' holds vectors of " + trained.inputs());
+        }
+        return new MlpClassificationModel(uid(), trained, classes);
+    }
+
+    /**
+     * The number of classes, after one aggregation over the label column that finds any label that is not a
+     * class index. Nothing but three numbers comes back to the driver.
+     */
+    private int checkLabels(Dataset<Row> rows) {
+        String name = getLabelCol();
+        int known = isSet(layers) ? getOrDefault(layers)[getOrDefault(layers).length - 1]
+                : metadataClasses(rows, name);
+        if (isSet(layers)) {
+            int fromMetadata = metadataClasses(rows, name);
+            if (fromMetadata > known) {
+                throw new IllegalArgumentException("the label column '" + name + "' names " + fromMetadata
+                        + " classes, but layers' output size is " + known);
+            }
+        }
+        int limit = known > 0 ? known : MAX_CLASSES;
+        Column y = col(name);
+        Column bad = y.isNull().or(isnan(y)).or(y.lt(0)).or(y.notEqual(floor(y))).or(y.geq(limit));
+        Row r = rows.agg(max(when(not(bad), y)), sum(when(bad, 1).otherwise(0)),
+                first(when(bad, y.cast("string")).otherwise(lit(null)), true)).head();
+        long badRows = r.isNullAt(1) ? 0 : r.getLong(1);
+        if (badRows > 0) {
+            String value = r.isNullAt(2) ? "null" : r.getString(2);
+            throw new IllegalArgumentException("label column '" + name + "' holds " + value + " (and " + badRows
+                    + " row(s) in all hold a label that is not a class index): labels must be whole numbers 0, 1,"
+                    + " …, " + (known > 0 ? (known - 1) + " (" + known + " classes, from "
+                    + (isSet(layers) ? "layers" : "the column's metadata") + ")" : "k−1"));
+        }
+        if (r.isNullAt(0)) {
+            throw new IllegalArgumentException("the rows to train on are empty");
+        }
+        return known > 0 ? known : (int) r.getDouble(0) + 1;
+    }
+
+    /** The number of classes the label column's metadata names, or −1. */
+    private static int metadataClasses(Dataset<Row> rows, String name) {
+        Attribute a = Attribute.fromStructField(rows.schema().apply(name));
+        if (a instanceof BinaryAttribute) {
+            return 2;
+        }
+        if (a instanceof NominalAttribute nominal && nominal.getNumValues().isDefined()) {
+            return (Integer) nominal.getNumValues().get();
+        }
+        return -1;
+    }
+
+    @Override
+    public MlpClassifier copy(ParamMap extra) {
+        return defaultCopy(extra);
+    }
+}
