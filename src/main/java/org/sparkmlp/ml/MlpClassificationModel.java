@@ -1,18 +1,33 @@
 package org.sparkmlp.ml;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsReader$;
+import org.apache.spark.ml.util.DefaultParamsWriter$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
 import org.sparkmlp.api.TrainedModel;
 import org.sparkmlp.api.TrainingSummary;
+import org.sparkmlp.io.AtomicFiles;
+import org.sparkmlp.io.HadoopFiles;
 import org.sparkmlp.nn.Architecture;
 import org.sparkmlp.nn.Kernel64;
 import org.sparkmlp.nn.Loss;
 import org.sparkmlp.nn.Network;
 import org.sparkmlp.nn.Scaling;
+import scala.Option;
 import scala.Tuple3;
 
 /**
@@ -33,8 +48,13 @@ import scala.Tuple3;
  * <p>Each row is scored alone by the float64 forward pass of a per-thread kernel, after the network's input
  * scaling on a copy of its features.
  */
-public class MlpClassificationModel extends ProbabilisticClassificationModel<Vector, MlpClassificationModel> {
+public class MlpClassificationModel extends ProbabilisticClassificationModel<Vector, MlpClassificationModel>
+        implements MLWritable {
     private static final long serialVersionUID = 1L;
+    /** Under a saved model's path: the training API's model file, which the command line reads too. */
+    public static final String MODEL_FILE = "model.json";
+    /** Under a saved model's path: the number of classes, as text (the network knows only those it saw). */
+    public static final String CLASSES_FILE = "numClasses";
 
     private String uid;
     /** The API's model; not shipped to executors (the fields below are what scoring needs). */
@@ -147,6 +167,71 @@ public class MlpClassificationModel extends ProbabilisticClassificationModel<Vec
     public MlpClassificationModel copy(ParamMap extra) {
         MlpClassificationModel copy = new MlpClassificationModel(uid(), trained, numClasses);
         return copyValues(copy, extra).setParent(parent());
+    }
+
+    /**
+     * Saves the model: Spark's metadata (uid, Params) as every Spark ML model writes it, {@value #MODEL_FILE}
+     * (format v1, as the command line writes it) and {@value #CLASSES_FILE}, under the path.
+     */
+    @Override
+    public MLWriter write() {
+        return new Writer(this);
+    }
+
+    @Override
+    public void save(String path) throws IOException {
+        write().save(path);
+    }
+
+    /** The reader {@code PipelineModel.load} and {@code CrossValidatorModel.load} find by reflection. */
+    public static MLReader<MlpClassificationModel> read() {
+        return new Reader();
+    }
+
+    public static MlpClassificationModel load(String path) {
+        return read().load(path);
+    }
+
+    private static final class Writer extends MLWriter {
+        private final MlpClassificationModel instance;
+
+        Writer(MlpClassificationModel instance) {
+            this.instance = instance;
+        }
+
+        @Override
+        public void saveImpl(String path) {
+            DefaultParamsWriter$.MODULE$.saveMetadata(instance, path, sc(), Option.empty(), Option.empty());
+            try {
+                instance.trained.write(new Path(path, MODEL_FILE).toString());
+                AtomicFiles.writeString(new Path(path, CLASSES_FILE).toString(), HadoopFiles.configuration(),
+                        Integer.toString(instance.numClasses));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot save the model under " + path, e);
+            }
+        }
+    }
+
+    private static final class Reader extends MLReader<MlpClassificationModel> {
+        @Override
+        public MlpClassificationModel load(String path) {
+            DefaultParamsReader.Metadata metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, sc(),
+                    MlpClassificationModel.class.getName());
+            try {
+                TrainedModel trained = TrainedModel.read(new Path(path, MODEL_FILE).toString());
+                Path classes = new Path(path, CLASSES_FILE);
+                FileSystem fs = classes.getFileSystem(HadoopFiles.configuration());
+                int k;
+                try (InputStream in = fs.open(classes)) {
+                    k = Integer.parseInt(new String(in.readAllBytes(), StandardCharsets.UTF_8).trim());
+                }
+                MlpClassificationModel model = new MlpClassificationModel(metadata.uid(), trained, k);
+                metadata.getAndSetParams(model, Option.empty());
+                return model;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot load the model under " + path, e);
+            }
+        }
     }
 
     @Override

@@ -28,7 +28,10 @@ import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -70,7 +73,8 @@ import org.sparkmlp.api.TrainingSettings;
  * label that is null, NaN, negative, fractional or not below the number of classes is one error, naming the
  * first such value and how many rows hold one, before any training job.
  */
-public class MlpClassifier extends ProbabilisticClassifier<Vector, MlpClassifier, MlpClassificationModel> {
+public class MlpClassifier extends ProbabilisticClassifier<Vector, MlpClassifier, MlpClassificationModel>
+        implements DefaultParamsWritable {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(MlpClassifier.class);
 
@@ -566,6 +570,15 @@ public class MlpClassifier extends ProbabilisticClassifier<Vector, MlpClassifier
             return (Integer) nominal.getNumValues().get();
         }
         return -1;
+    }
+
+    /** The reader {@code Pipeline.load} and {@code CrossValidator.load} find by reflection: the Params alone. */
+    public static MLReader<MlpClassifier> read() {
+        return new DefaultParamsReader<>();
+    }
+
+    public static MlpClassifier load(String path) {
+        return read().load(path);
     }
 
     @Override

@@ -55,7 +55,7 @@ class MlpClassifierTest {
     static void start() throws Exception {
         sc = SparkTests.start("local[2]");
         spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
-        Dataset<Row>[] split = digits().randomSplit(new double[] {0.8, 0.2}, 11);
+        Dataset<Row>[] split = digits(spark).randomSplit(new double[] {0.8, 0.2}, 11);
         train = split[0].cache();
         test = split[1].cache();
     }
@@ -66,7 +66,7 @@ class MlpClassifierTest {
     }
 
     /** The packed digits CSV (64 inputs, then the label) as columns p0 … p63 and a double label. */
-    static Dataset<Row> digits() throws Exception {
+    static Dataset<Row> digits(SparkSession spark) throws Exception {
         List<Row> rows = new ArrayList<>();
         try (InputStream in = MlpClassifierTest.class.getResourceAsStream("/org/sparkmlp/data/digits.csv.gz");
              BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(in),
@@ -88,7 +88,7 @@ class MlpClassifierTest {
         return spark.createDataFrame(rows, new StructType(fields));
     }
 
-    private static VectorAssembler assembler() {
+    static VectorAssembler assembler() {
         String[] inputs = new String[64];
         for (int i = 0; i < 64; i++) {
             inputs[i] = "p" + i;

@@ -1,0 +1,90 @@
+package org.sparkmlp.ml;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkmlp.api.TrainedModel;
+import org.sparkmlp.testing.SparkTests;
+
+/** Saving and loading: Spark's metadata and our model.json under the path; Pipeline.load finds the classes. */
+class MlpPersistenceTest {
+    private static JavaSparkContext sc;
+    private static Dataset<Row> digits;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        sc = SparkTests.start("local[2]");
+        digits = MlpClassifierTest.digits(SparkSession.builder().sparkContext(sc.sc()).getOrCreate()).cache();
+    }
+
+    @AfterAll
+    static void stop() {
+        sc.close();
+    }
+
+    private static VectorAssembler assembler() {
+        return MlpClassifierTest.assembler();
+    }
+
+    private static List<Row> scores(Dataset<Row> predicted) {
+        return predicted.select("probability", "prediction").collectAsList();
+    }
+
+    @Test
+    void savedModelLoadsWithIdenticalPredictionsAndItsModelFileReadsAsTheApis() throws Exception {
+        Dataset<Row> assembled = assembler().transform(digits);
+        MlpClassificationModel model = new MlpClassifier().setLayers(new int[] {64, 16, 10}).setMaxIter(2)
+                .setPartitions(2).setProbabilityCol("p").fit(assembled);
+        String at = dir.resolve("model").toString();
+        model.write().overwrite().save(at);
+        MlpClassificationModel loaded = MlpClassificationModel.load(at);
+        assertEquals(model.uid(), loaded.uid());
+        assertEquals("p", loaded.getProbabilityCol());
+        assertEquals(10, loaded.numClasses());
+        List<Row> before = model.transform(assembled).select("p", "prediction").collectAsList();
+        List<Row> after = loaded.transform(assembled).select("p", "prediction").collectAsList();
+        assertEquals(before, after);
+        TrainedModel file = TrainedModel.read(dir.resolve("model").resolve(MlpClassificationModel.MODEL_FILE)
+                .toString());
+        assertArrayEquals(model.trainedModel().network().parameters(), file.network().parameters());
+    }
+
+    @Test
+    void pipelineModelSavesAndLoads() throws Exception {
+        MlpClassifier mlp = new MlpClassifier().setMaxIter(2).setPartitions(2).setEarlyStopPatience(1);
+        Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {assembler(), mlp});
+        String estimatorAt = dir.resolve("pipeline").toString();
+        pipeline.write().overwrite().save(estimatorAt);
+        MlpClassifier reloaded = (MlpClassifier) Pipeline.load(estimatorAt).getStages()[1];
+        assertEquals(1, reloaded.getOrDefault(reloaded.earlyStopPatience()));
+        assertEquals(mlp.uid(), reloaded.uid());
+
+        PipelineModel fitted = pipeline.fit(digits);
+        String modelAt = dir.resolve("pipeline-model").toString();
+        fitted.write().overwrite().save(modelAt);
+        PipelineModel loaded = PipelineModel.load(modelAt);
+        List<Row> before = scores(fitted.transform(digits));
+        List<Row> after = scores(loaded.transform(digits));
+        assertEquals(before, after);
+        Vector p = after.get(0).getAs(0);
+        assertEquals(10, p.size());
+    }
+}
