@@ -41,6 +41,7 @@ import org.sparkmlp.api.DataSpec;
 import org.sparkmlp.api.MlpTrainer;
 import org.sparkmlp.api.TrainedModel;
 import org.sparkmlp.api.TrainingSettings;
+import scala.Function1;
 
 /**
  * The trainer as a Spark ML estimator: fits an {@link MlpClassificationModel} on a DataFrame's features (one
@@ -195,9 +196,9 @@ public class MlpClassifier extends ProbabilisticClassifier<Vector, MlpClassifier
     }
 
     @SuppressWarnings("unchecked")
-    private static scala.Function1<int[], Object> arrayLengthGt1() {
+    private static Function1<int[], Object> arrayLengthGt1() {
         // Scala's Array[T] => Boolean reaches Java as a function of Object.
-        return (scala.Function1<int[], Object>) (scala.Function1<?, ?>) ParamValidators.arrayLengthGt(1);
+        return (Function1<int[], Object>) (Function1<?, ?>) ParamValidators.arrayLengthGt(1);
     }
 
     private IntParam intParam(String name, String key, String doc, int lowest) {

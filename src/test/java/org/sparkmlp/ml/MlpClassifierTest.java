@@ -1,5 +1,7 @@
 package org.sparkmlp.ml;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.when;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -194,9 +196,7 @@ class MlpClassifierTest {
     @Test
     void rejectsAFractionalLabelNamingItAndTheRowCount() {
         Dataset<Row> assembled = assembler().transform(train);
-        Dataset<Row> bad = assembled.withColumn("label", org.apache.spark.sql.functions.when(
-                org.apache.spark.sql.functions.col("p20").gt(14), 2.5).otherwise(
-                org.apache.spark.sql.functions.col("label")));
+        Dataset<Row> bad = assembled.withColumn("label", when(col("p20").gt(14), 2.5).otherwise(col("label")));
         long badRows = assembled.filter("p20 > 14").count();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new MlpClassifier().setMaxIter(1).fit(bad));
