@@ -3,7 +3,6 @@ package org.sparkmlp.cli;
 import java.util.Arrays;
 import java.util.List;
 import org.sparkmlp.api.DataSpec;
-import org.sparkmlp.api.SettingException;
 import picocli.CommandLine.Option;
 
 /** Where the rows come from and how they are read: the options train, evaluate and predict share. */
@@ -13,12 +12,12 @@ final class DataOptions {
             + " packed in the jar. Default: ${DEFAULT-VALUE}.")
     String data;
 
-    @Option(names = "--format", paramLabel = "auto|csv|idx|libsvm|parquet|orc|json", completionCandidates = Converters.FormatIds.class,
+    @Option(names = "--format", paramLabel = "auto|csv|idx|libsvm|parquet|orc|json", completionCandidates = Choices.FormatIds.class,
             description = "Input format; auto: IDX for directories and *-ubyte[.gz] names, parquet/orc/json/libsvm by"
                     + " extension (.svm too), else CSV. Default: ${DEFAULT-VALUE}.")
     String format;
 
-    @Option(names = "--label-column", paramLabel = "first|last|N|NAME|none", completionCandidates = Converters.LabelColumnIds.class,
+    @Option(names = "--label-column", paramLabel = "first|last|N|NAME|none", completionCandidates = Choices.LabelColumnIds.class,
             description = "Column holding the label: by position (N counted from 0) or by name (a CSV header's or a"
                     + " table's); predict takes data with or without it. Default: ${DEFAULT-VALUE}.")
     String labelColumn;
@@ -31,7 +30,7 @@ final class DataOptions {
             + " columns or one Spark ML vector column. Default: every column but the label.")
     String featureColumns;
 
-    @Option(names = "--header", paramLabel = "auto|true|false", completionCandidates = Converters.HeaderIds.class,
+    @Option(names = "--header", paramLabel = "auto|true|false", completionCandidates = Choices.HeaderIds.class,
             description = "Whether each CSV file starts with a header line; auto: when none of the first line's inputs"
                     + " is a number. Default: ${DEFAULT-VALUE}.")
     String header;
@@ -47,16 +46,13 @@ final class DataOptions {
         if (columns.contains("")) {
             throw new UsageException("--feature-columns must be column names separated by commas, got '" + featureColumns + "'");
         }
-        try {
-            DataSpec spec = DataSpec.path(Commands.need(data, "data")).withFormat(Commands.need(format, "format"))
-                    .withLabelColumn(Commands.need(labelColumn, "label-column")).withHeader(Commands.need(header, "header"));
-            if (!columns.isEmpty()) {
-                spec = spec.withFeatureColumns(columns.toArray(new String[0]));
-            }
-            return features == null ? spec : spec.withFeatures(features);
-        } catch (SettingException e) {
-            throw new UsageException(e.message(Main::flag));
+        // A value the API refuses is a SettingException, which Main shows as its flag.
+        DataSpec spec = DataSpec.path(Commands.need(data, "data")).withFormat(Commands.need(format, "format"))
+                .withLabelColumn(Commands.need(labelColumn, "label-column")).withHeader(Commands.need(header, "header"));
+        if (!columns.isEmpty()) {
+            spec = spec.withFeatureColumns(columns.toArray(new String[0]));
         }
+        return features == null ? spec : spec.withFeatures(features);
     }
 
     /** --partitions, or Spark's default parallelism when not given. */

@@ -14,7 +14,6 @@ import org.sparkmlp.api.Checkpointing;
 import org.sparkmlp.api.DataSpec;
 import org.sparkmlp.api.MlpTrainer;
 import org.sparkmlp.api.ResumeException;
-import org.sparkmlp.api.SettingException;
 import org.sparkmlp.api.TrainedModel;
 import org.sparkmlp.api.TrainingSettings;
 import org.sparkmlp.api.TrainingSummary;
@@ -45,11 +44,11 @@ final class TrainCommand implements Callable<Integer> {
             + " 0 for none (softmax regression). Default: ${DEFAULT-VALUE}.")
     String hidden;
 
-    @Option(names = "--activation", paramLabel = "tanh|relu|sigmoid", completionCandidates = Converters.ActivationIds.class,
+    @Option(names = "--activation", paramLabel = "tanh|relu|sigmoid", completionCandidates = Choices.ActivationIds.class,
             description = "Hidden-layer activation. Default: ${DEFAULT-VALUE}.")
     String activation;
 
-    @Option(names = "--loss", paramLabel = "cross-entropy|mse", completionCandidates = Converters.LossIds.class,
+    @Option(names = "--loss", paramLabel = "cross-entropy|mse", completionCandidates = Choices.LossIds.class,
             description = "Loss on the softmax output (mse: 1/2 sum of squared errors per row). Default: ${DEFAULT-VALUE}.")
     String loss;
 
@@ -61,7 +60,7 @@ final class TrainCommand implements Callable<Integer> {
     Double lr;
 
     @Option(names = "--lr-schedule", paramLabel = "constant|inverse-time|exponential|step|cosine",
-            completionCandidates = Converters.ScheduleIds.class, description = "eta0; eta0/(1+k*t) with t the step;"
+            completionCandidates = Choices.ScheduleIds.class, description = "eta0; eta0/(1+k*t) with t the step;"
             + " eta0*k^epoch; eta0*k^floor(epoch/lr-step-epochs); eta0*(1+cos(pi*t/T))/2. Default: ${DEFAULT-VALUE}.")
     String lrSchedule;
 
@@ -72,7 +71,7 @@ final class TrainCommand implements Callable<Integer> {
             + " Default: ${DEFAULT-VALUE}.")
     Integer lrStepEpochs;
 
-    @Option(names = "--optimizer", paramLabel = "sgd|momentum|nesterov|adam", completionCandidates = Converters.OptimizerIds.class,
+    @Option(names = "--optimizer", paramLabel = "sgd|momentum|nesterov|adam", completionCandidates = Choices.OptimizerIds.class,
             description = "The update rule, with PyTorch's formulas: plain SGD; heavy-ball momentum; Nesterov momentum"
                     + " (torch.optim.SGD(nesterov=True)); Adam, bias-corrected (AdamW with --weight-decay)."
                     + " Default: ${DEFAULT-VALUE}.")
@@ -112,7 +111,7 @@ final class TrainCommand implements Callable<Integer> {
             + " Default: ${DEFAULT-VALUE}.")
     Integer earlyStopPatience;
 
-    @Option(names = "--early-stop-metric", paramLabel = "val_loss|val_accuracy", completionCandidates = Converters.MetricIds.class,
+    @Option(names = "--early-stop-metric", paramLabel = "val_loss|val_accuracy", completionCandidates = Choices.MetricIds.class,
             description = "What early stopping watches. Default: ${DEFAULT-VALUE}.")
     String earlyStopMetric;
 
@@ -128,7 +127,7 @@ final class TrainCommand implements Callable<Integer> {
             + " Default: ${DEFAULT-VALUE}.")
     Double testFraction;
 
-    @Option(names = "--scale", paramLabel = "auto|none|pixel|minmax|standard", completionCandidates = Converters.ScaleIds.class,
+    @Option(names = "--scale", paramLabel = "auto|none|pixel|minmax|standard", completionCandidates = Choices.ScaleIds.class,
             description = "Input scaling fitted on the training split and stored in the model; auto: pixel (x/255)"
                     + " for IDX, minmax for CSV. Default: ${DEFAULT-VALUE}.")
     String scale;
@@ -146,12 +145,12 @@ final class TrainCommand implements Callable<Integer> {
             + " has more than 32 tasks. Default: ${DEFAULT-VALUE}.")
     Integer aggregationDepth;
 
-    @Option(names = "--precision", paramLabel = "float32|float64", completionCandidates = Converters.PrecisionIds.class,
+    @Option(names = "--precision", paramLabel = "float32|float64", completionCandidates = Choices.PrecisionIds.class,
             description = "Float width of the cached inputs, shipped weights and kernel (gradients are summed and the"
                     + " model kept in double). Default: ${DEFAULT-VALUE}.")
     String precision;
 
-    @Option(names = "--blas", paramLabel = "auto|portable", completionCandidates = Converters.BlasIds.class,
+    @Option(names = "--blas", paramLabel = "auto|portable", completionCandidates = Choices.BlasIds.class,
             description = "The kernel's BLAS. auto: netlib's fastest (native, else Vector API, else Java), whose bits"
                     + " depend on each executor's CPU; portable: netlib's scalar Java BLAS and StrictMath, the same"
                     + " bits on any machine and any mix of executors, at a cost in speed. Default: ${DEFAULT-VALUE}.")
@@ -315,14 +314,12 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * Runs {@code action}, showing a setting the API refuses as the flag the user typed, and a checkpoint that
-     * cannot be resumed or written in the command line's words.
+     * Runs {@code action}, showing a checkpoint that cannot be resumed or written in the command line's words. A
+     * setting the API refuses ({@code SettingException}) reaches {@link Main#fail}, which shows it as its flag.
      */
     private static <T> T flagged(java.util.function.Supplier<T> action) {
         try {
             return action.get();
-        } catch (SettingException e) {
-            throw new UsageException(e.message(Main::flag));
         } catch (ResumeException e) {
             throw new UsageException("--resume: " + e.getMessage());
         } catch (UncheckedIOException e) {

@@ -42,7 +42,7 @@ abstract class UseModelCommand implements Callable<Integer> {
     @Mixin
     DataOptions input;
 
-    @Option(names = "--blas", paramLabel = "auto|portable", completionCandidates = Converters.BlasIds.class,
+    @Option(names = "--blas", paramLabel = "auto|portable", completionCandidates = Choices.BlasIds.class,
             description = "The kernel's BLAS: auto (netlib's fastest, bits depend on the CPU) or portable (the same"
                     + " bits on any machine). Default: ${DEFAULT-VALUE}.")
     String blas;

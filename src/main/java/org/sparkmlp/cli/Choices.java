@@ -10,8 +10,8 @@ import org.sparkmlp.api.TrainingSettings;
  * taken as text and checked by the API, which names a bad value in the setting's own words ("unknown activation
  * 'softplus' (expected tanh, relu or sigmoid)"); the command line shows the setting as its flag.
  */
-final class Converters {
-    private Converters() {
+final class Choices {
+    private Choices() {
     }
 
     /** The accepted values of a choice, for completion. */
