@@ -52,7 +52,7 @@ import org.sparkmlp.train.TrainingListener;
 public final class MlpTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(MlpTrainer.class);
 
-    private final SparkSession spark;
+    private final JavaSparkContext sc;
     private final TrainingSettings settings;
     private final TrainedModel warmStart;
     private final Checkpointing checkpointing;
@@ -62,16 +62,24 @@ public final class MlpTrainer {
 
     /** A trainer with these settings, on this session's Spark context. */
     public MlpTrainer(SparkSession spark, TrainingSettings settings) {
-        this(spark, settings, null, null, List.of(), 0, LOG::info);
+        this(spark == null ? null : JavaSparkContext.fromSparkContext(spark.sparkContext()), settings);
     }
 
-    private MlpTrainer(SparkSession spark, TrainingSettings settings, TrainedModel warmStart,
+    /**
+     * A trainer on this Spark context, for a program without a SparkSession: training reads files and caches
+     * blocks through the context alone, and building a session costs seconds of Spark SQL's start.
+     */
+    public MlpTrainer(JavaSparkContext sc, TrainingSettings settings) {
+        this(sc, settings, null, null, List.of(), 0, LOG::info);
+    }
+
+    private MlpTrainer(JavaSparkContext sc, TrainingSettings settings, TrainedModel warmStart,
                        Checkpointing checkpointing, List<TrainingListener> listeners, int partitions,
                        Consumer<String> messages) {
-        if (spark == null || settings == null) {
-            throw new IllegalArgumentException("a trainer needs a SparkSession and settings");
+        if (sc == null || settings == null) {
+            throw new IllegalArgumentException("a trainer needs a Spark context (or session) and settings");
         }
-        this.spark = spark;
+        this.sc = sc;
         this.settings = settings;
         this.warmStart = warmStart;
         this.checkpointing = checkpointing;
@@ -86,18 +94,18 @@ public final class MlpTrainer {
      * must agree with the model's; the loss is the model's unless given.
      */
     public MlpTrainer withWarmStart(TrainedModel model) {
-        return new MlpTrainer(spark, settings, model, checkpointing, listeners, partitions, messages);
+        return new MlpTrainer(sc, settings, model, checkpointing, listeners, partitions, messages);
     }
 
     public MlpTrainer withCheckpoints(Checkpointing policy) {
-        return new MlpTrainer(spark, settings, warmStart, policy, listeners, partitions, messages);
+        return new MlpTrainer(sc, settings, warmStart, policy, listeners, partitions, messages);
     }
 
     /** Also tells {@code listener} of every step and epoch (on the driver, between steps: keep it quick). */
     public MlpTrainer withListener(TrainingListener listener) {
         List<TrainingListener> all = new ArrayList<>(listeners);
         all.add(listener);
-        return new MlpTrainer(spark, settings, warmStart, checkpointing, all, partitions, messages);
+        return new MlpTrainer(sc, settings, warmStart, checkpointing, all, partitions, messages);
     }
 
     /** Partitions of the cached sets; 0 (the default): Spark's default parallelism. */
@@ -105,12 +113,12 @@ public final class MlpTrainer {
         if (n < 0) {
             throw new SettingException("partitions", "must be 0 (Spark's default parallelism) or more, got " + n);
         }
-        return new MlpTrainer(spark, settings, warmStart, checkpointing, listeners, n, messages);
+        return new MlpTrainer(sc, settings, warmStart, checkpointing, listeners, n, messages);
     }
 
     /** Where the run's few lines for a person go (the BLAS in use, the data's sizes, resume): by default the log. */
     public MlpTrainer withMessages(Consumer<String> sink) {
-        return new MlpTrainer(spark, settings, warmStart, checkpointing, listeners, partitions, sink);
+        return new MlpTrainer(sc, settings, warmStart, checkpointing, listeners, partitions, sink);
     }
 
     public TrainingSettings settings() {
@@ -129,7 +137,6 @@ public final class MlpTrainer {
         TrainingSettings effective = check(settings, warmStart, data);
         long started = System.nanoTime();
         TrainingConfig config = effective.trainingConfig();
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         BlasReport atStart = BlasReport.probe(sc, config.blas());
         messages.accept("BLAS: " + atStart.line());
         if (atStart.disagreement() != null) {

@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
 import org.sparkmlp.api.Checkpointing;
 import org.sparkmlp.api.DataSpec;
 import org.sparkmlp.api.MlpTrainer;
@@ -263,7 +262,7 @@ final class TrainCommand implements Callable<Integer> {
         long started = System.nanoTime();
         try (JavaSparkContext sc = spark.start("train", spec)) {
             ReportUpdates report = new ReportUpdates(outputs, spec.commandLine().getErr(), ReportUpdates.EVERY_NANOS);
-            MlpTrainer trainer = new MlpTrainer(SparkSession.builder().sparkContext(sc.sc()).getOrCreate(), settings)
+            MlpTrainer trainer = new MlpTrainer(sc, settings)
                     .withPartitions(input.partitions(sc.defaultParallelism()))
                     .withMessages(line -> console.println(line.startsWith("resume: ") ? "--" + line : line))
                     .withListener(new ConsoleProgress(console, ConsoleProgress.stdoutIsTerminal()))

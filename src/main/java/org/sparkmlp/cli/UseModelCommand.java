@@ -19,7 +19,6 @@ import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
 import org.sparkmlp.api.DataSpec;
 import org.sparkmlp.api.ModelEvaluation;
 import org.sparkmlp.api.TrainedModel;
@@ -95,7 +94,7 @@ abstract class UseModelCommand implements Callable<Integer> {
         try (JavaSparkContext sc = spark.start("evaluate", spec)) {
             ModelEvaluation e;
             try {
-                e = model.evaluate(session(sc), data, mode, input.partitions(sc.defaultParallelism()));
+                e = model.evaluate(sc, data, mode, input.partitions(sc.defaultParallelism()));
             } catch (UnlabelledDataException notLabelled) {
                 throw new UsageException(notLabelled.getMessage());
             }
@@ -117,10 +116,6 @@ abstract class UseModelCommand implements Callable<Integer> {
         }
     }
 
-    private static SparkSession session(JavaSparkContext sc) {
-        return SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
-    }
-
     /**
      * predictions.csv in --out: a header, then one line per input row, in input order: the predicted class and
      * the probability of every class. Every line goes through {@link #csvWriter}, so a class holding a comma, a
@@ -132,7 +127,7 @@ abstract class UseModelCommand implements Callable<Integer> {
         var mode = TrainedModel.blas(Commands.need(blas, "blas"));
         Outputs outputs = new Outputs(outDir).prepare();
         try (JavaSparkContext sc = spark.start("predict", spec)) {
-            JavaRDD<double[]> probabilities = model.probabilities(session(sc), data, mode,
+            JavaRDD<double[]> probabilities = model.probabilities(sc, data, mode,
                     input.partitions(sc.defaultParallelism()));
             List<String> classes = model.classes();
             int k = classes.size();
