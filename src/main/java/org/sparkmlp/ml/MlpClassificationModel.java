@@ -18,6 +18,14 @@ import org.apache.spark.ml.util.DefaultParamsWriter$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sparkmlp.api.TrainedModel;
 import org.sparkmlp.api.TrainingSummary;
 import org.sparkmlp.io.AtomicFiles;
@@ -45,12 +53,14 @@ import scala.Tuple3;
  * <p>Classes: the probability vector has {@link #numClasses()} entries, one per class index; a class that had no
  * training rows (with {@code layers} or metadata naming more classes than the labels hold) has probability 0.
  *
- * <p>Each row is scored alone by the float64 forward pass of a per-thread kernel, after the network's input
- * scaling on a copy of its features.
+ * <p>{@link #transform} scores the rows a block at a time ({@link BlockScorer}); {@link #predictRaw} scores one
+ * row alone. Both use the float64 forward pass of a per-thread kernel, after the network's input scaling on a
+ * copy of the features.
  */
 public class MlpClassificationModel extends ProbabilisticClassificationModel<Vector, MlpClassificationModel>
         implements MLWritable {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(MlpClassificationModel.class);
     /** Under a saved model's path: the training API's model file, which the command line reads too. */
     public static final String MODEL_FILE = "model.json";
     /** Under a saved model's path: the number of classes, as text (the network knows only those it saw). */
@@ -148,6 +158,53 @@ public class MlpClassificationModel extends ProbabilisticClassificationModel<Vec
             out[classIndex[j]] = p[j];
         }
         return Vectors.dense(out);
+    }
+
+    /**
+     * Appends the output columns as every MLlib classifier does ({@code rawPrediction}, {@code probability},
+     * {@code prediction}, each unless its column name is empty; {@code thresholds} honoured), scoring the rows a
+     * block at a time ({@link BlockScorer}) instead of Spark's per-row UDFs. The values are those of
+     * {@link #predictRaw} and {@link #predict}, up to the last bits a BLAS may give a block and a single row.
+     */
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        StructType output = transformSchema(dataset.schema(), true);
+        double[] thresholds = isDefined(thresholds()) ? getThresholds() : null;
+        if (thresholds != null && thresholds.length != numClasses) {
+            throw new IllegalArgumentException("thresholds has " + thresholds.length + " values; the model has "
+                    + numClasses + " classes");
+        }
+        boolean raw = !getRawPredictionCol().isEmpty();
+        boolean probability = !getProbabilityCol().isEmpty();
+        boolean prediction = !getPredictionCol().isEmpty();
+        Dataset<Row> rows = dataset.toDF();
+        if (!raw && !probability && !prediction) {
+            LOG.warn("{}: transform() adds nothing: rawPredictionCol, probabilityCol and predictionCol are empty",
+                    uid());
+            return rows;
+        }
+        StructType schema = rows.schema();
+        for (String name : new String[] {raw ? getRawPredictionCol() : null,
+                probability ? getProbabilityCol() : null, prediction ? getPredictionCol() : null}) {
+            if (name != null) {
+                schema = schema.add(output.apply(name));
+            }
+        }
+        BlockScorer.Plan plan = new BlockScorer.Plan(architecture, loss, scaling, parameters, classIndex,
+                numClasses, thresholds, rows.schema().fieldIndex(getFeaturesCol()), getFeaturesCol(), raw,
+                probability, prediction);
+        Dataset<Row> scored = rows.mapPartitions(new BlockScorer(plan), Encoders.row(schema));
+        // A row encoder keeps names and types but not the columns' metadata (ML attributes): put it back.
+        Column[] columns = new Column[schema.size()];
+        for (int i = 0; i < columns.length; i++) {
+            StructField f = schema.fields()[i];
+            columns[i] = scored.col(quoted(f.name())).as(f.name(), f.metadata());
+        }
+        return scored.select(columns);
+    }
+
+    private static String quoted(String name) {
+        return "`" + name.replace("`", "``") + "`";
     }
 
     /** The raw predictions are the probabilities already (see the class notes). */
