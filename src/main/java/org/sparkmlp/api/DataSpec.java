@@ -212,7 +212,7 @@ public final class DataSpec {
         }
         TableReader.Table table = TableReader.describe(rows, "the Dataset<Row>", s.labelColumn(), s.featureColumns(),
                 s.features());
-        JavaRDD<RawBlock> blocks = TableReader.read(table);
+        JavaRDD<RawBlock> blocks = TableReader.readRows(table);
         String columns = table.vector() ? "vector column " + table.featureColumns().get(0)
                 : table.featureColumns().size() + " numeric columns";
         return new DataSource.Loaded(blocks, null, null, table.features(), true,
@@ -230,7 +230,7 @@ public final class DataSpec {
         boolean labelled = labelledRows(inputs);
         TableReader.Table table = TableReader.describe(rows, "the Dataset<Row>",
                 labelled ? source.labelColumn() : LabelColumn.NONE, source.featureColumns(), inputs);
-        return new DataSource.Loaded(TableReader.read(table), null, null, table.features(), table.labelled(),
+        return new DataSource.Loaded(TableReader.readRows(table), null, null, table.features(), table.labelled(),
                 "Dataset<Row>");
     }
 

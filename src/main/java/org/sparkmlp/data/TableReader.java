@@ -222,10 +222,25 @@ public final class TableReader {
         return toArray(first.get(0).get(0)).length;
     }
 
+    /** Each vector class's {@code toArray}, looked up once: a lookup per row cost more than the copy. */
+    private static final ClassValue<Method> TO_ARRAY = new ClassValue<>() {
+        @Override
+        protected Method computeValue(Class<?> type) {
+            try {
+                return type.getMethod("toArray");
+            } catch (NoSuchMethodException e) {
+                return null;
+            }
+        }
+    };
+
     /** A Spark ML vector's values (dense), through reflection: Spark ML is not a dependency of the reader. */
     public static double[] toArray(Object vector) {
         try {
-            Method m = vector.getClass().getMethod("toArray");
+            Method m = TO_ARRAY.get(vector.getClass());
+            if (m == null) {
+                throw new NoSuchMethodException(vector.getClass().getName() + ".toArray()");
+            }
             return (double[]) m.invoke(vector);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot read a " + vector.getClass().getName() + " as a vector", e);
@@ -234,6 +249,20 @@ public final class TableReader {
 
     /** The rows as raw blocks, one task per partition Spark SQL reads; each block holds rows of one file. */
     public static JavaRDD<RawBlock> read(Table table) {
+        return read(table, true);
+    }
+
+    /**
+     * A program's rows as raw blocks, named in messages by their position in a partition only. A program's
+     * Dataset may be cached, and asking for the file metadata column ({@code _metadata}) of a Dataset read from
+     * files resolves through the cache to the files: Spark would read and shuffle them again instead of using
+     * the cached rows (measured: 54,000 rows of 784 features cached, 21 s of preparation against 7 s).
+     */
+    public static JavaRDD<RawBlock> readRows(Table table) {
+        return read(table, false);
+    }
+
+    private static JavaRDD<RawBlock> read(Table table, boolean fileNames) {
         List<Column> columns = new ArrayList<>();
         columns.add(table.labelled() ? functions.col(quote(table.labelColumn())) : functions.lit(null));
         for (String n : table.featureColumns()) {
@@ -243,6 +272,9 @@ public final class TableReader {
         // File-source tables have a _metadata column (file_path, file_block_start; Parquet also row_index).
         List<String> metadata = List.of();
         try {
+            if (!fileNames) {
+                throw new IllegalStateException("rows named by position");
+            }
             DataType type = rows.select(functions.col("_metadata")).schema().fields()[0].dataType();
             metadata = List.of(((StructType) type).fieldNames());
         } catch (Exception noMetadata) {

@@ -81,6 +81,27 @@ class MlpTrainerTest {
     }
 
     @Test
+    void aCachedDatasetReadFromFilesTrainsFromTheCacheNotTheFiles() throws Exception {
+        String at = dir.resolve("circles.parquet").toString();
+        circles(400, 3).write().parquet(at);
+        Dataset<Row> cached = spark.read().parquet(at).cache();
+        assertEquals(400, cached.count());
+        // Gone from disk: only the cache holds the rows now (asking for the files' metadata column would read them).
+        try (var files = Files.walk(dir.resolve("circles.parquet"))) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        try {
+            TrainedModel model = new MlpTrainer(spark, small()).withPartitions(2)
+                    .fit(DataSpec.rows(cached).withLabelColumn("label").withFeatureColumns("x", "y"));
+            assertEquals(List.of("inner", "outer"), model.classes());
+        } finally {
+            cached.unpersist(true);
+        }
+    }
+
+    @Test
     void trainsOnTheBundledDigitsAndWritesAModelThatReadsBack() throws Exception {
         TrainedModel model = new MlpTrainer(spark, small()).withPartitions(2).fit(DataSpec.bundledDigits());
         TrainingSummary s = model.summary();
