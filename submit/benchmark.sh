@@ -14,10 +14,15 @@
 #   submit/benchmark.sh [--quick] [--skip-torch] [--skip-mllib] [--skip-jmh] [--skip-ours] [--skip-scaling]
 #                       [-- TRAIN OPTIONS]
 #   submit/benchmark.sh --cluster [--quick] [--skip-partitions] [--skip-floors]
+#   submit/benchmark.sh --estimator [--quick]
 #
 # --cluster runs the cluster benchmark instead (bench/cluster.sh): a 2-worker standalone cluster started by
 # submit/standalone.sh against local[2], epochs, partitions and Spark's floors side by side, in
 # target/benchmark-cluster/.
+#
+# --estimator runs the Spark ML estimator's benchmark instead (bench/estimator.sh): MlpClassifier against MLlib's
+# MultilayerPerceptronClassifier (fit to 0.85, transform rows per second) and against the training API, in
+# target/benchmark-estimator/.
 #
 # --quick runs fewer epochs and iterations and shorter JMH settings (a smoke run, not a measurement).
 # Options after -- go to every `train` run of ours (e.g. -- --partitions 4); a --precision given there
@@ -31,6 +36,10 @@ out="$root/target/benchmark"
 if [[ "${1:-}" == --cluster ]]; then
   shift
   exec "$root/bench/cluster.sh" "$@"
+fi
+if [[ "${1:-}" == --estimator ]]; then
+  shift
+  exec "$root/bench/estimator.sh" "$@"
 fi
 
 quick=0 skip_torch=0 skip_mllib=0 skip_jmh=0 skip_ours=0 skip_scaling=0

@@ -187,7 +187,7 @@ public final class MllibBaseline {
      * Reads the IDX files, splits the training images (stratified, seeded: 10 % of each class left out) and
      * writes training and test sets as Parquet (label, features). Returns {train rows, left-out rows}.
      */
-    private static int[] writeSets(SparkSession spark, String dir, String trainPath, String testPath, long seed)
+    static int[] writeSets(SparkSession spark, String dir, String trainPath, String testPath, long seed)
             throws IOException {
         double[][] x = images(new File(dir, "train-images-idx3-ubyte.gz"));
         int[] y = labels(new File(dir, "train-labels-idx1-ubyte.gz"));
