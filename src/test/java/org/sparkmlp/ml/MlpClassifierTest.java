@@ -1,5 +1,6 @@
 package org.sparkmlp.ml;
 
+import static org.apache.spark.ml.functions.array_to_vector;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -38,6 +39,7 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.tuning.CrossValidator;
 import org.apache.spark.ml.tuning.CrossValidatorModel;
 import org.apache.spark.ml.tuning.ParamGridBuilder;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -430,6 +432,16 @@ class MlpClassifierTest {
                 () -> new MlpClassifier().setLayers(new int[] {64, 8, 10}).setMaxIter(1).fit(short63));
         assertEquals("the features column 'features' holds vectors of 63 values (its metadata), but layers"
                 + " [64, 8, 10] take 64", atFit.getMessage());
+        Column[] pixels = new Column[63];
+        for (int i = 0; i < 63; i++) {
+            pixels[i] = col("p" + i);
+        }
+        // Without size metadata: found while the rows are read, in one line naming the column.
+        Dataset<Row> unmarked = train.withColumn("features", array_to_vector(array(pixels)));
+        RuntimeException whileRead = assertThrows(RuntimeException.class,
+                () -> new MlpClassifier().setLayers(new int[] {64, 8, 10}).setMaxIter(1).fit(unmarked));
+        assertEquals("the Dataset<Row>: row 1: the vector in 'features' has 63 values, expected 64",
+                whileRead.getMessage());
         MlpClassificationModel model = new MlpClassifier().setLayers(new int[] {64, 8, 10}).setMaxIter(1)
                 .setPartitions(2).fit(assembler().transform(train));
         IllegalArgumentException atTransform = assertThrows(IllegalArgumentException.class,
