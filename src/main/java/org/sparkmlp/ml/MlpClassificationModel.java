@@ -71,7 +71,7 @@ public class MlpClassificationModel extends ProbabilisticClassificationModel<Vec
 
     /**
      * A model without a network, for Spark Connect, which makes every registered transformer by its public
-     * no-argument constructor before it loads or fits one; it can be loaded into ({@link #load}) but not used.
+     * no-argument constructor; it cannot score or be saved (saying so): {@link #load} reads a usable one.
      */
     public MlpClassificationModel() {
         this(Identifiable$.MODULE$.randomUID("mlpClassifier"));

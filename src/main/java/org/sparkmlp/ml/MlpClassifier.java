@@ -76,7 +76,16 @@ import scala.Function1;
  * setting's default, read from the API's one source ({@link TrainingSettings#defaults()}). Without
  * {@code layers}, the hidden layers are the default {@code hidden} setting and the input and output sizes come
  * from the data. The rows are split into training and validation rows by {@code validationFraction} (seeded and
- * stratified, as the API does); the estimator keeps no test rows: evaluation is the caller's, as in MLlib.
+ * stratified, as the API does), or by a boolean {@code validationIndicatorCol} (MLlib's gradient-boosted trees'
+ * Param; true marks a validation row); the estimator keeps no test rows: evaluation is the caller's, as in
+ * MLlib. {@code checkpointDir} and {@code checkpointInterval} (steps; −1: none) write the API's checkpoints.
+ *
+ * <p><b>{@code initialWeights}</b> are MLPC's flattened weights, whose layout is our network's (layer by layer,
+ * W as outputs × inputs column-major, then b): they start the network through the API's warm start, with the
+ * classes of {@code layers} and no input scaling, as MLPC applies them (docs/ml.md).
+ *
+ * <p><b>{@code fit}</b> logs one line with the uid, the data's sizes and the Params set, as MLlib's estimators
+ * log theirs (MLlib's {@code Instrumentation} is private to Spark), and releases everything it cached.
  *
  * <p><b>Labels</b>: the number of classes is {@code layers}' last size when set, else the label column's
  * metadata (a nominal or binary attribute, as {@code StringIndexer} writes), else the largest label + 1. A

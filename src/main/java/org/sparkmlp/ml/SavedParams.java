@@ -3,9 +3,7 @@ package org.sparkmlp.ml;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import org.apache.spark.ml.param.Param;
@@ -31,9 +29,8 @@ final class SavedParams {
     /**
      * @param set sets a Param's value on {@code instance} (Params' {@code set}, which only the class may call)
      * @param setDefault sets a Param's default on {@code instance}
-     * @return the names of the Params skipped
      */
-    static List<String> restore(Params instance, DefaultParamsReader.Metadata metadata, String path,
+    static void restore(Params instance, DefaultParamsReader.Metadata metadata, String path,
                                           BiConsumer<Param<Object>, Object> set,
                                           BiConsumer<Param<Object>, Object> setDefault) {
         JsonNode root;
@@ -42,15 +39,12 @@ final class SavedParams {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("the metadata under " + path + " is not JSON: " + e.getMessage(), e);
         }
-        List<String> skipped = new ArrayList<>();
-        apply(instance, root.get("defaultParamMap"), path, setDefault, skipped);
-        apply(instance, root.get("paramMap"), path, set, skipped);
-        return skipped;
+        apply(instance, root.get("defaultParamMap"), path, setDefault);
+        apply(instance, root.get("paramMap"), path, set);
     }
 
     @SuppressWarnings("unchecked")
-    private static void apply(Params instance, JsonNode params, String path, BiConsumer<Param<Object>, Object> to,
-                              List<String> skipped) {
+    private static void apply(Params instance, JsonNode params, String path, BiConsumer<Param<Object>, Object> to) {
         if (params == null || !params.isObject()) {
             return;
         }
@@ -60,7 +54,6 @@ final class SavedParams {
             if (!instance.hasParam(name)) {
                 LOG.warn("{}: ignoring the saved param '{}' = {}: {} has no such param", path, name, e.getValue(),
                         instance.getClass().getSimpleName());
-                skipped.add(name);
                 continue;
             }
             Param<Object> param = (Param<Object>) instance.getParam(name);
