@@ -641,10 +641,10 @@ public class MlpClassifier extends ProbabilisticClassifier<Vector, MlpClassifier
         int inputs = FeaturesColumn.check(rows.schema(), features, declared,
                 declared > 0 ? "layers " + Arrays.toString(getOrDefault(layers)) + " take" : "");
         DataCheck check = checkRows(rows, indicator);
-        LOG.info("{}: fit on {} rows ({} for validation by '{}'), {} features, {} classes; params {}", uid(),
-                check.rows(), indicator == null ? "a fraction " + settings.validationFraction() : check.validation(),
-                indicator == null ? "-" : indicator, inputs >= 0 ? inputs : "(from the rows)", check.classes(),
-                paramsSet());
+        LOG.info("{}: fit on {} rows ({}), {} features, {} classes; params {}", uid(), check.rows(),
+                indicator == null ? "validation fraction " + settings.validationFraction()
+                        : check.validation() + " marked for validation by '" + indicator + "'",
+                inputs >= 0 ? inputs : "(from the rows)", check.classes(), paramsSet());
 
         MlpTrainer trainer = new MlpTrainer(rows.sparkSession(), settings).withMessages(LOG::info);
         int parts = (Integer) getOrDefault(partitions);

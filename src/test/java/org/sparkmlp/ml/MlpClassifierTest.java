@@ -20,10 +20,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.logging.log4j.core.config.Property;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.Pipeline;
@@ -383,13 +391,41 @@ class MlpClassifierTest {
     }
 
     @Test
-    void fitLeavesNothingCached() {
+    void fitLogsItsParamsAndSizesAndLeavesNothingCached() {
         Dataset<Row> assembled = assembler().transform(train);
+        long rows = assembled.count();
+        long marked = assembled.filter("p5 > 8").count();
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        AbstractAppender capture = new AbstractAppender("fit-log", null, null, true, Property.EMPTY_ARRAY) {
+            @Override
+            public void append(LogEvent event) {
+                lines.add(event.getMessage().getFormattedMessage());
+            }
+        };
+        capture.start();
+        String logger = MlpClassifier.class.getName();
+        Configurator.setLevel(logger, Level.INFO);
+        LoggerContext context = (LoggerContext) LogManager.getContext(false);
+        context.getConfiguration().getLoggerConfig(logger).addAppender(capture, Level.INFO, null);
+        context.updateLoggers();
         int before = sc.sc().getPersistentRDDs().size();
-        new MlpClassifier().setLayers(new int[] {64, 8, 10}).setMaxIter(1).setPartitions(2).fit(assembled);
-        new MlpClassifier().setLayers(new int[] {64, 8, 10}).setMaxIter(1).setPartitions(2)
-                .setValidationIndicatorCol("isVal").fit(assembled.withColumn("isVal", col("p5").gt(8)));
+        MlpClassifier plain = new MlpClassifier("mlp-log").setLayers(new int[] {64, 8, 10}).setMaxIter(1)
+                .setPartitions(2);
+        MlpClassifier indicated = plain.copy(ParamMap.empty()).setValidationIndicatorCol("isVal");
+        try {
+            plain.fit(assembled);
+            indicated.fit(assembled.withColumn("isVal", col("p5").gt(8)));
+        } finally {
+            context.getConfiguration().getLoggerConfig(logger).removeAppender(capture.getName());
+            Configurator.setLevel(logger, Level.WARN);
+            capture.stop();
+        }
         assertEquals(before, sc.sc().getPersistentRDDs().size(), sc.sc().getPersistentRDDs().toString());
+        List<String> fits = lines.stream().filter(l -> l.startsWith("mlp-log: fit on")).toList();
+        assertEquals(List.of("mlp-log: fit on " + rows + " rows (validation fraction 0.1), 64 features, 10 classes;"
+                + " params {layers=[64, 8, 10], maxIter=1, partitions=2}", "mlp-log: fit on " + rows + " rows ("
+                + marked + " marked for validation by 'isVal'), 64 features, 10 classes; params {layers=[64, 8, 10],"
+                + " maxIter=1, partitions=2, validationIndicatorCol=isVal}"), fits);
     }
 
     @Test
