@@ -392,6 +392,40 @@ public class MlpClassifier extends ProbabilisticClassifier<Vector, MlpClassifier
         return checkpointInterval;
     }
 
+    // MLPC's getters, so that a program written for it compiles with the class swapped.
+
+    public int[] getLayers() {
+        return getOrDefault(layers);
+    }
+
+    public int getMaxIter() {
+        return (Integer) getOrDefault(maxIter);
+    }
+
+    public double getStepSize() {
+        return (Double) getOrDefault(stepSize);
+    }
+
+    public long getSeed() {
+        return (Long) getOrDefault(seed);
+    }
+
+    public double getTol() {
+        return (Double) getOrDefault(tol);
+    }
+
+    public int getBlockSize() {
+        return (Integer) getOrDefault(blockSize);
+    }
+
+    public String getSolver() {
+        return getOrDefault(solver);
+    }
+
+    public Vector getInitialWeights() {
+        return getOrDefault(initialWeights);
+    }
+
     // Setters, as MLlib's estimators have them.
 
     public MlpClassifier setLayers(int[] value) {

@@ -215,6 +215,13 @@ class MlpClassifierTest {
                 .evaluate(predictionAndLabels);
         assertTrue(accuracy >= 0.8, "accuracy " + accuracy);
         assertArrayEquals(layers, model.getLayers());
+        assertArrayEquals(layers, trainer.getLayers());
+        assertEquals(20, trainer.getMaxIter());
+        assertEquals(0.1, trainer.getStepSize());
+        assertEquals(1234L, trainer.getSeed());
+        assertEquals(128, trainer.getBlockSize());
+        assertEquals(1e-6, trainer.getTol());
+        assertEquals("sgd", trainer.getSolver());
     }
 
     @Test
