@@ -15,6 +15,7 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsReader$;
 import org.apache.spark.ml.util.DefaultParamsWriter$;
+import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
@@ -27,7 +28,6 @@ import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkmlp.api.TrainedModel;
-import org.sparkmlp.api.TrainingSummary;
 import org.sparkmlp.io.AtomicFiles;
 import org.sparkmlp.io.HadoopFiles;
 import org.sparkmlp.nn.Architecture;
@@ -44,9 +44,9 @@ import scala.Tuple3;
  *
  * <p><b>{@code rawPrediction} holds the class probabilities</b>, and {@code raw2probability} returns them as
  * they are. MLlib's MLPC puts the last layer's logits there, which differ from our log-probabilities by a
- * constant per row; we keep the probabilities themselves so that the {@code probability} column is, bit for
- * bit, what the network (and the command line's {@code predict} on the same {@code model.json}) computes, with
- * no exp(log p) round trip. Every ordering a raw column serves (the prediction, {@code thresholds}, a binary
+ * constant per row; we keep the probabilities themselves so that the {@code probability} column is what the
+ * network (and the command line's {@code predict} on the same {@code model.json}) computes, with no exp(log p)
+ * round trip. Every ordering a raw column serves (the prediction, {@code thresholds}, a binary
  * evaluator's ranking: p₁ grows with z₁ − z₀ under softmax) is the same as with logits. Random forests make
  * the same choice.
  *
@@ -78,23 +78,46 @@ public class MlpClassificationModel extends ProbabilisticClassificationModel<Vec
     private int numClasses;
 
     /**
+     * A model without a network, for Spark Connect, which makes every registered transformer by its public
+     * no-argument constructor; it cannot score or be saved (saying so): {@link #load} reads a usable one.
+     */
+    public MlpClassificationModel() {
+        this(Identifiable$.MODULE$.randomUID("mlpClassifier"));
+    }
+
+    /** A model without a network, with this uid (the constructor Spark Connect and Spark's readers expect). */
+    public MlpClassificationModel(String uid) {
+        this(PendingUid.hold(uid), null, 0);
+    }
+
+    /**
      * The model of {@code trained} for class indices 0 … {@code numClasses} − 1; the network's classes must be
      * class indices ("0", "3", …) below it.
      */
     public MlpClassificationModel(String uid, TrainedModel trained, int numClasses) {
-        this(PendingUid.hold(uid), trained, numClasses);
+        this(PendingUid.hold(uid), requireModel(trained), numClasses);
+    }
+
+    private static TrainedModel requireModel(TrainedModel trained) {
+        if (trained == null) {
+            throw new IllegalArgumentException("a model needs a trained network");
+        }
+        return trained;
     }
 
     private MlpClassificationModel(PendingUid.Token token, TrainedModel trained, int numClasses) {
         super();
         this.uid = token.take();
         this.trained = trained;
+        this.numClasses = numClasses;
+        if (trained == null) {
+            return;
+        }
         Network network = trained.network();
         this.architecture = network.architecture();
         this.loss = network.loss();
         this.scaling = network.scaling();
         this.parameters = network.parameters();
-        this.numClasses = numClasses;
         List<String> classes = trained.classes();
         this.classIndex = new int[classes.size()];
         for (int j = 0; j < classIndex.length; j++) {
@@ -112,6 +135,40 @@ public class MlpClassificationModel extends ProbabilisticClassificationModel<Vec
         }
     }
 
+    /**
+     * A model the command line (or {@code TrainedModel.write}) wrote as {@code model.json}, on any Hadoop file
+     * system, for the classes 0 … k−1, k the largest class + 1: its classes must be class indices ("0", "1",
+     * …, as numeric labels give them), since a Spark ML model predicts a class index.
+     *
+     * @throws IllegalArgumentException naming the file and its classes when one is not a class index
+     * @throws UncheckedIOException when the file cannot be read or is not a model file
+     */
+    public static MlpClassificationModel fromModelFile(String path) {
+        TrainedModel trained;
+        try {
+            trained = TrainedModel.read(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the model file " + path + ": " + e.getMessage(), e);
+        }
+        long largest = -1;
+        for (String c : trained.classes()) {
+            long index;
+            try {
+                index = Long.parseLong(c);
+            } catch (NumberFormatException e) {
+                index = -1;
+            }
+            if (index < 0 || index >= MlpClassifier.MAX_CLASSES || !Long.toString(index).equals(c)) {
+                throw new IllegalArgumentException("the model file " + path + " has class '" + c + "' (classes "
+                        + trained.classes() + "): a Spark ML model needs class indices 0, 1, …; train on numeric"
+                        + " labels, or index them with StringIndexer");
+            }
+            largest = Math.max(largest, index);
+        }
+        return new MlpClassificationModel(Identifiable$.MODULE$.randomUID("mlpClassifier"), trained,
+                (int) largest + 1);
+    }
+
     @Override
     public String uid() {
         return uid != null ? uid : PendingUid.current();
@@ -122,14 +179,62 @@ public class MlpClassificationModel extends ProbabilisticClassificationModel<Vec
         return trained;
     }
 
-    /** The run's summary: per-epoch losses and accuracies, the best epoch, why it stopped. */
-    public TrainingSummary summary() {
-        return trained.summary();
+    /**
+     * Whether the model knows how it was trained: a fitted model (and its copies) does; one loaded from disk
+     * or from a model file does not, as in MLlib.
+     */
+    public boolean hasSummary() {
+        return trained != null && trained.summary() != null;
+    }
+
+    /**
+     * How the fit went: per-epoch training loss ({@code objectiveHistory}), validation loss and accuracy, the
+     * best epoch, why it stopped. MLlib's {@code HasTrainingSummary}, which gives its models this method, is
+     * private to Spark; this one behaves as it does.
+     *
+     * @throws IllegalStateException when {@link #hasSummary()} is false, with MLlib's message (MLlib throws a
+     *         {@code SparkException}, which Java would make every caller catch)
+     */
+    public MlpTrainingSummary summary() {
+        if (!hasSummary()) {
+            throw new IllegalStateException("No training summary available for this " + getClass().getSimpleName()
+                    + " (a loaded model has none)");
+        }
+        return new MlpTrainingSummary(trained.summary());
+    }
+
+    /**
+     * The model's figures on labelled rows (its {@code labelCol}), as MLlib's {@code evaluate}: the rows are
+     * transformed now, the metrics computed on first use. See {@link MlpClassificationSummary} for why the type
+     * is ours.
+     */
+    public MlpClassificationSummary evaluate(Dataset<?> dataset) {
+        Tuple3<?, ?, ?> found = findSummaryModel();
+        MlpClassificationModel model = (MlpClassificationModel) found._1();
+        return new MlpClassificationSummary(model.transform(dataset), (String) found._3(), getLabelCol());
+    }
+
+    /**
+     * Checks the features column (a vector column whose metadata, when it tells the size, matches the model's
+     * inputs) before Spark's checks, so that a wrong column is one line naming it.
+     */
+    @Override
+    public StructType transformSchema(StructType schema) {
+        requireNetwork();
+        FeaturesColumn.check(schema, getFeaturesCol(), numFeatures(), "the model takes");
+        return super.transformSchema(schema);
+    }
+
+    private void requireNetwork() {
+        if (architecture == null) {
+            throw new IllegalStateException("model " + uid() + " has no network (made without one, as Spark"
+                    + " Connect does): load one with MlpClassificationModel.load or fit MlpClassifier");
+        }
     }
 
     /** MLlib's name for the layer sizes: input, hidden …, output (outputs: the classes seen in training). */
     public int[] getLayers() {
-        return architecture.sizes();
+        return architecture == null ? new int[0] : architecture.sizes();
     }
 
     @Override
@@ -139,7 +244,7 @@ public class MlpClassificationModel extends ProbabilisticClassificationModel<Vec
 
     @Override
     public int numFeatures() {
-        return architecture.inputs();
+        return architecture == null ? -1 : architecture.inputs();
     }
 
     @Override
@@ -222,7 +327,7 @@ public class MlpClassificationModel extends ProbabilisticClassificationModel<Vec
 
     @Override
     public MlpClassificationModel copy(ParamMap extra) {
-        MlpClassificationModel copy = new MlpClassificationModel(uid(), trained, numClasses);
+        MlpClassificationModel copy = new MlpClassificationModel(PendingUid.hold(uid()), trained, numClasses);
         return copyValues(copy, extra).setParent(parent());
     }
 
@@ -258,6 +363,7 @@ public class MlpClassificationModel extends ProbabilisticClassificationModel<Vec
 
         @Override
         public void saveImpl(String path) {
+            instance.requireNetwork();
             DefaultParamsWriter$.MODULE$.saveMetadata(instance, path, sc(), Option.empty(), Option.empty());
             try {
                 instance.trained.write(new Path(path, MODEL_FILE).toString());
@@ -283,7 +389,8 @@ public class MlpClassificationModel extends ProbabilisticClassificationModel<Vec
                     k = Integer.parseInt(new String(in.readAllBytes(), StandardCharsets.UTF_8).trim());
                 }
                 MlpClassificationModel model = new MlpClassificationModel(metadata.uid(), trained, k);
-                metadata.getAndSetParams(model, Option.empty());
+                SavedParams.restore(model, metadata, path, (p, v) -> model.set(p, v),
+                        (p, v) -> model.setDefault(p, v));
                 return model;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot load the model under " + path, e);

@@ -1,6 +1,7 @@
 package org.sparkmlp.ml;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.isnan;
@@ -15,8 +16,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 import org.apache.spark.ml.attribute.Attribute;
-import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.attribute.BinaryAttribute;
 import org.apache.spark.ml.attribute.NominalAttribute;
 import org.apache.spark.ml.classification.ProbabilisticClassifier;
@@ -29,18 +30,26 @@ import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsReader$;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkmlp.api.Checkpointing;
 import org.sparkmlp.api.DataSpec;
 import org.sparkmlp.api.MlpTrainer;
 import org.sparkmlp.api.TrainedModel;
 import org.sparkmlp.api.TrainingSettings;
+import org.sparkmlp.nn.Architecture;
+import org.sparkmlp.nn.Network;
+import org.sparkmlp.nn.Scaling;
 import scala.Function1;
 
 /**
@@ -67,7 +76,16 @@ import scala.Function1;
  * setting's default, read from the API's one source ({@link TrainingSettings#defaults()}). Without
  * {@code layers}, the hidden layers are the default {@code hidden} setting and the input and output sizes come
  * from the data. The rows are split into training and validation rows by {@code validationFraction} (seeded and
- * stratified, as the API does); the estimator keeps no test rows: evaluation is the caller's, as in MLlib.
+ * stratified, as the API does), or by a boolean {@code validationIndicatorCol} (MLlib's gradient-boosted trees'
+ * Param; true marks a validation row); the estimator keeps no test rows: evaluation is the caller's, as in
+ * MLlib. {@code checkpointDir} and {@code checkpointInterval} (steps; −1: none) write the API's checkpoints.
+ *
+ * <p><b>{@code initialWeights}</b> are MLPC's flattened weights, whose layout is our network's (layer by layer,
+ * W as outputs × inputs column-major, then b): they start the network through the API's warm start, with the
+ * classes of {@code layers} and no input scaling, as MLPC applies them (docs/ml.md).
+ *
+ * <p><b>{@code fit}</b> logs one line with the uid, the data's sizes and the Params set, as MLlib's estimators
+ * log theirs (MLlib's {@code Instrumentation} is private to Spark), and releases everything it cached.
  *
  * <p><b>Labels</b>: the number of classes is {@code layers}' last size when set, else the label column's
  * metadata (a nominal or binary attribute, as {@code StringIndexer} writes), else the largest label + 1. A
@@ -115,6 +133,10 @@ public class MlpClassifier extends ProbabilisticClassifier<Vector, MlpClassifier
     private DoubleParam validationFraction;
     private Param<String> scaling;
     private IntParam partitions;
+    private Param<Vector> initialWeights;
+    private Param<String> validationIndicatorCol;
+    private Param<String> checkpointDir;
+    private IntParam checkpointInterval;
 
     /** Each Param of ours that is a setting, with the setting's key. */
     private LinkedHashMap<Param<?>, String> keys;
@@ -193,6 +215,17 @@ public class MlpClassifier extends ProbabilisticClassifier<Vector, MlpClassifier
         partitions = new IntParam(this, "partitions", "partitions of the training rows (0: Spark's default"
                 + " parallelism)", ParamValidators.gtEq(0));
         setDefault(partitions, 0);
+        initialWeights = new Param<>(this, "initialWeights", "the initial weights, in MLlib's"
+                + " MultilayerPerceptronClassifier's layout for layers (each layer's weights, outputs × inputs"
+                + " column-major, then its biases); they apply to the features as they are (no scaling)");
+        validationIndicatorCol = new Param<>(this, "validationIndicatorCol", "name of a boolean column: true marks a"
+                + " validation row (then validationFraction must be 0), as MLlib's gradient-boosted trees");
+        checkpointDir = new Param<>(this, "checkpointDir", "a directory on any Hadoop file system for the run's"
+                + " checkpoints (none: no checkpoints)");
+        checkpointInterval = new IntParam(this, "checkpointInterval", "with checkpointDir: checkpoint every this"
+                + " many steps besides every epoch's end (0: at epochs' ends only; -1: no checkpoints)",
+                ParamValidators.gtEq(-1));
+        setDefault(checkpointInterval, 0);
     }
 
     @SuppressWarnings("unchecked")
@@ -343,6 +376,56 @@ public class MlpClassifier extends ProbabilisticClassifier<Vector, MlpClassifier
         return partitions;
     }
 
+    public Param<Vector> initialWeights() {
+        return initialWeights;
+    }
+
+    public Param<String> validationIndicatorCol() {
+        return validationIndicatorCol;
+    }
+
+    public Param<String> checkpointDir() {
+        return checkpointDir;
+    }
+
+    public IntParam checkpointInterval() {
+        return checkpointInterval;
+    }
+
+    // MLPC's getters, so that a program written for it compiles with the class swapped.
+
+    public int[] getLayers() {
+        return getOrDefault(layers);
+    }
+
+    public int getMaxIter() {
+        return (Integer) getOrDefault(maxIter);
+    }
+
+    public double getStepSize() {
+        return (Double) getOrDefault(stepSize);
+    }
+
+    public long getSeed() {
+        return (Long) getOrDefault(seed);
+    }
+
+    public double getTol() {
+        return (Double) getOrDefault(tol);
+    }
+
+    public int getBlockSize() {
+        return (Integer) getOrDefault(blockSize);
+    }
+
+    public String getSolver() {
+        return getOrDefault(solver);
+    }
+
+    public Vector getInitialWeights() {
+        return getOrDefault(initialWeights);
+    }
+
     // Setters, as MLlib's estimators have them.
 
     public MlpClassifier setLayers(int[] value) {
@@ -461,10 +544,28 @@ public class MlpClassifier extends ProbabilisticClassifier<Vector, MlpClassifier
         return (MlpClassifier) set(partitions, value);
     }
 
+    public MlpClassifier setInitialWeights(Vector value) {
+        return (MlpClassifier) set(initialWeights, value);
+    }
+
+    public MlpClassifier setValidationIndicatorCol(String value) {
+        return (MlpClassifier) set(validationIndicatorCol, value);
+    }
+
+    public MlpClassifier setCheckpointDir(String value) {
+        return (MlpClassifier) set(checkpointDir, value);
+    }
+
+    public MlpClassifier setCheckpointInterval(int value) {
+        return (MlpClassifier) set(checkpointInterval, value);
+    }
+
     /**
      * The training API's settings these Params stand for: the defaults, with every Param set here in place of
-     * its setting; no test rows (the estimator's caller evaluates). Refuses MLlib's values that have no meaning
-     * here ({@code solver} l-bfgs, {@code tol} other than 1e-6), naming ours.
+     * its setting; no test rows (the estimator's caller evaluates), and no validation fraction when
+     * {@code validationIndicatorCol} chooses the validation rows. Refuses MLlib's values that have no meaning
+     * here ({@code solver} l-bfgs, {@code tol} other than 1e-6), naming ours, and two ways of choosing the
+     * validation rows at once.
      */
     public TrainingSettings trainingSettings() {
         String solverId = getOrDefault(solver);
@@ -477,18 +578,25 @@ public class MlpClassifier extends ProbabilisticClassifier<Vector, MlpClassifier
             throw new IllegalArgumentException("tol " + tolerance + " has no meaning here (no convergence test):"
                     + " leave it at " + MLPC_TOL + " and stop early with earlyStopPatience and earlyStopMetric");
         }
+        boolean indicated = isSet(validationIndicatorCol);
+        if (indicated && isSet(validationFraction) && (Double) getOrDefault(validationFraction) > 0) {
+            throw new IllegalArgumentException("validationIndicatorCol '" + getOrDefault(validationIndicatorCol)
+                    + "' and validationFraction " + getOrDefault(validationFraction) + " both choose the validation"
+                    + " rows: set one of them (validationFraction 0 with validationIndicatorCol)");
+        }
         TrainingSettings.Builder b = TrainingSettings.builder();
         for (Map.Entry<Param<?>, String> e : keys.entrySet()) {
             if (isSet(e.getKey())) {
-                b.set(e.getValue(), text(getOrDefault(e.getKey())));
+                String value = text(getOrDefault(e.getKey()));
+                b.set(e.getValue(), e.getKey() == solver && value.equals("gd") ? "sgd" : value);
             }
-        }
-        if (solverId.equals("gd")) {
-            b.set("optimizer", "sgd");
         }
         if (isSet(layers)) {
             int[] sizes = getOrDefault(layers);
             b.hidden(Arrays.copyOfRange(sizes, 1, sizes.length - 1));
+        }
+        if (indicated) {
+            b.validationFraction(0);
         }
         b.testFraction(0);
         return b.build();
@@ -498,40 +606,133 @@ public class MlpClassifier extends ProbabilisticClassifier<Vector, MlpClassifier
         return value instanceof String s ? s : String.valueOf(value);
     }
 
-    @Override
-    public MlpClassificationModel train(Dataset<?> dataset) {
-        TrainingSettings settings = trainingSettings();
-        Dataset<Row> rows = dataset.toDF().select(col(getFeaturesCol()), col(getLabelCol()));
-        int declared = isSet(layers) ? getOrDefault(layers).length : 0;
-        int inputs = AttributeGroup.fromStructField(rows.schema().apply(getFeaturesCol())).size();
-        if (declared > 0 && inputs >= 0 && inputs != getOrDefault(layers)[0]) {
-            throw new IllegalArgumentException("layers " + Arrays.toString(getOrDefault(layers)) + " take "
-                    + getOrDefault(layers)[0] + " inputs, but the features column '" + getFeaturesCol()
-                    + "' holds vectors of " + inputs);
+    /**
+     * The network {@code initialWeights} describe, as a model to start from, or null without them: the
+     * architecture of {@code layers} and the settings' activation, MLPC's flattened layout (which is ours:
+     * layer by layer, W as outputs × inputs column-major, then b), no input scaling (the weights apply to the
+     * features as MLPC applies them) and the classes 0 … k−1 of {@code layers}' output.
+     */
+    TrainedModel initialNetwork(TrainingSettings settings) {
+        if (!isSet(initialWeights)) {
+            return null;
         }
-        int classes = checkLabels(rows);
-        int parts = (Integer) getOrDefault(partitions);
-        LOG.info("{}: training on '{}' → '{}', {} classes, {}", uid(), getFeaturesCol(), getLabelCol(), classes,
-                settings);
-        MlpTrainer trainer = new MlpTrainer(rows.sparkSession(), settings).withMessages(LOG::info);
-        if (parts > 0) {
-            trainer = trainer.withPartitions(parts);
+        if (!isSet(layers)) {
+            throw new IllegalArgumentException("initialWeights need layers: their layout follows the layer sizes");
         }
-        TrainedModel trained = trainer.fit(DataSpec.rows(rows).withLabelColumn(getLabelCol())
-                .withFeatureColumns(getFeaturesCol()));
-        if (declared > 0 && trained.inputs() != getOrDefault(layers)[0]) {
-            throw new IllegalArgumentException("layers " + Arrays.toString(getOrDefault(layers)) + " take "
-                    + getOrDefault(layers)[0] + " inputs, but the features column '" + getFeaturesCol()
-                    + "' holds vectors of " + trained.inputs());
+        if (isSet(scaling) && !getOrDefault(scaling).equals("none")) {
+            throw new IllegalArgumentException("initialWeights apply to the features as they are (as in MLlib's"
+                    + " MultilayerPerceptronClassifier), so scaling must be none, not " + getOrDefault(scaling));
         }
-        return new MlpClassificationModel(uid(), trained, classes);
+        int[] sizes = getOrDefault(layers);
+        Architecture arch = new Architecture(sizes, settings.activation());
+        Vector weights = getOrDefault(initialWeights);
+        if (weights.size() != arch.parameterCount()) {
+            throw new IllegalArgumentException("initialWeights hold " + weights.size() + " values, but layers "
+                    + Arrays.toString(sizes) + " need " + arch.parameterCount() + " (per layer: outputs × inputs"
+                    + " weights, then outputs biases)");
+        }
+        List<String> classes = new ArrayList<>();
+        for (int c = 0; c < arch.classes(); c++) {
+            classes.add(Integer.toString(c));
+        }
+        return TrainedModel.of(new Network(arch, settings.loss(), weights.toArray(), Scaling.none(sizes[0]),
+                classes, Map.of("initial_weights", "the estimator's initialWeights")));
     }
 
     /**
-     * The number of classes, after one aggregation over the label column that finds any label that is not a
-     * class index. Nothing but three numbers comes back to the driver.
+     * Checks the features column's type (and size, when its metadata or {@code layers} tell it) and the
+     * validation indicator's type before Spark plans anything, so that a wrong column is one line naming it.
      */
-    private int checkLabels(Dataset<Row> rows) {
+    @Override
+    public StructType transformSchema(StructType schema) {
+        FeaturesColumn.check(schema, getFeaturesCol(), isSet(layers) ? getOrDefault(layers)[0] : -1,
+                isSet(layers) ? "layers " + Arrays.toString(getOrDefault(layers)) + " take" : "");
+        if (isSet(validationIndicatorCol)) {
+            String name = getOrDefault(validationIndicatorCol);
+            if (!List.of(schema.fieldNames()).contains(name)) {
+                throw new IllegalArgumentException("validationIndicatorCol '" + name + "' is not a column (columns: "
+                        + String.join(", ", schema.fieldNames()) + ")");
+            }
+            DataType type = schema.apply(name).dataType();
+            if (!type.equals(DataTypes.BooleanType)) {
+                throw new IllegalArgumentException("validationIndicatorCol '" + name + "' holds "
+                        + type.simpleString() + "; it must be a boolean column (true: a validation row)");
+            }
+        }
+        return super.transformSchema(schema);
+    }
+
+    @Override
+    public MlpClassificationModel train(Dataset<?> dataset) {
+        TrainingSettings settings = trainingSettings();
+        TrainedModel initial = initialNetwork(settings);
+        String features = getFeaturesCol();
+        String label = getLabelCol();
+        String indicator = isSet(validationIndicatorCol) ? getOrDefault(validationIndicatorCol) : null;
+        Dataset<Row> rows = indicator == null ? dataset.toDF().select(col(features), col(label))
+                : dataset.toDF().select(col(features), col(label), col(indicator));
+        int declared = isSet(layers) ? getOrDefault(layers)[0] : -1;
+        int inputs = FeaturesColumn.check(rows.schema(), features, declared,
+                declared > 0 ? "layers " + Arrays.toString(getOrDefault(layers)) + " take" : "");
+        DataCheck check = checkRows(rows, indicator);
+        LOG.info("{}: fit on {} rows ({}), {} features, {} classes; params {}", uid(), check.rows(),
+                indicator == null ? "validation fraction " + settings.validationFraction()
+                        : check.validation() + " marked for validation by '" + indicator + "'",
+                inputs >= 0 ? inputs : "(from the rows)", check.classes(), paramsSet());
+
+        MlpTrainer trainer = new MlpTrainer(rows.sparkSession(), settings).withMessages(LOG::info);
+        int parts = (Integer) getOrDefault(partitions);
+        if (parts > 0) {
+            trainer = trainer.withPartitions(parts);
+        }
+        if (initial != null) {
+            trainer = trainer.withWarmStart(initial);
+        }
+        int interval = (Integer) getOrDefault(checkpointInterval);
+        if (isSet(checkpointDir) && interval >= 0) {
+            trainer = trainer.withCheckpoints(Checkpointing.at(getOrDefault(checkpointDir)).withEverySteps(interval));
+        }
+        int width = declared > 0 ? declared : inputs;
+        TrainedModel trained = trainer.fit(indicator == null ? spec(rows, width)
+                : spec(rows.filter(not(col(indicator))), width).withValidation(spec(rows.filter(col(indicator)), width)));
+        if (declared > 0 && trained.inputs() != declared) {
+            throw new IllegalArgumentException("layers " + Arrays.toString(getOrDefault(layers)) + " take "
+                    + declared + " inputs, but the features column '" + features + "' holds vectors of "
+                    + trained.inputs());
+        }
+        return new MlpClassificationModel(uid(), trained, check.classes());
+    }
+
+    /** The features and labels of {@code rows} for the training API; {@code width} above 0: each vector's size. */
+    private DataSpec spec(Dataset<Row> rows, int width) {
+        DataSpec spec = DataSpec.rows(rows.select(col(getFeaturesCol()), col(getLabelCol())))
+                .withLabelColumn(getLabelCol()).withFeatureColumns(getFeaturesCol());
+        return width > 0 ? spec.withFeatures(width) : spec;
+    }
+
+    /** The Params set on this estimator, name=value, for the log (MLlib's estimators log theirs). */
+    private String paramsSet() {
+        StringJoiner j = new StringJoiner(", ", "{", "}");
+        for (Param<?> p : params()) {
+            if (isSet(p)) {
+                Object v = getOrDefault(p);
+                j.add(p.name() + "=" + (v instanceof int[] a ? Arrays.toString(a)
+                        : v instanceof Vector w ? "(" + w.size() + " values)" : v));
+            }
+        }
+        return j.toString();
+    }
+
+    /** What the one aggregation over the rows found: the classes, the rows, the validation rows. */
+    private record DataCheck(int classes, long rows, long validation) {
+    }
+
+    /**
+     * The number of classes and rows, after one aggregation over the label column that finds any label that is
+     * not a class index, and over the validation indicator, which must mark some rows and leave none null.
+     * Nothing but a few numbers comes back to the driver.
+     */
+    private DataCheck checkRows(Dataset<Row> rows, String indicator) {
         String name = getLabelCol();
         int known = isSet(layers) ? getOrDefault(layers)[getOrDefault(layers).length - 1]
                 : metadataClasses(rows, name);
@@ -545,8 +746,13 @@ public class MlpClassifier extends ProbabilisticClassifier<Vector, MlpClassifier
         int limit = known > 0 ? known : MAX_CLASSES;
         Column y = col(name);
         Column bad = y.isNull().or(isnan(y)).or(y.lt(0)).or(y.notEqual(floor(y))).or(y.geq(limit));
-        Row r = rows.agg(max(when(not(bad), y)), sum(when(bad, 1).otherwise(0)),
-                first(when(bad, y.cast("string")).otherwise(lit(null)), true)).head();
+        List<Column> more = new ArrayList<>(List.of(sum(when(bad, 1).otherwise(0)),
+                first(when(bad, y.cast("string")).otherwise(lit(null)), true), count(lit(1))));
+        if (indicator != null) {
+            more.add(sum(when(col(indicator).isNull(), 1).otherwise(0)));
+            more.add(sum(when(col(indicator), 1).otherwise(0)));
+        }
+        Row r = rows.agg(max(when(not(bad), y)), more.toArray(new Column[0])).head();
         long badRows = r.isNullAt(1) ? 0 : r.getLong(1);
         if (badRows > 0) {
             String value = r.isNullAt(2) ? "null" : r.getString(2);
@@ -558,7 +764,20 @@ public class MlpClassifier extends ProbabilisticClassifier<Vector, MlpClassifier
         if (r.isNullAt(0)) {
             throw new IllegalArgumentException("the rows to train on are empty");
         }
-        return known > 0 ? known : (int) r.getDouble(0) + 1;
+        long validation = 0;
+        if (indicator != null) {
+            long nulls = r.getLong(4);
+            validation = r.getLong(5);
+            if (nulls > 0) {
+                throw new IllegalArgumentException("validationIndicatorCol '" + indicator + "' is null in " + nulls
+                        + " row(s): every row must say true (validation) or false (training)");
+            }
+            if (validation == 0 || validation == r.getLong(3)) {
+                throw new IllegalArgumentException("validationIndicatorCol '" + indicator + "' marks " + validation
+                        + " of " + r.getLong(3) + " rows for validation: both sets need rows");
+            }
+        }
+        return new DataCheck(known > 0 ? known : (int) r.getDouble(0) + 1, r.getLong(3), validation);
     }
 
     /** The number of classes the label column's metadata names, or −1. */
@@ -573,9 +792,24 @@ public class MlpClassifier extends ProbabilisticClassifier<Vector, MlpClassifier
         return -1;
     }
 
-    /** The reader {@code Pipeline.load} and {@code CrossValidator.load} find by reflection: the Params alone. */
+    /**
+     * The reader {@code Pipeline.load} and {@code CrossValidator.load} find by reflection: the Params alone,
+     * ignoring with a warning those this version no longer has.
+     */
     public static MLReader<MlpClassifier> read() {
-        return new DefaultParamsReader<>();
+        return new Reader();
+    }
+
+    private static final class Reader extends MLReader<MlpClassifier> {
+        @Override
+        public MlpClassifier load(String path) {
+            DefaultParamsReader.Metadata metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, sc(),
+                    MlpClassifier.class.getName());
+            MlpClassifier estimator = new MlpClassifier(metadata.uid());
+            SavedParams.restore(estimator, metadata, path, (p, v) -> estimator.set(p, v),
+                    (p, v) -> estimator.setDefault(p, v));
+            return estimator;
+        }
     }
 
     public static MlpClassifier load(String path) {

@@ -2,9 +2,14 @@ package org.sparkmlp.ml;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
@@ -86,5 +91,56 @@ class MlpPersistenceTest {
         assertEquals(before, after);
         Vector p = after.get(0).getAs(0);
         assertEquals(10, p.size());
+    }
+
+    @Test
+    void unknownSavedParamsAreSkippedAndALoadedModelHasNoSummary() throws Exception {
+        Dataset<Row> assembled = assembler().transform(digits);
+        MlpClassifier mlp = new MlpClassifier().setLayers(new int[] {64, 8, 10}).setMaxIter(1).setPartitions(2)
+                .setEarlyStopPatience(2).setValidationFraction(0.2);
+        MlpClassificationModel model = mlp.fit(assembled);
+        assertTrue(model.hasSummary());
+        String modelAt = dir.resolve("model").toString();
+        model.write().overwrite().save(modelAt);
+        String estimatorAt = dir.resolve("estimator").toString();
+        mlp.write().overwrite().save(estimatorAt);
+        addParam(dir.resolve("model"), "paramMap", "dropoutRate", "0.5");
+        addParam(dir.resolve("estimator"), "paramMap", "dropoutRate", "0.5");
+        addParam(dir.resolve("estimator"), "defaultParamMap", "momentumSchedule", "\"cosine\"");
+
+        MlpClassificationModel loaded = MlpClassificationModel.load(modelAt);
+        assertFalse(loaded.hasSummary());
+        IllegalStateException none = assertThrows(IllegalStateException.class, loaded::summary);
+        assertEquals("No training summary available for this MlpClassificationModel (a loaded model has none)",
+                none.getMessage());
+        assertEquals(scores(model.transform(assembled)), scores(loaded.transform(assembled)));
+        MlpClassifier reloaded = MlpClassifier.load(estimatorAt);
+        assertEquals(2, reloaded.getOrDefault(reloaded.earlyStopPatience()));
+        assertEquals(0.2, reloaded.getOrDefault(reloaded.validationFraction()));
+        assertArrayEquals(new int[] {64, 8, 10}, reloaded.getOrDefault(reloaded.layers()));
+    }
+
+    @Test
+    void aKnownParamWithABadSavedValueFailsNamingIt() throws Exception {
+        String at = dir.resolve("estimator").toString();
+        new MlpClassifier().setMaxIter(3).write().overwrite().save(at);
+        addParam(dir.resolve("estimator"), "paramMap", "stepSize", "-1.0");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MlpClassifier.load(at));
+        assertTrue(e.getMessage().contains("stepSize"), e.getMessage());
+    }
+
+    /** Adds {@code "name": value} to the {@code map} object of the saved metadata's one JSON line. */
+    private static void addParam(Path saved, String map, String name, String json) throws Exception {
+        Path metadata;
+        try (Stream<Path> files = Files.list(saved.resolve("metadata"))) {
+            metadata = files.filter(f -> f.getFileName().toString().startsWith("part-")).findFirst().orElseThrow();
+        }
+        String text = Files.readString(metadata);
+        String key = "\"" + map + "\":{";
+        assertTrue(text.contains(key), text);
+        String entry = "\"" + name + "\":" + json;
+        Files.writeString(metadata, text.contains(key + "}") ? text.replace(key + "}", key + entry + "}")
+                : text.replace(key, key + entry + ","));
+        Files.deleteIfExists(metadata.resolveSibling("." + metadata.getFileName() + ".crc"));
     }
 }
