@@ -19,6 +19,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.sparkmlp.api.DataSpec;
 import org.sparkmlp.api.MlpTrainer;
+import org.sparkmlp.api.SparkSettings;
 import org.sparkmlp.ml.MlpClassificationModel;
 import org.sparkmlp.ml.MlpClassifier;
 
@@ -43,7 +44,8 @@ import org.sparkmlp.ml.MlpClassifier;
  *
  * <pre>EstimatorBench DATA_DIR OUT_DIR [ourIters=2,3,4,6,8] [mllibIters=100] [rounds=3] [master=local[2]]</pre>
  *
- * Prints JSON on stdout; progress on stderr.
+ * The session has {@link SparkSettings}' settings, as README's examples start theirs. Prints JSON on stdout;
+ * progress on stderr.
  */
 public final class EstimatorBench {
     private static final double TARGET = 0.85;
@@ -65,7 +67,9 @@ public final class EstimatorBench {
         int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 3;
         String master = args.length > 5 ? args[5] : "local[2]";
 
-        SparkConf conf = new SparkConf().setMaster(master).setAppName("estimator-bench")
+        // The settings README's examples start a session with (Kryo with the trainer's classes, among others); both
+        // estimators run in this one session.
+        SparkConf conf = SparkSettings.applyTo(new SparkConf()).setMaster(master).setAppName("estimator-bench")
                 .set("spark.ui.enabled", "false").set("spark.executorEnv.OPENBLAS_NUM_THREADS", "1");
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
         try {
