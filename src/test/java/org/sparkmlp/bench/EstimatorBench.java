@@ -8,8 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.apache.spark.SparkConf;
+import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
@@ -86,42 +88,18 @@ public final class EstimatorBench {
             // 1. Fit to 0.85.
             ours(2).fit(train); // warm-up, untimed
             mllib(2).fit(train);
-            List<Map<String, Object>> ourFits = new ArrayList<>();
-            MlpClassificationModel ourModel = null;
-            Double ourSeconds = null;
-            for (int iters : ourIters) {
-                long start = System.nanoTime();
-                MlpClassificationModel m = ours(iters).fit(train);
-                double seconds = (System.nanoTime() - start) / 1e9;
-                double acc = accuracy.evaluate(m.transform(test));
-                ourFits.add(fit(iters, seconds, acc));
-                ourModel = m;
-                if (ourSeconds == null && acc >= TARGET) {
-                    ourSeconds = seconds;
-                    break;
-                }
-            }
-            List<Map<String, Object>> mllibFits = new ArrayList<>();
-            MultilayerPerceptronClassificationModel mllibModel = null;
-            Double mllibSeconds = null;
-            for (int iters : mllibIters) {
-                long start = System.nanoTime();
-                MultilayerPerceptronClassificationModel m = mllib(iters).fit(train);
-                double seconds = (System.nanoTime() - start) / 1e9;
-                double acc = accuracy.evaluate(m.transform(test));
-                mllibFits.add(fit(iters, seconds, acc));
-                mllibModel = m;
-                if (mllibSeconds == null && acc >= TARGET) {
-                    mllibSeconds = seconds;
-                    break;
-                }
-            }
+            FitsToTarget<MlpClassificationModel> ourFits = fitToTarget(ourIters, EstimatorBench::ours, train, test,
+                    accuracy);
+            FitsToTarget<MultilayerPerceptronClassificationModel> mllibFits = fitToTarget(mllibIters,
+                    EstimatorBench::mllib, train, test, accuracy);
+            Double ourSeconds = ourFits.seconds();
+            Double mllibSeconds = mllibFits.seconds();
 
             // 2. Transform.
             Dataset<Row> scoring = test.union(test).union(test).union(test).repartition(2).cache();
             long scoringRows = scoring.count();
-            double ourTransform = medianSeconds(rounds, transform(ourModel, scoring));
-            double mllibTransform = medianSeconds(rounds, transform(mllibModel, scoring));
+            double ourTransform = medianSeconds(rounds, transform(ourFits.last(), scoring));
+            double mllibTransform = medianSeconds(rounds, transform(mllibFits.last(), scoring));
             log("transform %,d rows: ours %.3f s, MLlib %.3f s", scoringRows, ourTransform, mllibTransform);
 
             // 3. The estimator against the training API on the file, alternated.
@@ -144,8 +122,8 @@ public final class EstimatorBench {
             result.put("layers", Arrays.stream(LAYERS).boxed().toList());
             result.put("train_rows", trainRows);
             result.put("test_rows", testRows);
-            result.put("ours_fits", ourFits);
-            result.put("mllib_fits", mllibFits);
+            result.put("ours_fits", ourFits.runs());
+            result.put("mllib_fits", mllibFits.runs());
             result.put("ours_seconds_to_085", ourSeconds);
             result.put("mllib_seconds_to_085", mllibSeconds);
             result.put("fit_speedup", ourSeconds != null && mllibSeconds != null ? mllibSeconds / ourSeconds : null);
@@ -172,6 +150,29 @@ public final class EstimatorBench {
 
     private static MultilayerPerceptronClassifier mllib(int maxIter) {
         return new MultilayerPerceptronClassifier().setLayers(LAYERS).setMaxIter(maxIter).setSeed(SEED);
+    }
+
+    /** The fits of one estimator, the last model fitted, and the seconds of the first fit to reach the target. */
+    private record FitsToTarget<M>(List<Map<String, Object>> runs, M last, Double seconds) {
+    }
+
+    /** One fit per entry of {@code iters}, each timed around {@code fit} alone, until one reaches the target. */
+    private static <M extends Model<M>> FitsToTarget<M> fitToTarget(int[] iters,
+            IntFunction<? extends Estimator<M>> estimator, Dataset<Row> train, Dataset<Row> test,
+            MulticlassClassificationEvaluator accuracy) {
+        List<Map<String, Object>> runs = new ArrayList<>();
+        M model = null;
+        for (int n : iters) {
+            long start = System.nanoTime();
+            model = estimator.apply(n).fit(train);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double acc = accuracy.evaluate(model.transform(test));
+            runs.add(fit(n, seconds, acc));
+            if (acc >= TARGET) {
+                return new FitsToTarget<>(runs, model, seconds);
+            }
+        }
+        return new FitsToTarget<>(runs, model, null);
     }
 
     private static Map<String, Object> fit(int iters, double seconds, double accuracy) {
