@@ -6,41 +6,42 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Step 3 of building the sets: the seeded, stratified split into training, validation and test, decided in two
- * halves so that the driver holds a few numbers per raw block and class, never a number per row.
+ * Step 3 of building the sets: the seeded, stratified split into training, validation and test, decided so that
+ * the driver holds a few numbers per raw block and class, never a number per row.
  *
+ * <p>The rule. Number the rows of class c in input order by their <em>class rank</em> k = 0 … n_c − 1, and cut
+ * the ranks into chunks of {@value #CHUNK} (the last one shorter). Each set's size per class is exact as before:
+ * test T_c = round(f_test·n_c), validation V_c = min(n_c − T_c, round(f_val·n_c)).
  * <ol>
- *   <li><b>On the driver, quotas.</b> From the census's count of rows of class c in each raw block q (n_qc, n_c
- *       in all) each set's size per class is fixed exactly as before: test T_c = round(f_test·n_c), validation
- *       V_c = min(n_c − T_c, round(f_val·n_c)). T_c is then shared out over the raw blocks in proportion to
- *       n_qc by largest remainders (Hamilton's method): every block gets ⌊T_c·n_qc/n_c⌋ and the rows left over
- *       go one each to the blocks with the largest remainders, in exact integer arithmetic. V_c is shared out
- *       the same way over what test left of each block, n_qc − t_qc. Ties between equal remainders are broken by
- *       a rank drawn from the seed, class and block, not by block index: equal-sized blocks would otherwise
- *       hand their extra rows to the first blocks for every class and every seed.</li>
- *   <li><b>In each raw block, rows.</b> Block q picks which of its n_qc rows of class c are test (t_qc of them)
- *       and which validation (v_qc) with a partial Fisher–Yates shuffle of its own, seeded by the split's seed,
- *       q and c only ({@link #sets}). The same seed and the same raw blocks give the same sets whatever
- *       executors read them, in whatever order, and however often a task is retried.</li>
+ *   <li><b>Quotas per chunk</b>, from the counts alone: test rows among the ranks below a chunk boundary k are
+ *       cumT(k) = ⌊(T_c·k + U_c)/n_c⌋, and chunk j gets cumT(end_j) − cumT(start_j); validation is shared the
+ *       same way over the ranks test left, cumV(k) = ⌊(V_c·(k − cumT(k)) + W_c)/(n_c − T_c)⌋. U_c ∈ [0, n_c) and
+ *       W_c are drawn from the seed. This is systematic proportional allocation with a random start: the quotas
+ *       sum to T_c and V_c exactly, each chunk's quota is within one row of its exact share (T_c·size/n_c), and
+ *       its expected value over seeds is exactly that share. It takes O(1) per chunk anywhere, with nothing to
+ *       store or ship.</li>
+ *   <li><b>Rows per chunk</b>: chunk j of class c draws which of its members are test (the first cumT-quota of a
+ *       partial Fisher–Yates shuffle) and which validation (the next ones), seeded by (seed, c, j) only.</li>
  * </ol>
+ * A raw block q only needs, per class, how many rows of that class came before it ({@code before[q][c]}, from
+ * the census's counts): its rows' class ranks follow, and each row's set is read off its chunk's draw where the
+ * block is read ({@link #sets}). The driver knows each set's rows per raw block ({@link #offsets}) by the same
+ * formulas, drawing only the at most two chunks a block shares with its neighbours per class.
  *
- * <p>Why proportional allocation: it is exact (each set holds exactly T_c, V_c rows of class c) and it is a
- * stratified random sample over (raw block, class) strata with proportional allocation: each block's quota is
- * within one row of its exact share, |t_qc − T_c·n_qc/n_c| &lt; 1, so held-out rows are spread evenly over the
- * input (data sorted by time or by source file cannot put the test set in one corner of it), and the variance
- * of a set's mean of any row statistic is at most that of the simple random sample the whole-class shuffle
- * drew before, up to that rounding. The price: a row's chance of being held out is t_qc/n_qc, which differs
- * from T_c/n_c by less than 1/n_qc rather than being equal for every row; blocks hold thousands of rows of a
- * class in practice, so the difference is far below a percent. A seeded sequential hypergeometric draw would
- * give every row the same chance but let a block's quota stray from its share; evenness was preferred.
+ * <p>Why chunks of class ranks rather than raw blocks: only the order of the rows matters, not how the input
+ * was cut into partitions or raw blocks, so every format of the same rows (CSV, LIBSVM, Parquet, IDX) and every
+ * partition count splits them alike, as before; draws keyed by raw block would tie the sets to the reader's cut.
+ * Nothing depends on which executor reads a block, when, or how often a task is retried.
  *
- * <p>What the sets depend on: the seed, the rows' classes and the raw blocks — the rows of each input
- * partition as the reader cut them, in input order. The reader's cut follows the files and the partitions
- * setting, not the executors; rows that move to another raw block (other partitions, another block size) may
- * land in another set, with the same exact counts.
+ * <p>Statistical properties: within a class, the held-out rows are a stratified random sample with strata of
+ * {@value #CHUNK} consecutive rows and proportional allocation. Every row's chance to be held out is its chunk's
+ * quota over the chunk's size, and over seeds exactly T_c/n_c (the random start makes the quota unbiased); within
+ * a chunk every subset of the quota's size is equally likely. The held-out rows are spread evenly over the input
+ * (data sorted by time or source cannot put the test set in one corner of it), and the variance of a set's mean
+ * of any row statistic is at most that of the simple random sample the whole-class shuffle drew before, up to the
+ * rounding of one row per chunk. Which rows land in which set differs from that shuffle; the counts do not.
  *
- * <p>Immutable, and small enough to broadcast: O(raw blocks × classes) ints. {@link #offsets(byte)}[q] is the
- * number of rows of a set in the raw blocks before q, so that every row knows its position in its set.
+ * <p>Immutable, and small enough to broadcast: O(raw blocks × classes) numbers.
  */
 final class StratifiedSplit implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -49,20 +50,37 @@ final class StratifiedSplit implements Serializable {
     static final byte TEST = 2;
     static final String[] NAMES = {"training", "validation", "test"};
 
+    /** Class ranks per chunk: large enough that a quota rounds by a small fraction, small enough to draw fast. */
+    static final int CHUNK = 4096;
+
     private final long seed;
-    /** The set of every row ({@link #whole}), or −1 when the quotas decide. */
+    /** The set of every row ({@link #whole}), or −1 when the rule decides. */
     private final byte whole;
-    /** test[q][c], validation[q][c]: rows of class c of raw block q in each held-out set; null when whole. */
-    private final int[][] test;
-    private final int[][] validation;
+    /** Per class: rows n_c, test T_c, validation V_c, and the seeded starts U_c, W_c of the allocation. */
+    private final long[] n;
+    private final long[] t;
+    private final long[] v;
+    private final long[] u;
+    private final long[] w;
+    /** before[q][c]: rows of class c in the raw blocks before q; null when whole. */
+    private final long[][] before;
     private final long[][] offsets;
 
-    private StratifiedSplit(long seed, byte whole, int[][] test, int[][] validation, long[][] offsets) {
+    private StratifiedSplit(long seed, byte whole, long[] n, long[] t, long[] v, long[][] before, long[][] offsets) {
         this.seed = seed;
         this.whole = whole;
-        this.test = test;
-        this.validation = validation;
+        this.n = n;
+        this.t = t;
+        this.v = v;
+        this.before = before;
         this.offsets = offsets;
+        int classes = n == null ? 0 : n.length;
+        this.u = new long[classes];
+        this.w = new long[classes];
+        for (int c = 0; c < classes; c++) {
+            u[c] = n[c] == 0 ? 0 : Math.floorMod(mix(mix(seed ^ 0x5DEECE66DL) + c), n[c]);
+            w[c] = n[c] - t[c] == 0 ? 0 : Math.floorMod(mix(mix(seed ^ 0x2545F4914F6CDD1DL) + c), n[c] - t[c]);
+        }
     }
 
     /**
@@ -72,42 +90,37 @@ final class StratifiedSplit implements Serializable {
      */
     static StratifiedSplit of(int[][] counts, int classCount, DatasetBuilder.Split split) {
         int blocks = counts.length;
-        int[][] test = new int[blocks][classCount];
-        int[][] validation = new int[blocks][classCount];
-        int[] capacity = new int[blocks];
-        for (int c = 0; c < classCount; c++) {
-            long n = 0;
-            for (int q = 0; q < blocks; q++) {
-                capacity[q] = counts[q][c];
-                n += capacity[q];
-            }
-            long t = Math.round(split.testFraction() * n);
-            long v = Math.min(n - t, Math.round(split.validationFraction() * n));
-            int[] byBlock = allocate(t, capacity, split.seed(), c, TEST);
-            for (int q = 0; q < blocks; q++) {
-                test[q][c] = byBlock[q];
-                capacity[q] -= byBlock[q];
-            }
-            byBlock = allocate(v, capacity, split.seed(), c, VALIDATION);
-            for (int q = 0; q < blocks; q++) {
-                validation[q][c] = byBlock[q];
+        long[] n = new long[classCount];
+        long[][] before = new long[blocks][classCount];
+        for (int q = 0; q < blocks; q++) {
+            for (int c = 0; c < classCount; c++) {
+                before[q][c] = n[c];
+                n[c] += counts[q][c];
             }
         }
+        long[] t = new long[classCount];
+        long[] v = new long[classCount];
+        for (int c = 0; c < classCount; c++) {
+            t[c] = Math.round(split.testFraction() * n[c]);
+            v[c] = Math.min(n[c] - t[c], Math.round(split.validationFraction() * n[c]));
+        }
+        StratifiedSplit rule = new StratifiedSplit(split.seed(), (byte) -1, n, t, v, before, null);
         long[][] offsets = new long[3][blocks + 1];
         for (int q = 0; q < blocks; q++) {
-            long rows = 0;
             long[] perSet = new long[3];
             for (int c = 0; c < classCount; c++) {
-                rows += counts[q][c];
-                perSet[TEST] += test[q][c];
-                perSet[VALIDATION] += validation[q][c];
+                long from = before[q][c];
+                long to = from + counts[q][c];
+                perSet[TEST] += rule.count(c, from, to, TEST);
+                perSet[VALIDATION] += rule.count(c, from, to, VALIDATION);
+                perSet[TRAIN] += counts[q][c];
             }
-            perSet[TRAIN] = rows - perSet[TEST] - perSet[VALIDATION];
+            perSet[TRAIN] -= perSet[TEST] + perSet[VALIDATION];
             for (int s = 0; s < 3; s++) {
                 offsets[s][q + 1] = offsets[s][q] + perSet[s];
             }
         }
-        return new StratifiedSplit(split.seed(), (byte) -1, test, validation, offsets);
+        return new StratifiedSplit(split.seed(), (byte) -1, n, t, v, before, offsets);
     }
 
     /** Every row in one set (a set given apart is taken whole), {@code rows[q]} rows in raw block q. */
@@ -118,61 +131,89 @@ final class StratifiedSplit implements Serializable {
                 offsets[s][q + 1] = offsets[s][q] + (s == set ? rows[q] : 0);
             }
         }
-        return new StratifiedSplit(0, set, null, null, offsets);
+        return new StratifiedSplit(0, set, null, null, null, null, offsets);
+    }
+
+    /** Test rows of class c among the class ranks below k, for k a chunk boundary (a multiple of CHUNK, or n_c). */
+    long cumulativeTest(int c, long k) {
+        return n[c] == 0 ? 0 : floorDiv(t[c], k, u[c], n[c]);
+    }
+
+    /** Validation rows of class c among the class ranks below the chunk boundary k. */
+    long cumulativeValidation(int c, long k) {
+        long rest = n[c] - t[c];
+        return rest == 0 ? 0 : floorDiv(v[c], k - cumulativeTest(c, k), w[c], rest);
+    }
+
+    /** Rows of class c in chunk j: ranks [j·CHUNK, min(n_c, (j + 1)·CHUNK)). */
+    private long end(int c, long j) {
+        return Math.min(n[c], (j + 1) * CHUNK);
     }
 
     /**
-     * Shares {@code total} out over blocks in proportion to {@code capacity} by largest remainders: block q gets
-     * ⌊total·capacity[q]/N⌋ or one more, never more than capacity[q], and the shares sum to {@code total}.
-     * Equal remainders are ordered by a rank drawn from (seed, class, set, block), then by block.
+     * The sets of the members of chunk j of class c, by position in the chunk: the first test-quota positions
+     * of a partial Fisher–Yates shuffle seeded by (seed, c, j) are test, the next validation-quota ones
+     * validation.
      */
-    static int[] allocate(long total, int[] capacity, long seed, int c, byte set) {
-        int blocks = capacity.length;
-        long n = 0;
-        for (int k : capacity) {
-            n += k;
+    byte[] chunk(int c, long j) {
+        long start = j * CHUNK;
+        long end = end(c, j);
+        int size = (int) (end - start);
+        int test = (int) (cumulativeTest(c, end) - cumulativeTest(c, start));
+        int held = test + (int) (cumulativeValidation(c, end) - cumulativeValidation(c, start));
+        byte[] sets = new byte[size];
+        int[] order = new int[size];
+        for (int i = 0; i < size; i++) {
+            order[i] = i;
         }
-        if (total < 0 || total > n) {
-            throw new IllegalArgumentException("cannot take " + total + " of " + n + " rows");
+        SplittableRandom random = new SplittableRandom(mix(mix(mix(seed) + c) + j));
+        for (int i = 0; i < held; i++) {
+            int k = i + random.nextInt(size - i);
+            int tmp = order[i];
+            order[i] = order[k];
+            order[k] = tmp;
+            sets[order[i]] = i < test ? TEST : VALIDATION;
         }
-        int[] share = new int[blocks];
-        if (total == 0) {
-            return share;
-        }
-        long[] remainder = new long[blocks];
-        long given = 0;
-        for (int q = 0; q < blocks; q++) {
-            long[] qr = divide(total, capacity[q], n);
-            share[q] = (int) qr[0];
-            remainder[q] = qr[1];
-            given += share[q];
-        }
-        long left = total - given;
-        if (left > 0) {
-            Integer[] order = new Integer[blocks];
-            long[] rank = new long[blocks];
-            for (int q = 0; q < blocks; q++) {
-                order[q] = q;
-                rank[q] = mix(mix(mix(seed ^ 0x5DEECE66DL) + c) * 3 + set + 31L * q);
-            }
-            Arrays.sort(order, (a, b) -> remainder[a] != remainder[b] ? Long.compare(remainder[b], remainder[a])
-                    : rank[a] != rank[b] ? Long.compare(rank[a], rank[b]) : Integer.compare(a, b));
-            // The sum of the remainders is left·n, each below n: at least `left` blocks have one, and they sort first.
-            for (int i = 0; i < left; i++) {
-                share[order[i]]++;
-            }
-        }
-        return share;
+        return sets;
     }
 
-    /** {⌊a·b/n⌋, a·b mod n}, exact also where a·b passes 2^63. */
-    private static long[] divide(long a, long b, long n) {
-        if (Math.multiplyHigh(a, b) == 0 && a * b >= 0) {
-            long p = a * b;
-            return new long[] {p / n, p % n};
+    /** Rows of {@code set} among the class ranks [from, to) of class c: whole chunks by formula, the ends drawn. */
+    long count(int c, long from, long to, byte set) {
+        long total = 0;
+        long k = from;
+        while (k < to) {
+            long j = k / CHUNK;
+            long start = j * CHUNK;
+            long end = end(c, j);
+            if (k == start && to >= end) {
+                long last = to == n[c] ? to : (to / CHUNK) * CHUNK;
+                total += cumulative(c, last, set) - cumulative(c, start, set);
+                k = last;
+            } else {
+                byte[] sets = chunk(c, j);
+                long stop = Math.min(to, end);
+                for (long r = k; r < stop; r++) {
+                    total += sets[(int) (r - start)] == set ? 1 : 0;
+                }
+                k = stop;
+            }
         }
-        BigInteger[] qr = BigInteger.valueOf(a).multiply(BigInteger.valueOf(b)).divideAndRemainder(BigInteger.valueOf(n));
-        return new long[] {qr[0].longValueExact(), qr[1].longValueExact()};
+        return total;
+    }
+
+    private long cumulative(int c, long k, byte set) {
+        long test = cumulativeTest(c, k);
+        long validation = cumulativeValidation(c, k);
+        return set == TEST ? test : set == VALIDATION ? validation : k - test - validation;
+    }
+
+    /** ⌊(a·b + c)/d⌋ for non-negative a, b, c and positive d, exact also where a·b passes 2^63. */
+    private static long floorDiv(long a, long b, long c, long d) {
+        if (Math.multiplyHigh(a, b) == 0 && a * b >= 0 && a * b + c >= 0) {
+            return (a * b + c) / d;
+        }
+        return BigInteger.valueOf(a).multiply(BigInteger.valueOf(b)).add(BigInteger.valueOf(c))
+                .divide(BigInteger.valueOf(d)).longValueExact();
     }
 
     /** Stafford's variant 13 of the MurmurHash3 finaliser (as SplittableRandom mixes its seeds). */
@@ -183,9 +224,9 @@ final class StratifiedSplit implements Serializable {
     }
 
     /**
-     * The set of each row of raw block q, on an executor: {@code classOf[r]} is row r's class. Rows of class c
-     * are listed in row order; a partial Fisher–Yates shuffle seeded by (seed, q, c) draws t_qc of them for test,
-     * then v_qc for validation; the rest train.
+     * The set of each row of raw block q, on an executor: {@code classOf[r]} is row r's class. Each row's class
+     * rank follows from the rows of its class before the block; its set is read off its chunk's draw (each
+     * chunk the block touches is drawn once).
      */
     byte[] sets(int q, int[] classOf) {
         byte[] set = new byte[classOf.length];
@@ -193,37 +234,24 @@ final class StratifiedSplit implements Serializable {
             Arrays.fill(set, whole);
             return set;
         }
-        int classes = test[q].length;
-        // Rows of each class, in row order, by a counting sort.
-        int[] start = new int[classes + 1];
-        for (int c : classOf) {
-            start[c + 1]++;
-        }
-        for (int c = 0; c < classes; c++) {
-            start[c + 1] += start[c];
-        }
-        int[] rows = new int[classOf.length];
-        int[] fill = start.clone();
+        int classes = n.length;
+        long[] rank = before[q].clone();
+        long[] drawn = new long[classes];
+        Arrays.fill(drawn, -1);
+        byte[][] current = new byte[classes][];
         for (int r = 0; r < classOf.length; r++) {
-            rows[fill[classOf[r]]++] = r;
-        }
-        for (int c = 0; c < classes; c++) {
-            int t = test[q][c];
-            int held = t + validation[q][c];
-            int from = start[c];
-            int n = start[c + 1] - from;
-            if (held > n) {
-                throw new IllegalStateException("raw block " + q + " has " + n + " rows of class " + c + ", the"
-                        + " census counted at least " + held + ": the data changed between reads");
+            int c = classOf[r];
+            long k = rank[c]++;
+            if (k >= n[c]) {
+                throw new IllegalStateException("raw block " + q + " has more rows of class " + c + " than the"
+                        + " census counted: the data changed between reads");
             }
-            SplittableRandom random = new SplittableRandom(mix(mix(seed) + q) * 31 + c);
-            for (int i = 0; i < held; i++) {
-                int j = i + random.nextInt(n - i);
-                int tmp = rows[from + i];
-                rows[from + i] = rows[from + j];
-                rows[from + j] = tmp;
-                set[rows[from + i]] = i < t ? TEST : VALIDATION;
+            long j = k / CHUNK;
+            if (drawn[c] != j) {
+                current[c] = chunk(c, j);
+                drawn[c] = j;
             }
+            set[r] = current[c][(int) (k - j * CHUNK)];
         }
         return set;
     }
@@ -235,10 +263,5 @@ final class StratifiedSplit implements Serializable {
 
     long rows(byte set) {
         return offsets[set][offsets[set].length - 1];
-    }
-
-    /** Raw blocks the split covers. */
-    int blocks() {
-        return offsets[0].length - 1;
     }
 }

@@ -208,48 +208,15 @@ class DatasetBuilderTest {
     }
 
     @Test
-    void assignmentDoesNotDependOnOutputPartitioningOrTaskOrder() {
-        // The same raw blocks (three input partitions) cut into 2 or 5 cached partitions: the same rows in each
-        // set, in the same order. Each raw block draws its rows from (seed, block, class) alone, so the task that
-        // reads it, and when, cannot matter.
-        CachedSets a = DatasetBuilder.build(sc, raw(csv, 3), null,
+    void assignmentDoesNotDependOnInputOrOutputPartitioning() {
+        CachedSets a = DatasetBuilder.build(sc, raw(csv, 1), null,
                 new BuildOptions(2, new DatasetBuilder.Split(0.1, 0.2, 42), Precision.FLOAT64,
-                        null, null, Scaling.Kind.NONE, "two partitions", 0));
-        CachedSets b = DatasetBuilder.build(sc, raw(csv, 3).repartition(1).repartition(3), null,
+                        null, null, Scaling.Kind.NONE, "one input partition", 0));
+        CachedSets b = DatasetBuilder.build(sc, raw(csv, 4), null,
                 new BuildOptions(5, new DatasetBuilder.Split(0.1, 0.2, 42), Precision.FLOAT64,
-                        null, null, Scaling.Kind.NONE, "five partitions", 0));
+                        null, null, Scaling.Kind.NONE, "four input partitions", 0));
         for (String set : List.of("train", "validation", "test")) {
             assertEquals(ids(rows(set(a, set))), ids(rows(set(b, set))), set);
-        }
-    }
-
-    @Test
-    void heldOutRowsAreSpreadOverTheRawBlocksInProportion() {
-        // Raw blocks of 20 rows (11 of them): each block's share of a class's test rows is within one row of
-        // its exact proportional share, so no part of the input is left out of the test set.
-        CachedSets d = DatasetBuilder.build(sc, rawInBlocksOf(csv, 1, 20), null,
-                new BuildOptions(2, new DatasetBuilder.Split(0.1, 0.3, 42), Precision.FLOAT64,
-                        null, null, Scaling.Kind.NONE, "blocks of 20", 0));
-        int classes = CLASS_ORDER.size();
-        int blocks = (N + 19) / 20;
-        int[][] all = new int[blocks][classes];
-        int[][] test = new int[blocks][classes];
-        int[] perClass = new int[classes];
-        for (int i = 0; i < N; i++) {
-            int c = CLASS_ORDER.indexOf(labelOf[i]);
-            all[i / 20][c]++;
-            perClass[c]++;
-        }
-        for (SetRow r : rows(d.test())) {
-            test[r.id() / 20][r.y()]++;
-        }
-        for (int c = 0; c < classes; c++) {
-            long wanted = Math.round(0.3 * perClass[c]);
-            for (int q = 0; q < blocks; q++) {
-                double share = (double) wanted * all[q][c] / perClass[c];
-                assertTrue(Math.abs(test[q][c] - share) < 1.0, "block " + q + " class " + c + ": " + test[q][c]
-                        + " test rows, proportional share " + share);
-            }
         }
     }
 
@@ -353,12 +320,11 @@ class DatasetBuilderTest {
     @ParameterizedTest(name = "{0} rows per block")
     @ValueSource(ints = {1, 7, 50})
     void boundedBlocksHoldTheSameRowsInTheSameOrderAsOneBlockPerPartition(int rowsPerBlock) {
-        // Reference: the default bound, far above these partitions' sizes, so each partition is one block. The
-        // same raw blocks (several per input partition) on both sides: they decide the split.
-        CachedSets whole = DatasetBuilder.build(sc, rawInBlocksOf(csv, 3, 4), null,
+        // Reference: the default bound, far above these partitions' sizes, so each partition is one block.
+        CachedSets whole = DatasetBuilder.build(sc, raw(csv, 3), null,
                 new BuildOptions(3, new DatasetBuilder.Split(0.1, 0.2, 42), Precision.FLOAT64,
                         null, null, Scaling.Kind.STANDARD, "whole", 0));
-        // Bounded cached blocks (several per partition).
+        // Bounded raw blocks (several per input partition) and bounded cached blocks (several per partition).
         CachedSets bounded = DatasetBuilder.build(sc, rawInBlocksOf(csv, 3, 4), null,
                 new BuildOptions(3, new DatasetBuilder.Split(0.1, 0.2, 42), Precision.FLOAT64,
                         null, null, Scaling.Kind.STANDARD, "bounded", rowsPerBlock));
@@ -373,21 +339,12 @@ class DatasetBuilderTest {
             partitionsWithSeveralBlocks += blocks.size() > 1 ? 1 : 0;
         }
         assertTrue(rowsPerBlock > 48 || partitionsWithSeveralBlocks == 3, "several blocks per partition");
-        // Without held-out rows the raw blocks' bounds do not matter at all: every row trains, in input order.
-        CachedSets onePerPartition = DatasetBuilder.build(sc, raw(csv, 3), null,
-                new BuildOptions(3, new DatasetBuilder.Split(0, 0, 42), Precision.FLOAT64,
-                        null, null, Scaling.Kind.STANDARD, "one raw block per partition", rowsPerBlock));
-        CachedSets boundedRaw = DatasetBuilder.build(sc, rawInBlocksOf(csv, 3, 4), null,
-                new BuildOptions(3, new DatasetBuilder.Split(0, 0, 42), Precision.FLOAT64,
-                        null, null, Scaling.Kind.STANDARD, "raw blocks of 4", rowsPerBlock));
-        assertEquals(onePerPartition.scaling(), boundedRaw.scaling());
-        assertEquals(bits(onePerPartition.train()), bits(boundedRaw.train()));
     }
 
     @Test
     void float32BlocksHoldTheFloatOfEveryScaledDouble() {
         for (Scaling.Kind kind : List.of(Scaling.Kind.STANDARD, Scaling.Kind.NONE)) {
-            CachedSets doubles = DatasetBuilder.build(sc, rawInBlocksOf(csv, 3, 9), null,
+            CachedSets doubles = DatasetBuilder.build(sc, raw(csv, 3), null,
                     new BuildOptions(4, new DatasetBuilder.Split(0.1, 0.2, 42), Precision.FLOAT64,
                             null, null, kind, "float64", 0));
             CachedSets floats = DatasetBuilder.build(sc, rawInBlocksOf(csv, 3, 9), null,

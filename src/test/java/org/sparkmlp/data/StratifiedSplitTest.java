@@ -11,166 +11,181 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The split's two halves without Spark: the driver's quotas per raw block and class, and each block's own draw
- * of its rows. Reference values are worked by hand in the comments.
+ * The split without Spark: quotas from counts on the driver, each raw block's rows drawn where it is read.
+ * Expected counts are worked by hand in the comments or recounted row by row here, not taken from the split.
  */
 class StratifiedSplitTest {
-    private static final DatasetBuilder.Split TENTH_AND_FIFTH = new DatasetBuilder.Split(0.1, 0.2, 42);
+    private static final int C = StratifiedSplit.CHUNK;
 
-    @Test
-    void allocationIsProportionalByLargestRemaindersAndExact() {
-        // 7 rows over blocks of 10, 20, 30, 40 (N = 100): exact shares 0.7, 1.4, 2.1, 2.8; floors 0, 1, 2, 2
-        // (5 rows), the 2 left go to the largest remainders 0.8 and 0.7.
-        assertArrayEquals(new int[] {1, 1, 2, 3}, StratifiedSplit.allocate(7, new int[] {10, 20, 30, 40}, 1, 0,
-                StratifiedSplit.TEST));
-        assertArrayEquals(new int[] {0, 0, 0}, StratifiedSplit.allocate(0, new int[] {3, 0, 5}, 1, 0,
-                StratifiedSplit.TEST));
-        assertArrayEquals(new int[] {3, 0, 5}, StratifiedSplit.allocate(8, new int[] {3, 0, 5}, 1, 0,
-                StratifiedSplit.TEST));
-        assertThrows(IllegalArgumentException.class, () -> StratifiedSplit.allocate(9, new int[] {3, 0, 5}, 1, 0,
-                StratifiedSplit.TEST));
-    }
-
-    @Test
-    void tiesAreBrokenBySeedNotAlwaysByTheFirstBlocks() {
-        // Ten equal blocks, 3 rows to share: every remainder is equal, so only the tie-break decides. Over
-        // seeds, each block must sometimes get one (a tie-break by index would always pick blocks 0, 1, 2).
-        int[] equal = new int[10];
-        Arrays.fill(equal, 5);
-        int[] picked = new int[10];
-        for (long seed = 0; seed < 200; seed++) {
-            int[] share = StratifiedSplit.allocate(3, equal, seed, 0, StratifiedSplit.TEST);
-            assertEquals(3, Arrays.stream(share).sum());
-            for (int q = 0; q < 10; q++) {
-                assertTrue(share[q] <= 1);
-                picked[q] += share[q];
-            }
-        }
-        for (int q = 0; q < 10; q++) {
-            assertTrue(picked[q] > 20 && picked[q] < 100, "block " + q + " picked " + picked[q] + " of 200 times");
-        }
-    }
-
-    @Test
-    void sharesAreWithinOneRowOfTheExactShareForRandomBlocks() {
-        SplittableRandom random = new SplittableRandom(7);
-        for (int trial = 0; trial < 200; trial++) {
-            int[] capacity = new int[1 + random.nextInt(40)];
-            long n = 0;
-            for (int q = 0; q < capacity.length; q++) {
-                capacity[q] = random.nextInt(random.nextBoolean() ? 5 : 5000);
-                n += capacity[q];
-            }
-            long total = n == 0 ? 0 : random.nextLong(n + 1);
-            int[] share = StratifiedSplit.allocate(total, capacity, trial, 1, StratifiedSplit.VALIDATION);
-            long sum = 0;
-            for (int q = 0; q < capacity.length; q++) {
-                double exact = (double) total * capacity[q] / n;
-                assertTrue(Math.abs(share[q] - exact) < 1.0, share[q] + " against " + exact);
-                assertTrue(share[q] <= capacity[q]);
-                sum += share[q];
-            }
-            assertEquals(total, sum);
-        }
-    }
-
-    @Test
-    void allocationIsExactBeyondTwoToTheSixtyThree() {
-        // total · capacity passes 2^63 here: the shares must still be exact and sum to the total.
-        int[] capacity = {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, 12345};
-        long n = 3L * Integer.MAX_VALUE + 12345;
-        long total = n - 7;
-        int[] share = StratifiedSplit.allocate(total, capacity, 3, 0, StratifiedSplit.TEST);
-        assertEquals(total, Arrays.stream(share).asLongStream().sum());
-        for (int q = 0; q < capacity.length; q++) {
-            assertTrue(share[q] <= capacity[q]);
-        }
-    }
-
-    /** Three classes over four raw blocks: counts[q][c]. */
-    private static final int[][] COUNTS = {{30, 5, 0}, {31, 14, 9}, {0, 20, 11}, {40, 4, 23}};
-
-    private static int[] classesOf(int[] perClass, long shuffleSeed) {
-        int rows = Arrays.stream(perClass).sum();
-        int[] classOf = new int[rows];
+    /** Rows labelled by class, shuffled from a seed: the input. */
+    private static int[] rows(int[] perClass, long seed) {
+        int total = Arrays.stream(perClass).sum();
+        int[] classOf = new int[total];
         int r = 0;
         for (int c = 0; c < perClass.length; c++) {
             for (int k = 0; k < perClass[c]; k++) {
                 classOf[r++] = c;
             }
         }
-        SplittableRandom random = new SplittableRandom(shuffleSeed);
-        for (int i = rows - 1; i > 0; i--) {
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = total - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
-            int t = classOf[i];
+            int tmp = classOf[i];
             classOf[i] = classOf[j];
-            classOf[j] = t;
+            classOf[j] = tmp;
         }
         return classOf;
     }
 
+    /** The input cut into raw blocks at {@code cuts} (row indices, ascending). */
+    private static int[][] cut(int[] classOf, int... cuts) {
+        int[][] blocks = new int[cuts.length + 1][];
+        int from = 0;
+        for (int b = 0; b <= cuts.length; b++) {
+            int to = b < cuts.length ? cuts[b] : classOf.length;
+            blocks[b] = Arrays.copyOfRange(classOf, from, to);
+            from = to;
+        }
+        return blocks;
+    }
+
+    private static int[][] counts(int[][] blocks, int classes) {
+        int[][] counts = new int[blocks.length][classes];
+        for (int q = 0; q < blocks.length; q++) {
+            for (int c : blocks[q]) {
+                counts[q][c]++;
+            }
+        }
+        return counts;
+    }
+
+    /** Every row's set, block after block, each block drawn alone (as an executor would). */
+    private static byte[] split(int[][] blocks, int classes, DatasetBuilder.Split split) {
+        StratifiedSplit s = StratifiedSplit.of(counts(blocks, classes), classes, split);
+        int total = Arrays.stream(blocks).mapToInt(b -> b.length).sum();
+        byte[] sets = new byte[total];
+        int at = 0;
+        // Blocks drawn in reverse order: no block's draw may depend on another's having run.
+        int[] starts = new int[blocks.length];
+        for (int q = 1; q < blocks.length; q++) {
+            starts[q] = starts[q - 1] + blocks[q - 1].length;
+        }
+        for (int q = blocks.length - 1; q >= 0; q--) {
+            byte[] mine = s.sets(q, blocks[q]);
+            System.arraycopy(mine, 0, sets, starts[q], mine.length);
+            at += mine.length;
+        }
+        assertEquals(total, at);
+        return sets;
+    }
+
     @Test
-    void setsHaveExactCountsPerClassAndEveryRowOneSet() {
-        StratifiedSplit split = StratifiedSplit.of(COUNTS, 3, TENTH_AND_FIFTH);
-        // Classes have 101, 43, 43 rows. Test round(0.2·n) = 20, 9, 9; validation round(0.1·n) = 10, 4, 4.
+    void countsPerClassAreExactAndTheDriversOffsetsMatchTheDraws() {
+        // Classes of 20,000, 9,001 and 3 rows: test round(0.2·n) = 4,000, 1,800 (1,800.2), 1 (0.6);
+        // validation round(0.1·n) = 2,000, 900 (900.1), 0 (0.3).
+        int[] perClass = {20_000, 9_001, 3};
+        int[] classOf = rows(perClass, 5);
+        int[][] blocks = cut(classOf, 1000, 1001, 17_000, 29_000);
+        DatasetBuilder.Split split = new DatasetBuilder.Split(0.1, 0.2, 42);
+        byte[] sets = split(blocks, 3, split);
         int[][] got = new int[3][3];
-        long[] perSet = new long[3];
-        for (int q = 0; q < COUNTS.length; q++) {
-            int[] classOf = classesOf(COUNTS[q], q);
-            byte[] sets = split.sets(q, classOf);
-            assertEquals(classOf.length, sets.length);
+        for (int r = 0; r < classOf.length; r++) {
+            got[sets[r]][classOf[r]]++;
+        }
+        assertArrayEquals(new int[] {4000, 1800, 1}, got[StratifiedSplit.TEST]);
+        assertArrayEquals(new int[] {2000, 900, 0}, got[StratifiedSplit.VALIDATION]);
+        assertArrayEquals(new int[] {14_000, 6301, 2}, got[StratifiedSplit.TRAIN]);
+        // The driver's rows per set and block, from the counts alone, agree with the blocks' own draws.
+        StratifiedSplit s = StratifiedSplit.of(counts(blocks, 3), 3, split);
+        int row = 0;
+        for (int q = 0; q < blocks.length; q++) {
             long[] inBlock = new long[3];
-            for (int r = 0; r < sets.length; r++) {
-                got[sets[r]][classOf[r]]++;
-                inBlock[sets[r]]++;
+            for (int k = 0; k < blocks[q].length; k++) {
+                inBlock[sets[row++]]++;
             }
-            for (byte s = 0; s < 3; s++) {
-                assertEquals(split.offsets(s)[q + 1] - split.offsets(s)[q], inBlock[s], "block " + q + " set " + s);
-                perSet[s] += inBlock[s];
+            for (byte set = 0; set < 3; set++) {
+                assertEquals(s.offsets(set)[q + 1] - s.offsets(set)[q], inBlock[set], "block " + q + " set " + set);
             }
-        }
-        assertArrayEquals(new int[] {20, 9, 9}, got[StratifiedSplit.TEST]);
-        assertArrayEquals(new int[] {10, 4, 4}, got[StratifiedSplit.VALIDATION]);
-        assertArrayEquals(new int[] {71, 30, 30}, got[StratifiedSplit.TRAIN]);
-        for (byte s = 0; s < 3; s++) {
-            assertEquals(perSet[s], split.rows(s));
         }
     }
 
     @Test
-    void aBlocksDrawDependsOnSeedBlockAndClassOnly() {
-        StratifiedSplit a = StratifiedSplit.of(COUNTS, 3, TENTH_AND_FIFTH);
-        StratifiedSplit b = StratifiedSplit.of(COUNTS, 3, TENTH_AND_FIFTH);
-        StratifiedSplit other = StratifiedSplit.of(COUNTS, 3, new DatasetBuilder.Split(0.1, 0.2, 43));
-        int differ = 0;
-        // Blocks drawn in reverse order, as another executor might: the same sets.
-        for (int q = COUNTS.length - 1; q >= 0; q--) {
-            int[] classOf = classesOf(COUNTS[q], q);
-            assertArrayEquals(a.sets(q, classOf), b.sets(q, classOf), "block " + q);
-            assertArrayEquals(a.sets(q, classOf), a.sets(q, classOf.clone()), "block " + q + " again");
-            differ += Arrays.equals(a.sets(q, classOf), other.sets(q, classOf)) ? 0 : 1;
-        }
-        assertTrue(differ > 0, "another seed draws other rows");
+    void theSetsDependOnTheRowOrderNotOnTheCutIntoRawBlocks() {
+        int[] classOf = rows(new int[] {15_000, 6_000}, 9);
+        DatasetBuilder.Split split = new DatasetBuilder.Split(0.15, 0.25, 7);
+        byte[] one = split(cut(classOf), 2, split);
+        byte[] many = split(cut(classOf, 1, 4095, 4096, 4097, 10_000, 20_999), 2, split);
+        byte[] empty = split(cut(classOf, 0, 0, 8000, 8000, 21_000), 2, split);
+        assertArrayEquals(one, many);
+        assertArrayEquals(one, empty);
     }
 
     @Test
-    void everyRowOfAClassIsEquallyLikelyToBeHeldOutWithinABlock() {
-        // One block of 40 rows of one class, 10 to test: over seeds each row is drawn about a quarter of the time.
-        int[][] counts = {{40}};
-        int[] classOf = new int[40];
-        int[] drawn = new int[40];
-        int seeds = 2000;
+    void anotherSeedDrawsOtherRowsWithTheSameCounts() {
+        int[] classOf = rows(new int[] {5000, 700}, 3);
+        byte[] a = split(cut(classOf, 2000), 2, new DatasetBuilder.Split(0.1, 0.2, 1));
+        byte[] b = split(cut(classOf, 2000), 2, new DatasetBuilder.Split(0.1, 0.2, 2));
+        assertNotEquals(Arrays.toString(a), Arrays.toString(b));
+        int[] countA = new int[3];
+        int[] countB = new int[3];
+        for (int r = 0; r < a.length; r++) {
+            countA[a[r]]++;
+            countB[b[r]]++;
+        }
+        assertArrayEquals(countA, countB);
+    }
+
+    @Test
+    void heldOutRowsAreSpreadOverTheInputInProportion() {
+        // One class of 10 chunks and a bit: every chunk holds its share of the 30 % test rows to within one row.
+        int n = 10 * C + 1234;
+        int[] classOf = new int[n];
+        byte[] sets = split(cut(classOf, 5000, 33_000), 1, new DatasetBuilder.Split(0.0, 0.3, 11));
+        long wanted = Math.round(0.3 * n);
+        for (int j = 0; j * C < n; j++) {
+            int size = Math.min(C, n - j * C);
+            int test = 0;
+            for (int k = j * C; k < j * C + size; k++) {
+                test += sets[k] == StratifiedSplit.TEST ? 1 : 0;
+            }
+            double share = (double) wanted * size / n;
+            assertTrue(Math.abs(test - share) < 1.0, "chunk " + j + ": " + test + " test rows, share " + share);
+        }
+    }
+
+    @Test
+    void everyRowIsEquallyLikelyToBeHeldOutOverSeeds() {
+        // 3 rows of 10 to test: each row is drawn 0.3 of the time over seeds (chunk quota and draw both random
+        // in a class smaller than a chunk, only the draw).
+        int[] classOf = new int[10];
+        int[] drawn = new int[10];
+        int seeds = 4000;
         for (long seed = 0; seed < seeds; seed++) {
-            StratifiedSplit split = StratifiedSplit.of(counts, 1, new DatasetBuilder.Split(0.0, 0.25, seed));
-            byte[] sets = split.sets(0, classOf);
-            for (int r = 0; r < 40; r++) {
+            byte[] sets = split(cut(classOf, 4), 1, new DatasetBuilder.Split(0.0, 0.3, seed));
+            for (int r = 0; r < 10; r++) {
                 drawn[r] += sets[r] == StratifiedSplit.TEST ? 1 : 0;
             }
         }
-        for (int r = 0; r < 40; r++) {
-            // Binomial(2000, 0.25): mean 500, sd 19.4; ±5 sd.
-            assertTrue(Math.abs(drawn[r] - 500) < 97, "row " + r + " drawn " + drawn[r] + " times");
+        for (int r = 0; r < 10; r++) {
+            // Binomial(4000, 0.3): mean 1200, sd 29; ±5 sd.
+            assertTrue(Math.abs(drawn[r] - 1200) < 145, "row " + r + " drawn " + drawn[r] + " times");
         }
+    }
+
+    @Test
+    void chunkQuotasAreUnbiasedOverSeeds() {
+        // Two chunks and a half of one class, 10 % test: chunk 0's exact share is 0.1·4096 = 409.6 rows; its quota is
+        // 409 or 410 and must average 409.6 over seeds (a fixed rounding would always give the same one).
+        int n = 2 * C + C / 2;
+        long sum = 0;
+        int seeds = 2000;
+        for (long seed = 0; seed < seeds; seed++) {
+            StratifiedSplit s = StratifiedSplit.of(new int[][] {{n}}, 1, new DatasetBuilder.Split(0.0, 0.1, seed));
+            long quota = s.cumulativeTest(0, C);
+            assertTrue(quota == 409 || quota == 410, "quota " + quota);
+            sum += quota;
+        }
+        assertEquals(409.6, (double) sum / seeds, 0.05);
     }
 
     @Test
@@ -178,17 +193,14 @@ class StratifiedSplitTest {
         StratifiedSplit whole = StratifiedSplit.whole(new int[] {3, 0, 2}, StratifiedSplit.TEST);
         assertArrayEquals(new long[] {0, 3, 3, 5}, whole.offsets(StratifiedSplit.TEST));
         assertEquals(0, whole.rows(StratifiedSplit.TRAIN));
-        byte[] sets = whole.sets(2, new int[] {1, 0});
-        assertArrayEquals(new byte[] {StratifiedSplit.TEST, StratifiedSplit.TEST}, sets);
+        assertArrayEquals(new byte[] {StratifiedSplit.TEST, StratifiedSplit.TEST}, whole.sets(2, new int[] {1, 0}));
     }
 
     @Test
-    void aBlockThatChangedSinceTheCensusIsAnError() {
-        StratifiedSplit split = StratifiedSplit.of(new int[][] {{10, 10}}, 2, new DatasetBuilder.Split(0.0, 0.5, 1));
-        // The census counted 10 rows of class 1; the block now has 2.
+    void aBlockWithMoreRowsThanTheCensusCountedIsAnError() {
+        StratifiedSplit split = StratifiedSplit.of(new int[][] {{2, 2}}, 2, new DatasetBuilder.Split(0.0, 0.5, 1));
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> split.sets(0, new int[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1}));
+                () -> split.sets(0, new int[] {0, 0, 0, 1, 1}));
         assertTrue(e.getMessage().contains("changed between reads"), e.getMessage());
-        assertNotEquals(0, split.rows(StratifiedSplit.TEST));
     }
 }
