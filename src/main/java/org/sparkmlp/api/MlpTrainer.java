@@ -5,15 +5,19 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.RDDInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkmlp.data.Block;
 import org.sparkmlp.data.BuildOptions;
 import org.sparkmlp.data.DataSource;
 import org.sparkmlp.data.CachedSets;
@@ -185,7 +189,7 @@ public final class MlpTrainer {
             if (atStart.disagreement() == null && kernels.disagreement() != null) {
                 messages.accept(kernels.disagreement());
             }
-            long cachedBytes = cachedBytes(sc, sets);
+            long[] cachedBytes = cachedBytes(sc, sets);
             TrainingSummary summary = TrainingSummary.of(effective, config, sets, result, kernels, cachedBytes,
                     (System.nanoTime() - started) / 1e9);
             Network model = new Network(arch, config.loss(), result.parameters(), sets.scaling(), sets.classes(),
@@ -353,12 +357,23 @@ public final class MlpTrainer {
     }
 
     /** Bytes Spark holds of the cached training blocks, in memory and on disk (its storage figures). */
-    private static long cachedBytes(JavaSparkContext sc, CachedSets data) {
+    /** The training set's cached bytes (memory and disk), then all sets' bytes in memory, then on disk. */
+    private static long[] cachedBytes(JavaSparkContext sc, CachedSets data) {
         int id = data.train().id();
-        long bytes = 0;
+        Set<Integer> ids = new HashSet<>();
+        for (JavaRDD<Block> set : Arrays.asList(data.train(), data.validation(), data.test())) {
+            if (set != null) {
+                ids.add(set.id());
+            }
+        }
+        long[] bytes = new long[3];
         for (RDDInfo info : sc.sc().getRDDStorageInfo()) {
             if (info.id() == id) {
-                bytes += info.memSize() + info.diskSize();
+                bytes[0] += info.memSize() + info.diskSize();
+            }
+            if (ids.contains(info.id())) {
+                bytes[1] += info.memSize();
+                bytes[2] += info.diskSize();
             }
         }
         return bytes;
