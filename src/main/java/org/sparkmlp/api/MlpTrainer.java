@@ -147,7 +147,7 @@ public final class MlpTrainer {
             messages.accept(atStart.disagreement());
         }
         int parts = partitions > 0 ? partitions : sc.defaultParallelism();
-        CachedSets sets = prepare(sc, data, effective, parts);
+        CachedSets sets = prepare(sc, data, effective, config, parts);
         try {
             messages.accept(String.format("data: %s%n      %,d training, %,d validation, %,d test rows; %d features,"
                             + " %d classes; %d partitions", sets.description(), sets.trainRows(), sets.validationRows(),
@@ -269,8 +269,12 @@ public final class MlpTrainer {
         return b.build();
     }
 
-    /** Reads the sets, splits what is not given separately, fits or takes the scaling, and caches the blocks. */
-    private CachedSets prepare(JavaSparkContext sc, DataSpec data, TrainingSettings s, int parts) {
+    /**
+     * Reads the sets, splits what is not given separately, fits or takes the scaling, and caches the blocks; stops
+     * with a {@link CapacityException} before packing when the sets or the model cannot fit ({@link CapacityCheck}).
+     */
+    private CachedSets prepare(JavaSparkContext sc, DataSpec data, TrainingSettings s, TrainingConfig config,
+                               int parts) {
         DataSource.Loaded loaded = data.load(sc, parts, 0, data.test() == null);
         DataSource.Loaded testSet = data.test() == null ? null : data.test().load(sc, parts, loaded.features(), false);
         DataSource.Loaded validationSet = data.validation() == null ? null
@@ -293,7 +297,10 @@ public final class MlpTrainer {
                 BuildOptions.of(parts, split(s, validationSet != null, separateTest), s.precision())
                         .withClasses(init == null ? null : init.classes())
                         .withScaling(init == null ? null : init.scaling()).withScalingKind(kind)
-                        .withDescription(description));
+                        .withDescription(description),
+                new CapacityCheck(sc.sc(), (features, classes) -> init != null ? init.architecture().parameterCount()
+                        : new Architecture(config.layerSizes(features, classes), config.activation())
+                        .parameterCount()));
     }
 
     /** The newest complete checkpoint's state, checked against this run; null (and said) when there is none. */
