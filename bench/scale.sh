@@ -96,6 +96,7 @@ print(f"Scale benchmark, {env.get('date')}, {env.get('cpu')} ({env.get('cores')}
 print("| rows | input | generated in | preparation | passes | epoch (after the 1st) | driver heap after preparation"
       " | cache in memory | cache on disk | test accuracy |")
 print("|---|---|---|---|---|---|---|---|---|---|")
+notes = []
 def rows_of(path):
     name = os.path.basename(path if path.endswith(".skipped.json") else os.path.dirname(path))
     return int(name.split("-")[1].split(".")[0])
@@ -118,5 +119,7 @@ for path in sorted(glob.glob(os.path.join(out, "run-*.skipped.json")) + glob.glo
     print(f"| {n:,} | {size} | {generated} | {s['preparation_seconds']:.1f} s | {s['input_passes']:g} | "
           f"{statistics.median(later):.1f} s | {mb(s['driver_heap_bytes'])} | {mb(s['cached_memory_bytes'])} | "
           f"{mb(s['cached_disk_bytes'])} | {s['test_accuracy']:.4f} |")
+print("\nIn local mode the driver's heap holds the executor's cache too: the cached blocks in memory are part of the "
+      "driver heap's figure (Spark's estimate of their size is in the next column).")
 PY
 cat "$out/table.md"
