@@ -29,14 +29,14 @@ import scala.reflect.ClassTag$;
  * double and then stored in the target precision.
  *
  * <ul>
- *   <li>{@link #pack}: the sets of a split, through one shuffle. Each set's rows, in their original order, are cut into {@code
- *       partitions} equal ranges; every input partition sends packed pieces of its rows (never row objects,
- *       and inputs as read: IDX pixels stay bytes) through one shuffle. Each piece knows where its rows go in
- *       the target partition, so the target places them straight into bounded blocks of {@link Block#rowsFor}
- *       rows (the last one shorter) and hands every block to the cache as soon as it is full: no
- *       partition-sized array is ever built, and no value is copied twice. Placement by position fixes the
- *       bits whatever order the pieces arrive in; the shuffle also ends the lineage, so no later job re-ships
- *       input data.</li>
+ *   <li>{@link #pack}: the sets of a split, all through one shuffle. Each set's rows, in their original order,
+ *       are cut into {@code partitions} equal ranges; every input partition sends packed pieces of its rows
+ *       (never row objects, and inputs as read: IDX pixels stay bytes) through the shuffle. Each piece knows
+ *       where its rows go in the target partition, so the target places them straight into bounded blocks of
+ *       {@link Block#rowsFor} rows (the last one shorter) and hands every block to the cache as soon as it is
+ *       full: no partition-sized array is ever built, and no value is copied twice. Placement by position fixes
+ *       the bits whatever order the pieces arrive in; the shuffle also ends the lineage, so no later job
+ *       re-ships input data.</li>
  *   <li>{@link #inOrder}: rows to blocks without a split, in input order and partitioning (evaluate,
  *       predict, and a Spark ML estimator's transform).</li>
  * </ul>

@@ -192,7 +192,8 @@ public final class DatasetBuilder {
                             validationCensus.firstBlocks(separateValidation.getNumPartitions()),
                             keep(broadcasts, sc.broadcast(validationWhole)),
                             keep(broadcasts, sc.broadcast(validationCensus.toClasses(classes))),
-                            new byte[] {StratifiedSplit.VALIDATION}, target, shippedScaling)[StratifiedSplit.VALIDATION];
+                            new byte[] {StratifiedSplit.VALIDATION}, target,
+                            shippedScaling)[StratifiedSplit.VALIDATION];
             JavaRDD<Block> test = testWhole == null ? sets[StratifiedSplit.TEST]
                     : BlockPacker.pack(separateTest, testCensus.firstBlocks(separateTest.getNumPartitions()),
                             keep(broadcasts, sc.broadcast(testWhole)),

@@ -13,10 +13,9 @@ import org.apache.spark.api.java.JavaRDD;
 /**
  * Step 1 of building the sets: what the driver learns of the rows before anything is split or packed. One job
  * reads every raw block and sends back, in input order (partition, then block), its source, width, label
- * names and how many rows carry each name: a few numbers per raw block and label, never one per row, so the
- * driver's share does not grow with the rows of a block. A data error met while reading
- * arrives here as a value ({@link RawBlock#failure}) and is thrown on the driver by {@link #take}, as one
- * {@link DataFormatException}, without a failed task.
+ * names and how many rows carry each name: a few numbers per raw block and label, never one per row. A data
+ * error met while reading arrives here as a value ({@link RawBlock#failure}) and is thrown on the driver by
+ * {@link #take}, as one {@link DataFormatException}, without a failed task.
  *
  * <p>Index q of the census is raw block q in input order; {@link #firstBlocks} maps partitions to it.
  */
@@ -104,11 +103,6 @@ final class LabelCensus {
     /** Raw blocks in input order. */
     int blocks() {
         return entries.length;
-    }
-
-    /** Rows of raw block q. */
-    int rows(int q) {
-        return entries[q].rows;
     }
 
     /**

@@ -99,7 +99,7 @@ public final class SyntheticData {
         }
     }
 
-    /** A standard normal draw (Box–Muller, one of the pair): SplittableRandom has no nextGaussian before Java 17's. */
+    /** A standard normal draw (Box–Muller, one of the pair), spelled out so the files do not depend on the JDK. */
     static double gaussian(SplittableRandom random) {
         double u = 1.0 - random.nextDouble();
         double v = random.nextDouble();
