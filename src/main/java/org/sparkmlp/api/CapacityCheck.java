@@ -6,16 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.ToLongBiFunction;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.SparkEnv;
+import org.apache.spark.SparkExecutorInfo;
 import org.sparkmlp.data.DatasetBuilder;
-import scala.Tuple2;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Stops a run that cannot succeed before the long part of it: called once the census has counted the rows and the
@@ -126,11 +124,11 @@ final class CapacityCheck implements Consumer<DatasetBuilder.Shape> {
         String driver = sc.isLocal() ? null : SparkEnv.get().blockManager().blockManagerId().hostPort();
         long free = 0;
         long max = 0;
-        Map<String, Tuple2<Object, Object>> status = CollectionConverters.asJava(sc.getExecutorMemoryStatus());
-        for (Map.Entry<String, Tuple2<Object, Object>> e : status.entrySet()) {
-            if (!e.getKey().equals(driver)) {
-                max += (Long) e.getValue()._1();
-                free += (Long) e.getValue()._2();
+        for (SparkExecutorInfo e : sc.statusTracker().getExecutorInfos()) {
+            if (!(e.host() + ":" + e.port()).equals(driver)) {
+                long total = e.totalOnHeapStorageMemory() + e.totalOffHeapStorageMemory();
+                max += total;
+                free += total - e.usedOnHeapStorageMemory() - e.usedOffHeapStorageMemory();
             }
         }
         return new long[] {free, max};
@@ -142,8 +140,8 @@ final class CapacityCheck implements Consumer<DatasetBuilder.Shape> {
             return true;
         }
         String host = SparkEnv.get().blockManager().blockManagerId().host();
-        for (String hostPort : CollectionConverters.asJava(sc.getExecutorMemoryStatus()).keySet()) {
-            if (!hostPort.substring(0, hostPort.lastIndexOf(':')).equals(host)) {
+        for (SparkExecutorInfo e : sc.statusTracker().getExecutorInfos()) {
+            if (!e.host().equals(host)) {
                 return false;
             }
         }

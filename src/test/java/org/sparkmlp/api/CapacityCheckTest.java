@@ -1,11 +1,17 @@
 package org.sparkmlp.api;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 import org.sparkmlp.data.DatasetBuilder;
 import org.sparkmlp.nn.Precision;
+import org.sparkmlp.testing.SparkTests;
 
 /** The limits checked before packing, from figures worked by hand. */
 class CapacityCheckTest {
@@ -39,6 +45,26 @@ class CapacityCheckTest {
     @Test
     void disksThatCannotBeSeenAreNotJudged() {
         assertNull(CapacityCheck.cacheProblem(tenMillion(Precision.FLOAT64), 0, 0, -1));
+    }
+
+    @Test
+    void aRealContextReportsItsStorageMemoryAndDiskAndStopsATrillionRows() {
+        try (JavaSparkContext sc = SparkTests.start("local[1]")) {
+            CapacityCheck check = new CapacityCheck(sc.sc(), (features, classes) -> 100L * features + 10L * classes);
+            // A million rows fit anywhere this test runs.
+            check.accept(new DatasetBuilder.Shape(1_000_000, 800_000, 100_000, 100_000, 8, 10, 4, 2, Precision.FLOAT32));
+            // A trillion rows of 8 features (36 TB as float32 blocks) do not: the message holds the figures that
+            // Spark and the file system gave, neither of them zero.
+            CapacityException e = assertThrows(CapacityException.class, () -> check.accept(new DatasetBuilder.Shape(
+                    1_000_000_000_000L, 1_000_000_000_000L, 0, 0, 8, 10, 4, 2, Precision.FLOAT32)));
+            assertEquals(CapacityException.Kind.CACHE, e.kind());
+            Matcher m = Pattern.compile("have ([0-9,]+) MB of storage memory free \\(of ([0-9,]+) MB\\) and"
+                    + " spark.local.dir ([0-9,]+) MB of disk").matcher(e.getMessage());
+            assertTrue(m.find(), e.getMessage());
+            for (int g = 1; g <= 3; g++) {
+                assertTrue(Long.parseLong(m.group(g).replace(",", "")) > 0, m.group(g) + " in " + e.getMessage());
+            }
+        }
     }
 
     @Test
