@@ -14,6 +14,8 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.SparkExecutorInfo;
 import org.sparkmlp.data.DatasetBuilder;
+import org.sparkmlp.data.PartitionGroups;
+import org.sparkmlp.data.TaskSlots;
 
 /**
  * Stops a run that cannot succeed before the long part of it: called once the census has counted the rows and the
@@ -26,9 +28,9 @@ import org.sparkmlp.data.DatasetBuilder;
  *       disk when this runs, so it is counted in the free space). The run stops when the shuffle plus what the
  *       executors' free storage memory cannot hold exceeds the free disk of {@code spark.local.dir}.</li>
  *   <li><b>The driver.</b> Its used heap now (after a collection hint; the census, the split and Spark's own
- *       state are in it) plus, for training, (partitions + 8) copies of the parameters in doubles — parameters,
- *       gradient, optimizer state, the best epoch's copy, and one gradient back per partition at most — plus 32
- *       MB for Spark's per-job state. The run stops when that exceeds the heap's maximum.</li>
+ *       state are in it) plus, for training, (tasks + 8) copies of the parameters in doubles — parameters,
+ *       gradient, optimizer state, the best epoch's copy, and one gradient back per task of a step, where a step
+ *       has min(partitions, task slots) tasks ({@link PartitionGroups}) — plus 32 MB for Spark's per-job state. The run stops when that exceeds the heap's maximum.</li>
  * </ul>
  *
  * <p>What it does not catch: disk is checked where the driver can see it, so only in local mode or when every
@@ -55,8 +57,9 @@ final class CapacityCheck implements Consumer<DatasetBuilder.Shape> {
     @Override
     public void accept(DatasetBuilder.Shape shape) {
         long weights = parameters.applyAsLong(shape.features(), shape.classes());
-        String driver = driverProblem(usedHeapAfterGc(), Runtime.getRuntime().maxMemory(), shape.partitions(),
-                weights);
+        int tasks = PartitionGroups.groups(shape.partitions(),
+                PartitionGroups.shiftFor(shape.partitions(), TaskSlots.of(sc)));
+        String driver = driverProblem(usedHeapAfterGc(), Runtime.getRuntime().maxMemory(), tasks, weights);
         if (driver != null) {
             throw new CapacityException(CapacityException.Kind.DRIVER_HEAP, driver);
         }
@@ -68,17 +71,21 @@ final class CapacityCheck implements Consumer<DatasetBuilder.Shape> {
         }
     }
 
-    /** Null when the driver's heap suffices, else the problem and the remedy, in one line. */
-    static String driverProblem(long usedHeap, long maxHeap, int partitions, long parameters) {
-        long model = ((long) partitions + MODEL_COPIES) * parameters * Double.BYTES;
+    /**
+     * Null when the driver's heap suffices, else the problem and the remedy, in one line.
+     *
+     * @param tasks a step's tasks, each of which sends one gradient back
+     */
+    static String driverProblem(long usedHeap, long maxHeap, int tasks, long parameters) {
+        long model = ((long) tasks + MODEL_COPIES) * parameters * Double.BYTES;
         long need = usedHeap + model + DRIVER_MARGIN;
         if (need <= maxHeap) {
             return null;
         }
         return "the driver's heap is too small: it holds " + mb(usedHeap) + " after reading the data and training"
                 + " needs about " + mb(model + DRIVER_MARGIN) + " more (" + parameters + " parameters in "
-                + (partitions + MODEL_COPIES) + " copies, one per partition) than its " + mb(maxHeap) + " allow;"
-                + " give the driver a larger heap (spark.driver.memory) or use fewer {partitions}";
+                + (tasks + MODEL_COPIES) + " copies, a gradient per task among them) than its " + mb(maxHeap)
+                + " allow; give the driver a larger heap (spark.driver.memory), or a smaller model";
     }
 
     /**

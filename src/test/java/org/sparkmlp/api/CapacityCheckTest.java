@@ -69,13 +69,14 @@ class CapacityCheckTest {
 
     @Test
     void theDriverNeedsItsHeapNowPlusTheModelsCopies() {
-        // 1,000,000 parameters, 4 partitions: (4 + 8) · 8 MB = 96 MB (91.6 MiB) + 32 MiB margin over 100 MiB used.
+        // 1,000,000 parameters, 4 tasks: (4 + 8) · 8 MB = 96 MB (91.6 MiB) + 32 MiB margin over 100 MiB used.
         long model = 12L * 1_000_000 * 8;
         long need = 100 * MB + model + CapacityCheck.DRIVER_MARGIN;
         assertNull(CapacityCheck.driverProblem(100 * MB, need, 4, 1_000_000));
         String problem = CapacityCheck.driverProblem(100 * MB, need - 1, 4, 1_000_000);
         assertTrue(problem.startsWith("the driver's heap is too small: it holds 100 MB after reading the data and"
                 + " training needs about 124 MB more (1000000 parameters in 12 copies"), problem);
-        assertTrue(problem.contains("spark.driver.memory") && problem.contains("{partitions}"), problem);
+        assertTrue(problem.contains("a gradient per task among them") && problem.contains("spark.driver.memory")
+                && problem.contains("a smaller model"), problem);
     }
 }

@@ -257,7 +257,7 @@ class MainTest {
 
     @Test
     void aModelTooLargeForTheDriversHeapStopsBeforeTrainingWithExitCode9InOneLine() throws IOException {
-        // 900 million weights (7.2 GB, and a gradient per partition) cannot fit in the tests' 3 GB heap: the run
+        // 900 million weights (7.2 GB, and a gradient per task: 2 on local[2]) cannot fit in the tests' 3 GB heap: the run
         // stops once the rows are counted, before the model is allocated or any block packed (it ended out of
         // memory, exit code 8, when the weights were allocated).
         CliRun r = run("train", "--data", circles().toString(), "--hidden", "30000,30000", "--epochs", "1",
@@ -265,7 +265,7 @@ class MainTest {
         assertEquals(ExitCode.CAPACITY, r.code(), r.err());
         assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
         assertTrue(r.err().startsWith("spark-mlp: the driver's heap is too small:"), r.err());
-        for (String named : List.of("900180002 parameters", "spark.driver.memory", "--partitions")) {
+        for (String named : List.of("900180002 parameters in 10 copies", "spark.driver.memory")) {
             assertTrue(r.err().contains(named), "names " + named + ": " + r.err());
         }
         assertTrue(!Files.exists(dir.resolve("oom").resolve("model.json")));
