@@ -18,7 +18,7 @@ import org.sparkmlp.data.PartitionGroups;
 import org.sparkmlp.data.TaskSlots;
 
 /**
- * Stops a run that cannot succeed before the long part of it: called once the census has counted the rows and the
+ * Stops a run that cannot succeed, and warns of one that would crawl, before the long part of it: called once the census has counted the rows and the
  * split is known, before the scaling, the packing and training ({@link DatasetBuilder#build}'s hook). Two checks,
  * both from figures Spark and the JVM already hold (no job, no file written):
  *
@@ -32,6 +32,10 @@ import org.sparkmlp.data.TaskSlots;
  *       gradient, optimizer state, the best epoch's copy, and one gradient back per task of a step, where a step
  *       has min(partitions, task slots) tasks ({@link PartitionGroups}) — plus 32 MB for Spark's per-job state. The run stops when that exceeds the heap's maximum.</li>
  * </ul>
+ *
+ * <p>A training set larger than the executors' free storage memory is not refused (it spills to disk) but
+ * warned of: a step reads each partition's cached blocks whole, so spilled partitions are read from disk at every
+ * step.
  *
  * <p>What it does not catch: disk is checked where the driver can see it, so only in local mode or when every
  * executor runs on the driver's host (a cluster's other hosts are not asked, and their disks are not checked);
@@ -47,11 +51,16 @@ final class CapacityCheck implements Consumer<DatasetBuilder.Shape> {
 
     private final SparkContext sc;
     private final ToLongBiFunction<Integer, Integer> parameters;
+    private final Consumer<String> warnings;
 
-    /** @param parameters the model's parameter count for (features, classes) */
-    CapacityCheck(SparkContext sc, ToLongBiFunction<Integer, Integer> parameters) {
+    /**
+     * @param parameters the model's parameter count for (features, classes)
+     * @param warnings where a run that will fit but slowly is said to (one line)
+     */
+    CapacityCheck(SparkContext sc, ToLongBiFunction<Integer, Integer> parameters, Consumer<String> warnings) {
         this.sc = sc;
         this.parameters = parameters;
+        this.warnings = warnings;
     }
 
     @Override
@@ -68,6 +77,10 @@ final class CapacityCheck implements Consumer<DatasetBuilder.Shape> {
         String cache = cacheProblem(shape, storage[0], storage[1], disk);
         if (cache != null) {
             throw new CapacityException(CapacityException.Kind.CACHE, cache);
+        }
+        String slow = spillWarning(shape, storage[0]);
+        if (slow != null) {
+            warnings.accept(slow);
         }
     }
 
@@ -111,6 +124,21 @@ final class CapacityCheck implements Consumer<DatasetBuilder.Shape> {
                 + " (spark.executor.memory), spark.local.dir a larger disk, or cache {precision} float32",
                 shape.cachedRows(), shape.features(), mb(cache), shape.precision().id(), mb(shuffle),
                 mb(storageFree), mb(storageMax), mb(diskFree));
+    }
+
+    /**
+     * Null when the training set fits in the executors' free storage memory, else a warning: a step reads every
+     * partition's cached blocks whole, so a partition spilled to disk is read back from disk at every step.
+     */
+    static String spillWarning(DatasetBuilder.Shape shape, long storageFree) {
+        long train = shape.trainRows() * ((long) shape.features() * shape.precision().bytes() + Integer.BYTES);
+        if (train <= storageFree) {
+            return null;
+        }
+        return "warning: the training set takes about " + mb(train) + " as " + shape.precision().id() + " blocks but"
+                + " the executors have " + mb(storageFree) + " of storage memory free: the rest spills to disk and is"
+                + " read back at every step, which is slow; give the executors more memory (spark.executor.memory)"
+                + (shape.precision().bytes() > 4 ? " or cache float32 blocks" : "");
     }
 
     private static String mb(long bytes) {

@@ -300,7 +300,7 @@ public final class MlpTrainer {
                         .withDescription(description),
                 new CapacityCheck(sc.sc(), (features, classes) -> init != null ? init.architecture().parameterCount()
                         : new Architecture(config.layerSizes(features, classes), config.activation())
-                        .parameterCount()));
+                        .parameterCount(), messages));
     }
 
     /** The newest complete checkpoint's state, checked against this run; null (and said) when there is none. */

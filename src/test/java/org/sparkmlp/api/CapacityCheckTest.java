@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -50,9 +52,12 @@ class CapacityCheckTest {
     @Test
     void aRealContextReportsItsStorageMemoryAndDiskAndStopsATrillionRows() {
         try (JavaSparkContext sc = SparkTests.start("local[1]")) {
-            CapacityCheck check = new CapacityCheck(sc.sc(), (features, classes) -> 100L * features + 10L * classes);
+            List<String> warned = new ArrayList<>();
+            CapacityCheck check = new CapacityCheck(sc.sc(), (features, classes) -> 100L * features + 10L * classes,
+                    warned::add);
             // A million rows fit anywhere this test runs.
             check.accept(new DatasetBuilder.Shape(1_000_000, 800_000, 100_000, 100_000, 8, 10, 4, 2, Precision.FLOAT32));
+            assertEquals(List.of(), warned, "a million rows fit in memory");
             // A trillion rows of 8 features (36 TB as float32 blocks) do not: the message holds the figures that
             // Spark and the file system gave, neither of them zero.
             CapacityException e = assertThrows(CapacityException.class, () -> check.accept(new DatasetBuilder.Shape(
@@ -65,6 +70,18 @@ class CapacityCheckTest {
                 assertTrue(Long.parseLong(m.group(g).replace(",", "")) > 0, m.group(g) + " in " + e.getMessage());
             }
         }
+    }
+
+    @Test
+    void aTrainingSetLargerThanTheFreeStorageMemoryIsWarnedOf() {
+        // 8,000,000 training rows · 36 B = 274.7 MB (275 MB rounded up) as float32.
+        assertNull(CapacityCheck.spillWarning(tenMillion(Precision.FLOAT32), 275 * MB));
+        String warning = CapacityCheck.spillWarning(tenMillion(Precision.FLOAT32), 274 * MB);
+        assertTrue(warning.startsWith("warning: the training set takes about 275 MB as float32 blocks but the"
+                + " executors have 274 MB of storage memory free: the rest spills to disk and is read back at every"
+                + " step"), warning);
+        assertTrue(CapacityCheck.spillWarning(tenMillion(Precision.FLOAT64), 274 * MB).endsWith("or cache float32"
+                + " blocks"));
     }
 
     @Test
