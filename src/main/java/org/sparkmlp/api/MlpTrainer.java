@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -149,9 +150,11 @@ public final class MlpTrainer {
         int parts = partitions > 0 ? partitions : sc.defaultParallelism();
         CachedSets sets = prepare(sc, data, effective, config, parts);
         try {
-            messages.accept(String.format("data: %s%n      %,d training, %,d validation, %,d test rows; %d features,"
-                            + " %d classes; %d partitions", sets.description(), sets.trainRows(), sets.validationRows(),
-                    sets.testRows(), sets.features(), sets.classes().size(), parts));
+            messages.accept(String.format(Locale.ROOT, "data: %s%n      %,d training, %,d validation, %,d test rows;"
+                            + " %d features, %d classes; %d partitions%n      prepared in %.1f s, %.3g passes over the"
+                            + " rows; driver heap %,d MB", sets.description(), sets.trainRows(), sets.validationRows(),
+                    sets.testRows(), sets.features(), sets.classes().size(), parts, sets.preparation().seconds(),
+                    sets.preparation().inputPasses(), sets.preparation().driverHeapBytes() >> 20));
             Network init = warmStart == null ? null : warmStart.network();
             Architecture arch = init != null ? init.architecture()
                     : new Architecture(config.layerSizes(sets.features(), sets.classes().size()), config.activation());
