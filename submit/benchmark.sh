@@ -15,6 +15,8 @@
 #                       [-- TRAIN OPTIONS]
 #   submit/benchmark.sh --cluster [--quick] [--skip-partitions] [--skip-floors]
 #   submit/benchmark.sh --estimator [--quick]
+#   submit/benchmark.sh --scale [--sizes 1000000,10000000,100000000] [--epochs 3] [--format parquet|libsvm]
+#                       [--keep-data] [-- TRAIN OPTIONS]
 #
 # --cluster runs the cluster benchmark instead (bench/cluster.sh): a 2-worker standalone cluster started by
 # submit/standalone.sh against local[2], epochs, partitions and Spark's floors side by side, in
@@ -23,6 +25,10 @@
 # --estimator runs the Spark ML estimator's benchmark instead (bench/estimator.sh): MlpClassifier against MLlib's
 # MultilayerPerceptronClassifier (fit to 0.85, transform rows per second) and against the training API, in
 # target/benchmark-estimator/.
+#
+# --scale runs the scale benchmark instead (bench/scale.sh): synthetic data of 1, 10 and 100 million rows × 8
+# features, 10 classes, each trained on local[2] with a 1 GB heap at batch 16,384; preparation time, passes, epoch
+# time, the driver's heap and the cache's size in memory and on disk, in target/benchmark-scale/.
 #
 # --quick runs fewer epochs and iterations and shorter JMH settings (a smoke run, not a measurement).
 # Options after -- go to every `train` run of ours (e.g. -- --partitions 4); a --precision given there
@@ -40,6 +46,10 @@ fi
 if [[ "${1:-}" == --estimator ]]; then
   shift
   exec "$root/bench/estimator.sh" "$@"
+fi
+if [[ "${1:-}" == --scale ]]; then
+  shift
+  exec "$root/bench/scale.sh" "$@"
 fi
 
 quick=0 skip_torch=0 skip_mllib=0 skip_jmh=0 skip_ours=0 skip_scaling=0

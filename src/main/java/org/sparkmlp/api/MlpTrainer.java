@@ -5,15 +5,20 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.RDDInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkmlp.data.Block;
 import org.sparkmlp.data.BuildOptions;
 import org.sparkmlp.data.DataSource;
 import org.sparkmlp.data.CachedSets;
@@ -149,11 +154,13 @@ public final class MlpTrainer {
                     + " session starts (Kryo with the trainer's classes) makes preparing and training faster");
         }
         int parts = partitions > 0 ? partitions : sc.defaultParallelism();
-        CachedSets sets = prepare(sc, data, effective, parts);
+        CachedSets sets = prepare(sc, data, effective, config, parts);
         try {
-            messages.accept(String.format("data: %s%n      %,d training, %,d validation, %,d test rows; %d features,"
-                            + " %d classes; %d partitions", sets.description(), sets.trainRows(), sets.validationRows(),
-                    sets.testRows(), sets.features(), sets.classes().size(), parts));
+            messages.accept(String.format(Locale.ROOT, "data: %s%n      %,d training, %,d validation, %,d test rows;"
+                            + " %d features, %d classes; %d partitions%n      prepared in %.1f s, %.3g passes over the"
+                            + " rows; driver heap %,d MB", sets.description(), sets.trainRows(), sets.validationRows(),
+                    sets.testRows(), sets.features(), sets.classes().size(), parts, sets.preparation().seconds(),
+                    sets.preparation().inputPasses(), sets.preparation().driverHeapBytes() >> 20));
             Network init = warmStart == null ? null : warmStart.network();
             Architecture arch = init != null ? init.architecture()
                     : new Architecture(config.layerSizes(sets.features(), sets.classes().size()), config.activation());
@@ -191,7 +198,7 @@ public final class MlpTrainer {
             if (atStart.disagreement() == null && kernels.disagreement() != null) {
                 messages.accept(kernels.disagreement());
             }
-            long cachedBytes = cachedBytes(sc, sets);
+            long[] cachedBytes = cachedBytes(sc, sets);
             TrainingSummary summary = TrainingSummary.of(effective, config, sets, result, kernels, cachedBytes,
                     (System.nanoTime() - started) / 1e9);
             Network model = new Network(arch, config.loss(), result.parameters(), sets.scaling(), sets.classes(),
@@ -271,8 +278,12 @@ public final class MlpTrainer {
         return b.build();
     }
 
-    /** Reads the sets, splits what is not given separately, fits or takes the scaling, and caches the blocks. */
-    private CachedSets prepare(JavaSparkContext sc, DataSpec data, TrainingSettings s, int parts) {
+    /**
+     * Reads the sets, splits what is not given separately, fits or takes the scaling, and caches the blocks; stops
+     * with a {@link CapacityException} before packing when the sets or the model cannot fit ({@link CapacityCheck}).
+     */
+    private CachedSets prepare(JavaSparkContext sc, DataSpec data, TrainingSettings s, TrainingConfig config,
+                               int parts) {
         DataSource.Loaded loaded = data.load(sc, parts, 0, data.test() == null);
         DataSource.Loaded testSet = data.test() == null ? null : data.test().load(sc, parts, loaded.features(), false);
         DataSource.Loaded validationSet = data.validation() == null ? null
@@ -295,7 +306,10 @@ public final class MlpTrainer {
                 BuildOptions.of(parts, split(s, validationSet != null, separateTest), s.precision())
                         .withClasses(init == null ? null : init.classes())
                         .withScaling(init == null ? null : init.scaling()).withScalingKind(kind)
-                        .withDescription(description));
+                        .withDescription(description),
+                new CapacityCheck(sc.sc(), (features, classes) -> init != null ? init.architecture().parameterCount()
+                        : new Architecture(config.layerSizes(features, classes), config.activation())
+                        .parameterCount(), messages));
     }
 
     /** The newest complete checkpoint's state, checked against this run; null (and said) when there is none. */
@@ -359,12 +373,23 @@ public final class MlpTrainer {
     }
 
     /** Bytes Spark holds of the cached training blocks, in memory and on disk (its storage figures). */
-    private static long cachedBytes(JavaSparkContext sc, CachedSets data) {
+    /** The training set's cached bytes (memory and disk), then all sets' bytes in memory, then on disk. */
+    private static long[] cachedBytes(JavaSparkContext sc, CachedSets data) {
         int id = data.train().id();
-        long bytes = 0;
+        Set<Integer> ids = new HashSet<>();
+        for (JavaRDD<Block> set : Arrays.asList(data.train(), data.validation(), data.test())) {
+            if (set != null) {
+                ids.add(set.id());
+            }
+        }
+        long[] bytes = new long[3];
         for (RDDInfo info : sc.sc().getRDDStorageInfo()) {
             if (info.id() == id) {
-                bytes += info.memSize() + info.diskSize();
+                bytes[0] += info.memSize() + info.diskSize();
+            }
+            if (ids.contains(info.id())) {
+                bytes[1] += info.memSize();
+                bytes[2] += info.diskSize();
             }
         }
         return bytes;

@@ -36,7 +36,7 @@ public final class TrainingSummary {
     }
 
     static TrainingSummary of(TrainingSettings settings, TrainingConfig config, CachedSets data, Trainer.Result result,
-                              BlasReport blas, long cachedBytes, double seconds) {
+                              BlasReport blas, long[] cachedBytes, double seconds) {
         List<EpochMetrics> epochs = result.epochs();
         // A run resumed from its last epoch's checkpoint trains no epoch here: its figures are in its metrics log.
         EpochMetrics last = epochs.isEmpty() ? new EpochMetrics(result.finalState().epoch(), result.steps(), Double.NaN,
@@ -72,7 +72,13 @@ public final class TrainingSummary {
         result.stepsByPartitionsPerTask().forEach((perTask, steps) -> layouts.put(Integer.toString(perTask), steps));
         s.put("steps_by_partitions_per_task", layouts);
         s.put("step_breakdown", result.stepBreakdown());
-        s.put("cached_train_bytes", cachedBytes);
+        s.put("cached_train_bytes", cachedBytes[0]);
+        // All three sets, as Spark's storage holds them: what a larger run must find room for.
+        s.put("cached_memory_bytes", cachedBytes[1]);
+        s.put("cached_disk_bytes", cachedBytes[2]);
+        s.put("input_passes", data.preparation().inputPasses());
+        s.put("preparation_seconds", data.preparation().seconds());
+        s.put("driver_heap_bytes", data.preparation().driverHeapBytes());
         s.put("rows", rowsBySet(data));
         s.put("classes", data.classes());
         s.put("config", config.describe());

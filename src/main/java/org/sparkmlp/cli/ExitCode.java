@@ -10,7 +10,8 @@ public enum ExitCode {
     DIVERGED(5, "training diverged: the loss became NaN or infinite"),
     OUTPUT(6, "an output could not be written (nothing half-written is left behind)"),
     SPARK(7, "the Spark job failed for another reason (lost executors, ...)"),
-    OUT_OF_MEMORY(8, "out of memory on the driver or an executor: more --partitions, a larger heap or --precision float32 (the default)");
+    OUT_OF_MEMORY(8, "out of memory on the driver or an executor: more --partitions, a larger heap or --precision float32 (the default)"),
+    CAPACITY(9, "found before training: the data cannot be cached even on disk, or the driver's heap is too small (the message says which, and what to give)");
 
     private final int code;
     private final String meaning;

@@ -11,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.SparkException;
 import org.sparkmlp.api.MlpTrainer;
+import org.sparkmlp.api.CapacityException;
 import org.sparkmlp.api.SettingException;
 import org.sparkmlp.data.DataFormatException;
 import org.sparkmlp.io.ModelFormatException;
@@ -156,6 +157,9 @@ public final class Main implements Runnable {
         if (DataFormatException.findIn(t) != null) {
             return ExitCode.DATA;
         }
+        if (CapacityException.findIn(t) != null) {
+            return ExitCode.CAPACITY;
+        }
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof ModelFormatException) {
                 return ExitCode.MODEL;
@@ -182,6 +186,9 @@ public final class Main implements Runnable {
         }
         if (code == ExitCode.DATA) {
             return DataFormatException.findIn(t).message(Main::flag);
+        }
+        if (code == ExitCode.CAPACITY) {
+            return CapacityException.findIn(t).message(Main::flag);
         }
         if (code == ExitCode.OUT_OF_MEMORY) {
             return "out of memory (" + outOfMemory(t) + "). Give each task less data with more --partitions, give"

@@ -6,7 +6,9 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.Dependency;
 import org.apache.spark.Partition;
+import org.apache.spark.RangeDependency;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
@@ -16,6 +18,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.sparkmlp.nn.Precision;
 import org.sparkmlp.nn.Scaling;
 import scala.Tuple2;
+import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
@@ -26,14 +29,14 @@ import scala.reflect.ClassTag$;
  * double and then stored in the target precision.
  *
  * <ul>
- *   <li>{@link #packSet}: one set of a split. Each set's rows, in their original order, are cut into {@code
- *       partitions} equal ranges; every input partition sends packed pieces of its rows (never row objects,
- *       and inputs as read: IDX pixels stay bytes) through one shuffle. Each piece knows where its rows go in
- *       the target partition, so the target places them straight into bounded blocks of {@link Block#rowsFor}
- *       rows (the last one shorter) and hands every block to the cache as soon as it is full: no
- *       partition-sized array is ever built, and no value is copied twice. Placement by position fixes the
- *       bits whatever order the pieces arrive in; the shuffle also ends the lineage, so no later job re-ships
- *       input data.</li>
+ *   <li>{@link #pack}: the sets of a split, all through one shuffle. Each set's rows, in their original order,
+ *       are cut into {@code partitions} equal ranges; every input partition sends packed pieces of its rows
+ *       (never row objects, and inputs as read: IDX pixels stay bytes) through the shuffle. Each piece knows
+ *       where its rows go in the target partition, so the target places them straight into bounded blocks of
+ *       {@link Block#rowsFor} rows (the last one shorter) and hands every block to the cache as soon as it is
+ *       full: no partition-sized array is ever built, and no value is copied twice. Placement by position fixes
+ *       the bits whatever order the pieces arrive in; the shuffle also ends the lineage, so no later job
+ *       re-ships input data.</li>
  *   <li>{@link #inOrder}: rows to blocks without a split, in input order and partitioning (evaluate,
  *       predict, and a Spark ML estimator's transform).</li>
  * </ul>
@@ -57,38 +60,67 @@ public final class BlockPacker {
     }
 
     /**
-     * One set's rows, moved as packed pieces into {@code target.partitions()} cached lists of blocks, and
-     * counted, so the blocks are cached when this returns (in runs of consecutive partitions per executor when
-     * there are more partitions than task slots, as a step's tasks read them: {@link PartitionGroups#cache});
-     * null for a set without rows.
+     * The sets of a split, moved as packed pieces through <em>one</em> shuffle, so the raw rows are read once for
+     * all of them: the map side cuts each raw block's rows of every set into pieces keyed (set, target
+     * partition), and each set is an RDD of {@code target.partitions()} partitions over its slice of the shuffle's
+     * reduce partitions. Nothing is read here: the blocks are marked for caching and computed by {@link #cache}
+     * (or by the first job that reads them). A set's row count is known from the split, not counted.
      *
      * @param first {@link LabelCensus#firstBlocks}: partition p's j-th raw block is block first[p] + j
-     * @param sets sets[q][r]: the set of row r of raw block q
+     * @param split the split, broadcast: it holds a few numbers per raw block and class
      * @param classes classes[q][id]: the class of label id of raw block q
-     * @param offsets rows of {@code set} in the raw blocks before each block; the last entry is the total
+     * @param wanted the sets to build; the others' rows are dropped
+     * @return by set ({@link StratifiedSplit#TRAIN} …), the cached blocks, or null for a set not wanted or empty
      */
-    static JavaRDD<Block> packSet(JavaRDD<RawBlock> data, int[] first, Broadcast<byte[][]> sets,
-                                  Broadcast<int[][]> classes, long[] offsets, byte set, Target target,
-                                  Broadcast<Scaling> scaling) {
-        long total = offsets[offsets.length - 1];
-        if (total == 0) {
-            return null;
+    static JavaRDD<Block>[] pack(JavaRDD<RawBlock> data, int[] first, Broadcast<StratifiedSplit> split,
+                                 Broadcast<int[][]> classes, byte[] wanted, Target target,
+                                 Broadcast<Scaling> scaling) {
+        StratifiedSplit s = split.value();
+        long[][] offsets = new long[3][];
+        boolean any = false;
+        for (byte set : wanted) {
+            if (s.rows(set) > 0) {
+                offsets[set] = s.offsets(set);
+                any = true;
+            }
         }
+        @SuppressWarnings("unchecked")
+        JavaRDD<Block>[] out = new JavaRDD[3];
+        if (!any) {
+            return out;
+        }
+        int partitions = target.partitions();
         JavaRDD<Tuple2<Integer, Piece>> pieces = data.mapPartitionsWithIndex(
-                (p, it) -> new Cutter(it, first[p], sets.value(), classes.value(), set, offsets, total,
-                        target.partitions()), true);
+                (p, it) -> new Cutter(it, first[p], split.value(), classes.value(), offsets, partitions), true);
         ShuffledRDD<Integer, Piece, Piece> moved = new ShuffledRDD<>(pieces.rdd(),
-                new ExactPartitioner(target.partitions()), tag(Integer.class), tag(Piece.class), tag(Piece.class));
-        JavaRDD<Block> blocks = new JavaRDD<>(new Packed(moved, target, total, scaling), tag(Block.class));
-        blocks.setName(StratifiedSplit.NAMES[set] + " blocks").persist(StorageLevel.MEMORY_AND_DISK());
-        // More partitions than task slots: a step's task reads a run of them, which must be cached together.
-        int shift = PartitionGroups.shiftFor(target.partitions(), TaskSlots.of(blocks.context()));
-        if (shift == 0) {
-            blocks.count();
-        } else {
-            PartitionGroups.cache(blocks.rdd(), shift);
+                new ExactPartitioner(3 * partitions), tag(Integer.class), tag(Piece.class), tag(Piece.class));
+        for (byte set = 0; set < 3; set++) {
+            if (offsets[set] != null) {
+                long total = offsets[set][offsets[set].length - 1];
+                out[set] = new JavaRDD<>(new Packed(moved, set, target, total, scaling), tag(Block.class));
+                out[set].setName(StratifiedSplit.NAMES[set] + " blocks").persist(StorageLevel.MEMORY_AND_DISK());
+            }
         }
-        return blocks;
+        return out;
+    }
+
+    /**
+     * Computes and caches the given sets' blocks in one job (in runs of consecutive partitions per executor when
+     * there are more partitions than task slots, as a step's tasks read them: {@link PartitionGroups}); nulls
+     * are skipped. Returns the blocks cached.
+     */
+    static long cache(List<JavaRDD<Block>> sets) {
+        List<RDD<Block>> rdds = new ArrayList<>();
+        for (JavaRDD<Block> set : sets) {
+            if (set != null) {
+                rdds.add(set.rdd());
+            }
+        }
+        if (rdds.isEmpty()) {
+            return 0;
+        }
+        int shift = PartitionGroups.shiftFor(rdds.get(0).getNumPartitions(), TaskSlots.of(rdds.get(0).context()));
+        return PartitionGroups.cache(rdds, shift);
     }
 
     private static <T> ClassTag<T> tag(Class<T> type) {
@@ -96,31 +128,41 @@ public final class BlockPacker {
     }
 
     /**
-     * The cached blocks of one set: the reduce side of the packing shuffle as an RDD class of its own. Every
-     * training step's task carries this RDD's lineage (up to the shuffle) and deserialises it; a named class
-     * with plain fields costs a fraction of the lambdas that {@code values().mapPartitionsWithIndex} would put
-     * there, each of which is resolved through reflection in every task. The scaling travels as a broadcast
+     * The cached blocks of one set: its slice of the reduce side of the packing shuffle, as an RDD class of its
+     * own. Every training step's task carries this RDD's lineage (up to the shuffle) and deserialises it; a named
+     * class with plain fields costs a fraction of the lambdas that {@code values().mapPartitionsWithIndex} would
+     * put there, each of which is resolved through reflection in every task. The scaling travels as a broadcast
      * reference: as a field its per-feature arrays (12.8 KB for 784 features) were three quarters of every step's
      * task binary, serialised per job and deserialised per task, while only a recomputed block needs them.
+     * Partition t reads the shuffle's partition set·P + t (a {@link RangeDependency}): the three sets share one
+     * shuffle, so its map side runs once.
      */
     private static final class Packed extends RDD<Block> {
         private static final long serialVersionUID = 1L;
         private final Target target;
         private final long total;
         private final Broadcast<Scaling> scaling;
+        private final int from;
 
-        Packed(RDD<Tuple2<Integer, Piece>> moved, Target target, long total, Broadcast<Scaling> scaling) {
-            super(moved, tag(Block.class));
+        Packed(RDD<Tuple2<Integer, Piece>> moved, byte set, Target target, long total, Broadcast<Scaling> scaling) {
+            super(moved.context(), slice(moved, set * target.partitions(), target.partitions()), tag(Block.class));
             this.target = target;
             this.total = total;
             this.scaling = scaling;
+            this.from = set * target.partitions();
+        }
+
+        private static Seq<Dependency<?>> slice(RDD<?> moved, int from, int length) {
+            List<Dependency<?>> deps = List.of(new RangeDependency<>(moved, from, 0, length));
+            return CollectionConverters.asScala(deps).toList();
         }
 
         @Override
         public scala.collection.Iterator<Block> compute(Partition split, TaskContext context) {
             @SuppressWarnings("unchecked")
             RDD<Tuple2<Integer, Piece>> moved = (RDD<Tuple2<Integer, Piece>>) (RDD<?>) firstParent(tag(Tuple2.class));
-            scala.collection.Iterator<Tuple2<Integer, Piece>> in = moved.iterator(split, context);
+            scala.collection.Iterator<Tuple2<Integer, Piece>> in =
+                    moved.iterator(((Slice) split).parent, context);
             Iterator<Piece> pieces = new Iterator<>() {
                 @Override
                 public boolean hasNext() {
@@ -138,7 +180,39 @@ public final class BlockPacker {
 
         @Override
         public Partition[] getPartitions() {
-            return firstParent(tag(Tuple2.class)).partitions();
+            Partition[] parents = firstParent(tag(Tuple2.class)).partitions();
+            Partition[] mine = new Partition[target.partitions()];
+            for (int t = 0; t < mine.length; t++) {
+                mine[t] = new Slice(t, parents[from + t]);
+            }
+            return mine;
+        }
+    }
+
+    /** Partition t of a set: the shuffle's reduce partition it reads travels with it. */
+    private static final class Slice implements Partition {
+        private static final long serialVersionUID = 1L;
+        private final int index;
+        private final Partition parent;
+
+        Slice(int index, Partition parent) {
+            this.index = index;
+            this.parent = parent;
+        }
+
+        @Override
+        public int index() {
+            return index;
+        }
+
+        @Override
+        public int hashCode() {
+            return index;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Slice s && s.index == index && s.parent.equals(parent);
         }
     }
 
@@ -183,30 +257,27 @@ public final class BlockPacker {
     }
 
     /**
-     * The map side of a set's shuffle: reads a partition's raw blocks one at a time and splits each block's rows
-     * of the set into pieces by target partition (global row g of N goes to ⌊g·P/N⌋).
+     * The map side of the sets' shuffle: reads a partition's raw blocks one at a time, draws each block's rows'
+     * sets ({@link StratifiedSplit#sets}) and cuts its rows of each wanted set into pieces by target partition
+     * (global row g of a set of N rows goes to ⌊g·P/N⌋), keyed set·P + target.
      */
     private static final class Cutter implements Iterator<Tuple2<Integer, Piece>> {
         private final Iterator<RawBlock> blocks;
-        private final byte[][] sets;
+        private final StratifiedSplit split;
         private final int[][] toClass;
-        private final byte set;
-        private final long[] offsets;
-        private final long total;
+        private final long[][] offsets;
         private final int partitions;
         private int q;
         private final List<Tuple2<Integer, Piece>> ready = new ArrayList<>();
         private int next;
 
-        Cutter(Iterator<RawBlock> blocks, int firstBlock, byte[][] sets, int[][] toClass, byte set, long[] offsets,
-               long total, int partitions) {
+        Cutter(Iterator<RawBlock> blocks, int firstBlock, StratifiedSplit split, int[][] toClass, long[][] offsets,
+               int partitions) {
             this.blocks = blocks;
             this.q = firstBlock;
-            this.sets = sets;
+            this.split = split;
             this.toClass = toClass;
-            this.set = set;
             this.offsets = offsets;
-            this.total = total;
             this.partitions = partitions;
         }
 
@@ -215,7 +286,14 @@ public final class BlockPacker {
             while (next == ready.size() && blocks.hasNext()) {
                 ready.clear();
                 next = 0;
-                cut(blocks.next(), q);
+                RawBlock b = blocks.next();
+                int[] classOf = classesOf(b, toClass[q]);
+                byte[] sets = split.sets(q, classOf);
+                for (byte set = 0; set < 3; set++) {
+                    if (offsets[set] != null) {
+                        cut(b, q, sets, classOf, set);
+                    }
+                }
                 q++;
             }
             return next < ready.size();
@@ -231,12 +309,11 @@ public final class BlockPacker {
             return piece;
         }
 
-        private void cut(RawBlock b, int q) {
+        private void cut(RawBlock b, int q, byte[] mine, int[] classOf, byte set) {
             int n = b.features();
-            byte[] mine = sets[q];
-            int[] classOf = toClass[q];
+            long total = offsets[set][offsets[set].length - 1];
             int r = 0;
-            long g = offsets[q];
+            long g = offsets[set][q];
             while (r < b.rows()) {
                 if (mine[r] != set) {
                     r++;
@@ -270,11 +347,21 @@ public final class BlockPacker {
                     }
                 }
                 for (int k = 0; k < piece.rows; k++) {
-                    piece.y[k] = classOf[b.labels()[rows[k]]];
+                    piece.y[k] = classOf[rows[k]];
                 }
-                ready.add(new Tuple2<>(target, piece));
+                ready.add(new Tuple2<>(set * partitions + target, piece));
             }
         }
+    }
+
+    /** The class of each row of a raw block, {@code toClass} mapping its label names to classes. */
+    static int[] classesOf(RawBlock b, int[] toClass) {
+        int[] classOf = new int[b.rows()];
+        int[] labels = b.labels();
+        for (int r = 0; r < classOf.length; r++) {
+            classOf[r] = toClass[labels[r]];
+        }
+        return classOf;
     }
 
     /**

@@ -13,10 +13,12 @@ import org.sparkmlp.nn.Scaling;
  * every block but the partition's last has exactly {@link Block#rowsFor}(features) rows, an empty partition may
  * hold none, and every block's {@link Block#index} is its partition. The step reads a partition's list through
  * {@link Block#view}.
+ *
+ * @param preparation what building the sets cost: passes over the rows, seconds, the driver's heap after
  */
 public record CachedSets(JavaRDD<Block> train, JavaRDD<Block> validation, JavaRDD<Block> test,
                       long trainRows, long validationRows, long testRows, int features, List<String> classes,
-                      Scaling scaling, String description) {
+                      Scaling scaling, String description, Preparation preparation) {
 
     /** Drops the cached blocks. */
     public void release() {

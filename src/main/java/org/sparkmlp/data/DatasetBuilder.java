@@ -1,11 +1,17 @@
 package org.sparkmlp.data;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
 import org.sparkmlp.nn.Precision;
 import org.sparkmlp.nn.Scaling;
 
@@ -14,25 +20,31 @@ import org.sparkmlp.nn.Scaling;
  * reuse:
  *
  * <ol>
- *   <li>{@link LabelCensus}: one job reads the rows and brings only their labels to the driver; any data
- *       error met while reading is thrown here, once, on the driver.</li>
+ *   <li>{@link LabelCensus}: one job reads the rows and brings to the driver only how many rows of each label
+ *       every raw block holds; any data error met while reading is thrown here, once, on the driver.</li>
  *   <li>Classes: the given ones (a model trained further) or the census's sorted union of label names.</li>
- *   <li>{@link StratifiedSplit}: the seeded stratified assignment of every row to a set, on the driver.</li>
+ *   <li>{@link StratifiedSplit}: each set's quota per raw block and class, on the driver; each block draws
+ *       which of its rows fill them where it is read.</li>
  *   <li>{@link ScalingFit}: the scaling, fitted on the training rows alone (or given).</li>
- *   <li>{@link BlockPacker}: each set's rows moved as packed pieces through one shuffle into bounded, cached
- *       blocks.</li>
+ *   <li>{@link BlockPacker}: the sets' rows moved as packed pieces through one shuffle into bounded blocks,
+ *       cached by one job.</li>
  * </ol>
+ *
+ * <p>Reads of the training rows: the census reads the input and keeps the raw rows on local disk; the scaling
+ * (minmax and standard only) and the packing read that copy. So a run makes 2 passes over the rows (3 with a
+ * fitted scaling), of which one reads the input itself; {@link Preparation#inputPasses} measures it. A set given
+ * apart is read twice (census, packing). The driver holds O(raw blocks × classes) numbers, never one per row.
  *
  * <p>{@link #forModel} is steps 1 and 5 without a split: a model's classes and scaling, rows in input order.
  *
- * <p>Memory: the raw rows are kept on disk while the sets are built (they are read once per set); a target
- * partition holds only the blocks its arriving pieces have started but not finished, besides the blocks already
- * cached. The broadcasts made here are unpersisted from the executors once the sets are cached, not destroyed:
- * the cached blocks' lineage holds them, and a block lost with its executor is rebuilt from that lineage.
+ * <p>Memory: the raw rows are kept on disk while the sets are built; a target partition holds only the blocks
+ * its arriving pieces have started but not finished, besides the blocks already cached. The broadcasts made
+ * here are unpersisted from the executors once the sets are cached, not destroyed: the cached blocks' lineage
+ * holds them, and a block lost with its executor is rebuilt from that lineage.
  */
 public final class DatasetBuilder {
     /**
-     * The raw rows are read once per set while the sets are built: kept serialized off the heap, they leave
+     * The raw rows are read again after the census (scaling, packing): kept serialized off the heap, they leave
      * the memory to the blocks being cached (IDX pixels are small either way; parsed text is as large as the
      * float64 blocks).
      */
@@ -70,14 +82,23 @@ public final class DatasetBuilder {
      */
     public static CachedSets build(JavaSparkContext sc, JavaRDD<RawBlock> data, JavaRDD<RawBlock> separateValidation,
                                 JavaRDD<RawBlock> separateTest, BuildOptions options) {
-        DatasetBuilder.Split split = options.split();
-        if (separateTest != null && split.testFraction() > 0.0) {
+        return build(sc, data, separateValidation, separateTest, options, shape -> { });
+    }
+
+    /**
+     * Builds the sets, calling {@code beforePacking} once the rows are counted and split and before the scaling
+     * is fitted and the blocks packed and cached: a caller checks there that the sets fit, and throws to stop.
+     */
+    public static CachedSets build(JavaSparkContext sc, JavaRDD<RawBlock> data, JavaRDD<RawBlock> separateValidation,
+                                JavaRDD<RawBlock> separateTest, BuildOptions options, Consumer<Shape> beforePacking) {
+        if (separateTest != null && options.split().testFraction() > 0.0) {
             throw new IllegalArgumentException("a separate test set is given, so the test fraction must be 0");
         }
-        if (separateValidation != null && split.validationFraction() > 0.0) {
+        if (separateValidation != null && options.split().validationFraction() > 0.0) {
             throw new IllegalArgumentException("a separate validation set is given, so the validation fraction must"
                     + " be 0");
         }
+        long started = System.nanoTime();
         List<Broadcast<?>> broadcasts = new ArrayList<>();
         data.persist(RAW_LEVEL);
         if (separateTest != null) {
@@ -86,18 +107,21 @@ public final class DatasetBuilder {
         if (separateValidation != null) {
             separateValidation.persist(RAW_LEVEL);
         }
+        // Every job below reads the training rows through this count, so that the passes are measured, not assumed.
+        LongAccumulator rowsRead = sc.sc().longAccumulator("raw rows read");
+        JavaRDD<RawBlock> read = data.mapPartitions(it -> new Counted(it, rowsRead), true);
         try {
             // 1. What the rows are labelled, and whether they read at all.
-            LabelCensus census = LabelCensus.take(data, true, true, options.description());
+            LabelCensus census = LabelCensus.take(read, true, options.description());
             census.requireRows();
             LabelCensus testCensus = null;
             if (separateTest != null) {
-                testCensus = LabelCensus.take(separateTest, true, true, "the test data");
+                testCensus = LabelCensus.take(separateTest, true, "the test data");
                 testCensus.requireRows();
             }
             LabelCensus validationCensus = null;
             if (separateValidation != null) {
-                validationCensus = LabelCensus.take(separateValidation, true, true, "the validation data");
+                validationCensus = LabelCensus.take(separateValidation, true, "the validation data");
                 validationCensus.requireRows();
             }
             int features = census.features();
@@ -116,14 +140,15 @@ public final class DatasetBuilder {
             }
             int[][] toClass = census.toClasses(classes);
 
-            // 3. The split.
-            StratifiedSplit assignment = StratifiedSplit.of(census, toClass, classes.size(), split);
-            long trainRows = assignment.rows(StratifiedSplit.TRAIN);
+            // 3. The split: quotas per raw block and class on the driver; each block draws its own rows.
+            StratifiedSplit split = StratifiedSplit.of(census.classCounts(toClass, classes.size()), classes.size(),
+                    options.split());
+            long trainRows = split.rows(StratifiedSplit.TRAIN);
             if (trainRows == 0) {
                 throw new DataFormatException(census.source(), null, "has too few rows per class ("
                         + census.rows() + " rows, " + classes.size() + " classes) for a validation fraction of "
-                        + split.validationFraction() + " and a test fraction of " + split.testFraction()
-                        + ": the split leaves no training rows");
+                        + options.split().validationFraction() + " and a test fraction of "
+                        + options.split().testFraction() + ": the split leaves no training rows");
             }
             long perPartition = (trainRows + options.partitions() - 1) / options.partitions();
             if (perPartition > Integer.MAX_VALUE - 8) {
@@ -131,54 +156,55 @@ public final class DatasetBuilder {
                         + " than 2^31 per partition; use at least " + (trainRows / (Integer.MAX_VALUE - 8) + 1)
                         + " {partitions}");
             }
-            // Broadcast once (not captured): the assignment has a byte per row and would otherwise ride in every task.
-            Broadcast<byte[][]> sets = keep(broadcasts, sc.broadcast(assignment.sets()));
+            StratifiedSplit validationWhole = validationCensus == null ? null
+                    : StratifiedSplit.whole(validationCensus.blockRows(), StratifiedSplit.VALIDATION);
+            StratifiedSplit testWhole = testCensus == null ? null
+                    : StratifiedSplit.whole(testCensus.blockRows(), StratifiedSplit.TEST);
+            long validationRows = validationWhole != null ? validationWhole.rows(StratifiedSplit.VALIDATION)
+                    : split.rows(StratifiedSplit.VALIDATION);
+            long testRows = testWhole != null ? testWhole.rows(StratifiedSplit.TEST) : split.rows(StratifiedSplit.TEST);
+            beforePacking.accept(new Shape(census.rows(), trainRows, validationRows, testRows, features,
+                    classes.size(), census.blocks(), options.partitions(), options.precision()));
+            Broadcast<StratifiedSplit> shippedSplit = keep(broadcasts, sc.broadcast(split));
             Broadcast<int[][]> classIndex = keep(broadcasts, sc.broadcast(toClass));
             int[] first = census.firstBlocks(data.getNumPartitions());
 
             // 4. The scaling.
             Scaling scaling = options.scaling() != null ? options.scaling()
-                    : ScalingFit.fit(data, first, sets, features, options.scalingKind(), census.source());
+                    : ScalingFit.fit(read, first, shippedSplit, classIndex, features, options.scalingKind(),
+                            census.source());
 
-            // 5. The packed, cached sets. The scaling is broadcast: the cached blocks' lineage, which every step's
-            // task carries, then holds a reference to it rather than its per-feature arrays.
+            // 5. The packed sets, all of a split through one shuffle, cached in one job. The scaling is broadcast:
+            // the cached blocks' lineage, which every step's task carries, then holds a reference to it rather
+            // than its per-feature arrays.
             Broadcast<Scaling> shippedScaling = keep(broadcasts, sc.broadcast(scaling));
             BlockPacker.Target target = new BlockPacker.Target(options.partitions(), features,
                     options.blockRows(features), options.precision());
-            JavaRDD<Block> train = BlockPacker.packSet(data, first, sets, classIndex,
-                    assignment.offsets(StratifiedSplit.TRAIN), StratifiedSplit.TRAIN, target, shippedScaling);
-            JavaRDD<Block> validation;
-            long validationRows;
-            if (validationCensus != null) {
-                StratifiedSplit whole = StratifiedSplit.whole(validationCensus, StratifiedSplit.VALIDATION);
-                validation = BlockPacker.packSet(separateValidation,
-                        validationCensus.firstBlocks(separateValidation.getNumPartitions()),
-                        keep(broadcasts, sc.broadcast(whole.sets())),
-                        keep(broadcasts, sc.broadcast(validationCensus.toClasses(classes))),
-                        whole.offsets(StratifiedSplit.VALIDATION), StratifiedSplit.VALIDATION, target, shippedScaling);
-                validationRows = whole.rows(StratifiedSplit.VALIDATION);
-            } else {
-                validation = BlockPacker.packSet(data, first, sets, classIndex,
-                        assignment.offsets(StratifiedSplit.VALIDATION), StratifiedSplit.VALIDATION, target,
-                        shippedScaling);
-                validationRows = assignment.rows(StratifiedSplit.VALIDATION);
-            }
-            JavaRDD<Block> test;
-            long testRows;
-            if (testCensus != null) {
-                StratifiedSplit whole = StratifiedSplit.whole(testCensus, StratifiedSplit.TEST);
-                test = BlockPacker.packSet(separateTest, testCensus.firstBlocks(separateTest.getNumPartitions()),
-                        keep(broadcasts, sc.broadcast(whole.sets())),
-                        keep(broadcasts, sc.broadcast(testCensus.toClasses(classes))),
-                        whole.offsets(StratifiedSplit.TEST), StratifiedSplit.TEST, target, shippedScaling);
-                testRows = whole.rows(StratifiedSplit.TEST);
-            } else {
-                test = BlockPacker.packSet(data, first, sets, classIndex, assignment.offsets(StratifiedSplit.TEST),
-                        StratifiedSplit.TEST, target, shippedScaling);
-                testRows = assignment.rows(StratifiedSplit.TEST);
-            }
+            byte[] fromSplit = validationWhole == null && testWhole == null
+                    ? new byte[] {StratifiedSplit.TRAIN, StratifiedSplit.VALIDATION, StratifiedSplit.TEST}
+                    : validationWhole == null ? new byte[] {StratifiedSplit.TRAIN, StratifiedSplit.VALIDATION}
+                    : testWhole == null ? new byte[] {StratifiedSplit.TRAIN, StratifiedSplit.TEST}
+                    : new byte[] {StratifiedSplit.TRAIN};
+            JavaRDD<Block>[] sets = BlockPacker.pack(read, first, shippedSplit, classIndex, fromSplit, target,
+                    shippedScaling);
+            JavaRDD<Block> validation = validationWhole == null ? sets[StratifiedSplit.VALIDATION]
+                    : BlockPacker.pack(separateValidation,
+                            validationCensus.firstBlocks(separateValidation.getNumPartitions()),
+                            keep(broadcasts, sc.broadcast(validationWhole)),
+                            keep(broadcasts, sc.broadcast(validationCensus.toClasses(classes))),
+                            new byte[] {StratifiedSplit.VALIDATION}, target,
+                            shippedScaling)[StratifiedSplit.VALIDATION];
+            JavaRDD<Block> test = testWhole == null ? sets[StratifiedSplit.TEST]
+                    : BlockPacker.pack(separateTest, testCensus.firstBlocks(separateTest.getNumPartitions()),
+                            keep(broadcasts, sc.broadcast(testWhole)),
+                            keep(broadcasts, sc.broadcast(testCensus.toClasses(classes))),
+                            new byte[] {StratifiedSplit.TEST}, target, shippedScaling)[StratifiedSplit.TEST];
+            JavaRDD<Block> train = sets[StratifiedSplit.TRAIN];
+            BlockPacker.cache(Arrays.asList(train, validation, test));
+            double passes = (double) rowsRead.value() / census.rows();
             return new CachedSets(train, validation, test, trainRows, validationRows, testRows, features, classes,
-                    scaling, options.description());
+                    scaling, options.description(),
+                    new Preparation(passes, (System.nanoTime() - started) / 1e9, usedHeapAfterGc()));
         } finally {
             data.unpersist(false);
             if (separateTest != null) {
@@ -192,6 +218,52 @@ public final class DatasetBuilder {
             for (Broadcast<?> b : broadcasts) {
                 b.unpersist(false);
             }
+        }
+    }
+
+    /**
+     * The driver's used heap once garbage is collected: {@code System.gc()} is a hint (a full collection with
+     * G1 unless {@code -XX:+DisableExplicitGC}), then {@link MemoryMXBean}'s used heap. Called once per run, after
+     * the sets are cached, so that the figure is what preparation left behind rather than its garbage.
+     */
+    static long usedHeapAfterGc() {
+        System.gc();
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+
+    /**
+     * What is known of the data once the census and the split are done and nothing is packed yet: enough to
+     * check, before the long part, that the sets fit where they must go ({@link #build}'s {@code beforePacking}).
+     */
+    public record Shape(long rows, long trainRows, long validationRows, long testRows, int features, int classes,
+                        int rawBlocks, int partitions, Precision precision) {
+        /** Rows of all three sets. */
+        public long cachedRows() {
+            return trainRows + validationRows + testRows;
+        }
+    }
+
+    /** Counts the rows of the raw blocks a task reads. */
+    private static final class Counted implements Iterator<RawBlock> {
+        private final Iterator<RawBlock> in;
+        private final LongAccumulator rows;
+
+        Counted(Iterator<RawBlock> in, LongAccumulator rows) {
+            this.in = in;
+            this.rows = rows;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return in.hasNext();
+        }
+
+        @Override
+        public RawBlock next() {
+            RawBlock b = in.next();
+            rows.add(b.rows());
+            return b;
         }
     }
 
@@ -216,7 +288,7 @@ public final class DatasetBuilder {
     static JavaRDD<Block> forModel(JavaRDD<RawBlock> data, List<String> classes, Scaling scaling, boolean labelled,
                                    int rowsPerBlock) {
         data.persist(RAW_LEVEL);
-        LabelCensus census = LabelCensus.take(data, false, labelled, "the data");
+        LabelCensus census = LabelCensus.take(data, labelled, "the data");
         census.requireFeatures(scaling.features(), "the model");
         if (labelled) {
             census.toClasses(classes);

@@ -13,9 +13,9 @@ import org.apache.spark.api.java.JavaRDD;
 /**
  * Step 1 of building the sets: what the driver learns of the rows before anything is split or packed. One job
  * reads every raw block and sends back, in input order (partition, then block), its source, width, label
- * names and, for training, each row's label among them (4 bytes a row, once). A data error met while reading
- * arrives here as a value ({@link RawBlock#failure}) and is thrown on the driver by {@link #take}, as one
- * {@link DataFormatException}, without a failed task.
+ * names and how many rows carry each name: a few numbers per raw block and label, never one per row. A data
+ * error met while reading arrives here as a value ({@link RawBlock#failure}) and is thrown on the driver by
+ * {@link #take}, as one {@link DataFormatException}, without a failed task.
  *
  * <p>Index q of the census is raw block q in input order; {@link #firstBlocks} maps partitions to it.
  */
@@ -28,8 +28,8 @@ final class LabelCensus {
         int features;
         int rows;
         String[] names;
-        /** Per row, an index into {@link #names}; null when only the names were asked for. */
-        int[] labels;
+        /** counts[id]: the rows labelled {@link #names}[id]. */
+        int[] counts;
         /** The record of the first row carrying each name, for messages. */
         String[] firstRecord;
         /** A data error that ended this partition's read, or null. */
@@ -51,11 +51,10 @@ final class LabelCensus {
     /**
      * Reads every raw block once and throws the first data error in input order.
      *
-     * @param perRow whether to keep each row's label (training needs them for the split; a model does not)
      * @param labelled whether every row must carry a label
      * @param name what to call the data in messages when it has no rows at all
      */
-    static LabelCensus take(JavaRDD<RawBlock> data, boolean perRow, boolean labelled, String name) {
+    static LabelCensus take(JavaRDD<RawBlock> data, boolean labelled, String name) {
         List<Entry> list = data.mapPartitionsWithIndex((p, it) -> {
             List<Entry> out = new ArrayList<>();
             while (it.hasNext()) {
@@ -71,7 +70,7 @@ final class LabelCensus {
                 c.features = b.features();
                 c.rows = b.rows();
                 c.names = b.labelNames();
-                c.labels = perRow ? b.labels() : null;
+                c.counts = new int[b.labelNames().length];
                 c.firstRecord = new String[b.labelNames().length];
                 for (int r = 0; r < b.rows(); r++) {
                     int id = b.labels()[r];
@@ -82,6 +81,7 @@ final class LabelCensus {
                         }
                         continue;
                     }
+                    c.counts[id]++;
                     if (c.firstRecord[id] == null) {
                         c.firstRecord[id] = b.record(r);
                     }
@@ -105,9 +105,27 @@ final class LabelCensus {
         return entries.length;
     }
 
-    /** The labels of raw block q's rows, as indices into its names. */
-    int[] labels(int q) {
-        return entries[q].labels;
+    /**
+     * counts[q][c]: the rows of class c in raw block q, {@code toClass} ({@link #toClasses}) mapping each block's
+     * label names to classes.
+     */
+    int[][] classCounts(int[][] toClass, int classCount) {
+        int[][] counts = new int[entries.length][classCount];
+        for (int q = 0; q < entries.length; q++) {
+            for (int id = 0; id < entries[q].names.length; id++) {
+                counts[q][toClass[q][id]] += entries[q].counts[id];
+            }
+        }
+        return counts;
+    }
+
+    /** Rows per raw block, in input order. */
+    int[] blockRows() {
+        int[] rows = new int[entries.length];
+        for (int q = 0; q < entries.length; q++) {
+            rows[q] = entries[q].rows;
+        }
+        return rows;
     }
 
     long rows() {

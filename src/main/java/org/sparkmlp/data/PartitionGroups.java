@@ -7,8 +7,10 @@ import java.util.List;
 import org.apache.spark.Dependency;
 import org.apache.spark.NarrowDependency;
 import org.apache.spark.Partition;
+import org.apache.spark.SparkContext;
 import org.apache.spark.TaskContext;
 import org.apache.spark.rdd.RDD;
+import org.apache.spark.rdd.UnionRDD;
 import scala.collection.AbstractIterator;
 import scala.collection.Iterator;
 import scala.collection.immutable.Seq;
@@ -60,19 +62,30 @@ public final class PartitionGroups extends RDD<PartitionGroups.Member> {
     }
 
     /**
-     * Caches {@code blocks} (already marked for persistence) by computing them through groups of 2^shift
-     * partitions, one task per group, so that each group's partitions are cached on the one executor that ran
-     * its task (rather than wherever the scheduler put each partition's task); returns the number of blocks.
-     * The contents do not depend on which task computes them.
+     * Caches {@code sets} (each already marked for persistence, all of one partition count) in one job, by
+     * computing them through groups of 2^shift partitions, one task per group, so that each group's partitions
+     * are cached on the one executor that ran its task (rather than wherever the scheduler put each partition's
+     * task); returns the number of blocks. The contents do not depend on which task computes them.
      */
-    public static long cache(RDD<Block> blocks, int shift) {
-        Object counts = blocks.context().runJob(new PartitionGroups(blocks, shift), new CountBlocks(),
-                ClassTag$.MODULE$.apply(Long.class));
+    public static long cache(List<RDD<Block>> sets, int shift) {
+        List<RDD<Member>> groups = new ArrayList<>();
+        for (RDD<Block> set : sets) {
+            groups.add(new PartitionGroups(set, shift));
+        }
+        SparkContext sc = sets.get(0).context();
+        RDD<Member> all = groups.size() == 1 ? groups.get(0)
+                : new UnionRDD<>(sc, CollectionConverters.asScala(groups).toList(), MEMBER);
+        Object counts = sc.runJob(all, new CountBlocks(), ClassTag$.MODULE$.apply(Long.class));
         long total = 0;
         for (Long c : (Long[]) counts) {
             total += c;
         }
         return total;
+    }
+
+    /** {@link #cache(List, int)} for one set. */
+    public static long cache(RDD<Block> blocks, int shift) {
+        return cache(List.of(blocks), shift);
     }
 
     /** Reads every member's blocks (caching them here), counting the blocks. */

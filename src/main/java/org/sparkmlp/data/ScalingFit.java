@@ -16,10 +16,12 @@ final class ScalingFit {
 
     /**
      * @param first {@link LabelCensus#firstBlocks}: partition p's j-th raw block is block first[p] + j
-     * @param sets the split's assignment, broadcast
+     * @param split the split, broadcast: each raw block draws its rows' sets from it, as the packing does
+     * @param toClass toClass[q][id]: the class of label id of raw block q, broadcast
      * @param source the data's name, for a message about a range too wide to scale
      */
-    static Scaling fit(JavaRDD<RawBlock> data, int[] first, Broadcast<byte[][]> sets, int features,
+    static Scaling fit(JavaRDD<RawBlock> data, int[] first, Broadcast<StratifiedSplit> split,
+                       Broadcast<int[][]> toClass, int features,
                        Scaling.Kind kind, String source) {
         switch (kind) {
             case NONE:
@@ -34,7 +36,7 @@ final class ScalingFit {
             double[] row = new double[features];
             for (int q = first[p]; it.hasNext(); q++) {
                 RawBlock b = it.next();
-                byte[] mine = sets.value()[q];
+                byte[] mine = split.value().sets(q, BlockPacker.classesOf(b, toClass.value()[q]));
                 for (int r = 0; r < b.rows(); r++) {
                     if (mine[r] == StratifiedSplit.TRAIN) {
                         b.copyRow(r, row, 0);

@@ -17,10 +17,12 @@
  * order, so that a deterministic error is neither retried nor logged with an executor's stack trace.
  *
  * <p>{@link org.sparkmlp.data.DatasetBuilder} turns raw blocks into cached sets in five steps: the {@link
- * org.sparkmlp.data.LabelCensus} (labels only come to the driver, and reading errors surface here), the classes,
- * the seeded {@link org.sparkmlp.data.StratifiedSplit}, the {@link org.sparkmlp.data.ScalingFit} on the training
- * rows, and the {@link org.sparkmlp.data.BlockPacker}, which moves packed pieces (never per-row objects) through
- * one shuffle into {@code --partitions} cached partitions per set, each a list of bounded {@link
+ * org.sparkmlp.data.LabelCensus} (counts of rows per label and raw block come to the driver, never a row's label,
+ * and reading errors surface here), the classes, the seeded {@link org.sparkmlp.data.StratifiedSplit} (the
+ * driver holds numbers per raw block and class; each block draws its rows' sets where it is read), the {@link
+ * org.sparkmlp.data.ScalingFit} on the training rows, and the {@link org.sparkmlp.data.BlockPacker}, which moves
+ * packed pieces (never per-row objects) of all three sets through one shuffle into {@code partitions} cached
+ * partitions per set, each a list of bounded {@link
  * org.sparkmlp.data.Block}s in float64 or float32 filled in place as the pieces arrive. {@link
  * org.sparkmlp.data.BlockPacker#inOrder} packs rows without a split (evaluate, predict, a Spark ML estimator).
  * Memory grows with the data, never with a partition-sized copy of it. The shuffle also cuts the lineage, so

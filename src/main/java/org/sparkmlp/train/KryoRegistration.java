@@ -52,6 +52,7 @@ public final class KryoRegistration implements KryoRegistrator {
                 Class.forName("org.sparkmlp.data.LabelCensus$Entry"),
                 Class.forName("[Lorg.sparkmlp.data.LabelCensus$Entry;"),
                 Class.forName("org.sparkmlp.data.BlockPacker$Piece"),
+                Class.forName("org.sparkmlp.data.StratifiedSplit"), long[][].class,
                 org.sparkmlp.data.HadoopConf.class, org.sparkmlp.nn.Scaling.class, org.sparkmlp.nn.Scaling.Kind.class,
                 org.sparkmlp.nn.GradientSum.class, org.sparkmlp.nn.GradientSum[].class,
                 PartitionSums.class, Evaluator.Part.class, Evaluator.Part[].class,

@@ -122,6 +122,16 @@ class MlpTrainerTest {
         s.write(summary.toString());
         Map<?, ?> json = new com.fasterxml.jackson.databind.ObjectMapper().readValue(summary.toFile(), Map.class);
         assertEquals(s.testAccuracy(), (Double) json.get("test_accuracy"), 0.0);
+        // The digits' automatic minmax scaling is fitted: census, scaling and packing each read every row once.
+        assertEquals(3.0, ((Number) json.get("input_passes")).doubleValue(), 0.0);
+        double preparation = ((Number) json.get("preparation_seconds")).doubleValue();
+        assertTrue(preparation > 0 && preparation < ((Number) json.get("seconds")).doubleValue(), "preparation "
+                + preparation + " s");
+        long heap = ((Number) json.get("driver_heap_bytes")).longValue();
+        assertTrue(heap > 0 && heap <= Runtime.getRuntime().maxMemory(), "driver heap " + heap);
+        assertTrue(((Number) json.get("cached_memory_bytes")).longValue()
+                + ((Number) json.get("cached_disk_bytes")).longValue() >= ((Number) json.get("cached_train_bytes"))
+                .longValue(), "all sets hold at least the training set");
         try (var files = Files.list(dir)) {
             assertEquals(java.util.Set.of(file, summary), java.util.Set.copyOf(files.toList()),
                     "nothing but model.json and summary.json is left behind");

@@ -20,8 +20,10 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.spark.SparkException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkmlp.api.CapacityException;
 import org.sparkmlp.io.ModelFile;
 import org.sparkmlp.nn.GradientSum;
 import org.sparkmlp.nn.Kernel64;
@@ -254,12 +256,28 @@ class MainTest {
     }
 
     @Test
-    void aDriverOutOfMemoryEndsTheRunWithExitCode8InOneLine() throws IOException {
-        // 900 million weights (7.2 GB) cannot be allocated in the tests' 3 GB heap.
+    void aModelTooLargeForTheDriversHeapStopsBeforeTrainingWithExitCode9InOneLine() throws IOException {
+        // 900 million weights (7.2 GB, and a gradient per task: 2 on local[2]) cannot fit in the tests' 3 GB heap: the run
+        // stops once the rows are counted, before the model is allocated or any block packed (it ended out of
+        // memory, exit code 8, when the weights were allocated).
         CliRun r = run("train", "--data", circles().toString(), "--hidden", "30000,30000", "--epochs", "1",
                 "--master", "local[2]", "--out", dir.resolve("oom").toString());
-        assertOutOfMemoryReport(r.code(), r.err());
+        assertEquals(ExitCode.CAPACITY, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+        assertTrue(r.err().startsWith("spark-mlp: the driver's heap is too small:"), r.err());
+        for (String named : List.of("900180002 parameters in 10 copies", "spark.driver.memory")) {
+            assertTrue(r.err().contains(named), "names " + named + ": " + r.err());
+        }
         assertTrue(!Files.exists(dir.resolve("oom").resolve("model.json")));
+    }
+
+    @Test
+    void dataThatCannotBeCachedEvenOnDiskExitsWith9NamingTheRemedies() {
+        ExitCode[] code = new ExitCode[1];
+        String err = report(new SparkException("job aborted", new CapacityException(CapacityException.Kind.CACHE, "the data cannot be cached even on disk: …; cache"
+                + " {precision} float32")), code);
+        assertEquals(ExitCode.CAPACITY, code[0]);
+        assertEquals("spark-mlp: the data cannot be cached even on disk: …; cache --precision float32", err.strip());
     }
 
     @Test

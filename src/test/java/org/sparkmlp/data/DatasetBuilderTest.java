@@ -160,6 +160,17 @@ class DatasetBuilderTest {
     }
 
     @Test
+    void theRowsAreReadTwiceOrThreeTimesWithAFittedScaling() {
+        // Census and packing read every row once; a fitted scaling reads them once more. A given or fixed
+        // scaling does not.
+        assertEquals(2.0, build(0.1, 0.2, 42, 2, Scaling.Kind.NONE).preparation().inputPasses(), 0.0);
+        Preparation fitted = build(0.1, 0.2, 42, 2, Scaling.Kind.STANDARD).preparation();
+        assertEquals(3.0, fitted.inputPasses(), 0.0);
+        assertTrue(fitted.seconds() > 0, "seconds " + fitted.seconds());
+        assertTrue(fitted.driverHeapBytes() > 0 && fitted.driverHeapBytes() <= Runtime.getRuntime().maxMemory());
+    }
+
+    @Test
     void splitRoundsHalvesUpAndTakesValidationAsAFractionOfTheWholeClass() {
         // Class sizes 101, 43, 61. Test round(0.5·n) = 51, 22, 31 (50.5, 21.5 and 30.5 round up);
         // validation round(0.45·n) = 45, 19, 27 (45.45, 19.35, 27.45), a fraction of the whole class, not of
