@@ -4,7 +4,8 @@
 # (src/test/java/org/sparkmlp/bench/EstimatorBench.java says exactly what is timed):
 #   fit        to test accuracy 0.85 on Fashion-MNIST from a cached DataFrame: MLPC's defaults (L-BFGS,
 #              784-100-10) against ours (the same layers, the fast preset's settings)
-#   transform  rows per second of both models over 40,000 cached rows, every output column computed
+#   transform  rows per second of both models over 40,000 cached rows, every output column computed, for
+#              784-100-10 and for 784-1024-1024-10
 #   api        MlpClassifier.fit on the Parquet file's DataFrame against MlpTrainer.fit on the file, alternated
 #   bench/estimator.sh [--quick]
 # --quick: MLPC to 20 iterations and one round (a smoke run, not a measurement). Needs Java 17, Maven, python3 and
@@ -57,6 +58,8 @@ lines = [
     + (f"**{r['fit_speedup']:.1f} ×** faster (≥ 15)" if r["fit_speedup"] else "—") + " |",
     f"| transform, rows per second ({r['transform_rows']:,} rows) | {r['ours_transform_rows_per_second']:,.0f} | "
     f"{r['mllib_transform_rows_per_second']:,.0f} | **{r['transform_speedup']:.1f} ×** (≥ 5) |",
+    f"| transform, rows per second, 784-1024-1024-10 | {r['ours_wide_transform_rows_per_second']:,.0f} | "
+    f"{r['mllib_wide_transform_rows_per_second']:,.0f} | **{r['wide_transform_speedup']:.1f} ×** |",
     "",
     "| figure | MlpClassifier.fit (DataFrame) | MlpTrainer.fit (file, as `train`) | ratio (target) |",
     "|---|---|---|---|",

@@ -37,7 +37,8 @@ import org.sparkmlp.ml.MlpClassifier;
  *       around {@code fit} alone, on the same cached DataFrame; the first fit of each list that reaches 0.85
  *       on the test rows counts.</li>
  *   <li><b>Transform</b>: both models score the test rows ×4 (40,000 rows, cached, 2 partitions), every output
- *       column computed ({@code noop} sink); one warm-up, then the median of {@code rounds}; rows per second.</li>
+ *       column computed ({@code noop} sink); one warm-up, then the median of {@code rounds}; rows per second.
+ *       Then the same for 784-1024-1024-10 (both models fitted for one iteration on 2,000 rows).</li>
  *   <li><b>Estimator against the command line's path</b>: the same settings trained by
  *       {@code MlpClassifier.fit} on the DataFrame read from the Parquet file, and by {@code MlpTrainer.fit} on
  *       that file ({@code train --data FILE --format parquet} does this), alternated {@code rounds} times;
@@ -52,6 +53,7 @@ import org.sparkmlp.ml.MlpClassifier;
 public final class EstimatorBench {
     private static final double TARGET = 0.85;
     private static final int[] LAYERS = {784, 100, 10};
+    private static final int[] WIDE = {784, 1024, 1024, 10};
     private static final long SEED = 42;
 
     private EstimatorBench() {
@@ -101,6 +103,15 @@ public final class EstimatorBench {
             double ourTransform = medianSeconds(rounds, transform(ourFits.last(), scoring));
             double mllibTransform = medianSeconds(rounds, transform(mllibFits.last(), scoring));
             log("transform %,d rows: ours %.3f s, MLlib %.3f s", scoringRows, ourTransform, mllibTransform);
+            // The same for 784-1024-1024-10, whose weights no longer sit in a core's cache: models fitted for one
+            // iteration on 2,000 rows (their weights do not change what scoring costs).
+            Dataset<Row> few = train.limit(2000).cache();
+            MlpClassificationModel ourWide = ours(1).setLayers(WIDE).fit(few);
+            MultilayerPerceptronClassificationModel mllibWide = mllib(1).setLayers(WIDE).fit(few);
+            double ourWideTransform = medianSeconds(rounds, transform(ourWide, scoring));
+            double mllibWideTransform = medianSeconds(rounds, transform(mllibWide, scoring));
+            log("transform %,d rows, 784-1024-1024-10: ours %.3f s, MLlib %.3f s", scoringRows, ourWideTransform,
+                    mllibWideTransform);
 
             // 3. The estimator against the training API on the file, alternated.
             int iters = ourIters[ourIters.length - 1];
@@ -131,6 +142,10 @@ public final class EstimatorBench {
             result.put("ours_transform_rows_per_second", scoringRows / ourTransform);
             result.put("mllib_transform_rows_per_second", scoringRows / mllibTransform);
             result.put("transform_speedup", mllibTransform / ourTransform);
+            result.put("wide_layers", Arrays.stream(WIDE).boxed().toList());
+            result.put("ours_wide_transform_rows_per_second", scoringRows / ourWideTransform);
+            result.put("mllib_wide_transform_rows_per_second", scoringRows / mllibWideTransform);
+            result.put("wide_transform_speedup", mllibWideTransform / ourWideTransform);
             result.put("versus_api_epochs", iters);
             result.put("estimator_fit_seconds", estimator);
             result.put("api_fit_seconds", api);
