@@ -16,6 +16,8 @@ import org.apache.spark.SparkExecutorInfo;
 import org.sparkmlp.data.DatasetBuilder;
 import org.sparkmlp.data.PartitionGroups;
 import org.sparkmlp.data.TaskSlots;
+import scala.Tuple2;
+import scala.collection.Iterator;
 
 /**
  * Stops a run that cannot succeed, and warns of one that would crawl, before the long part of it: called once the census has counted the rows and the
@@ -153,17 +155,21 @@ final class CapacityCheck implements Consumer<DatasetBuilder.Shape> {
 
     /**
      * {free, max} storage memory of the block managers that cache blocks: every one in local mode (the driver's
-     * is the executor's), the executors' alone on a cluster.
+     * is the executor's), the executors' alone on a cluster. Asked of the block manager master, which answers
+     * for every block manager registered: the status tracker's executor list is filled by the listener bus and may
+     * still be empty just after the context starts (it was, once, in a test: 0 MB free).
      */
     private long[] storageMemory() {
         String driver = sc.isLocal() ? null : SparkEnv.get().blockManager().blockManagerId().hostPort();
         long free = 0;
         long max = 0;
-        for (SparkExecutorInfo e : sc.statusTracker().getExecutorInfos()) {
-            if (!(e.host() + ":" + e.port()).equals(driver)) {
-                long total = e.totalOnHeapStorageMemory() + e.totalOffHeapStorageMemory();
-                max += total;
-                free += total - e.usedOnHeapStorageMemory() - e.usedOffHeapStorageMemory();
+        // Iterated as a Scala map: the Scala 2.12 build has no Java converter for collection.Map.
+        Iterator<Tuple2<String, Tuple2<Object, Object>>> it = sc.getExecutorMemoryStatus().iterator();
+        while (it.hasNext()) {
+            Tuple2<String, Tuple2<Object, Object>> e = it.next();
+            if (!e._1().equals(driver)) {
+                max += (Long) e._2()._1();
+                free += (Long) e._2()._2();
             }
         }
         return new long[] {free, max};
