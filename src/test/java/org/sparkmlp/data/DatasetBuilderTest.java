@@ -140,6 +140,17 @@ class DatasetBuilderTest {
     }
 
     @Test
+    void aFullBlockFitsTheRegionsOfItsSize() {
+        long region = 16L << 20; // -XX:G1HeapRegionSize=16m, as submit/spark-jvm-options.sh sets it
+        long header = 16; // a primitive array's header on a 64-bit JVM
+        for (int features : new int[] {1, 4, 8, 64, 784, 3000}) {
+            long values = (long) Block.rowsFor(features) * features;
+            assertTrue(values * Float.BYTES + header <= region, features + " features: floats");
+            assertTrue(values * Double.BYTES + header <= 2 * region, features + " features: doubles");
+        }
+    }
+
+    @Test
     void integerClassesAreSortedNumerically() {
         CachedSets d = build(0.1, 0.2, 42, 2, Scaling.Kind.NONE);
         assertEquals(CLASS_ORDER, d.classes());
