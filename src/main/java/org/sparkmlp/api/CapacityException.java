@@ -1,8 +1,8 @@
 package org.sparkmlp.api;
 
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.sparkmlp.data.Placeholders;
 
 /**
  * A run that cannot succeed with the resources it was given, found before the long part of it: the cached sets
@@ -41,13 +41,7 @@ public final class CapacityException extends RuntimeException {
     }
 
     private static String render(String template, UnaryOperator<String> naming) {
-        Matcher m = KEY.matcher(template);
-        StringBuilder b = new StringBuilder();
-        while (m.find()) {
-            m.appendReplacement(b, Matcher.quoteReplacement(naming.apply(m.group(1))));
-        }
-        m.appendTail(b);
-        return b.toString();
+        return Placeholders.render(KEY, template, naming);
     }
 
     /** The first CapacityException in a cause chain, or null. */

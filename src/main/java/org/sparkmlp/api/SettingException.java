@@ -1,8 +1,8 @@
 package org.sparkmlp.api;
 
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.sparkmlp.data.Placeholders;
 
 /**
  * A setting that cannot be used, named by its key ({@code batch-size}), so that each caller can show it in its
@@ -33,12 +33,6 @@ public final class SettingException extends IllegalArgumentException {
     }
 
     private static String render(String setting, String problem, UnaryOperator<String> naming) {
-        Matcher m = KEY.matcher(problem);
-        StringBuilder b = new StringBuilder(naming.apply(setting)).append(' ');
-        while (m.find()) {
-            m.appendReplacement(b, Matcher.quoteReplacement(naming.apply(m.group(1))));
-        }
-        m.appendTail(b);
-        return b.toString();
+        return naming.apply(setting) + " " + Placeholders.render(KEY, problem, naming);
     }
 }

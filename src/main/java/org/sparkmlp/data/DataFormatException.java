@@ -1,7 +1,6 @@
 package org.sparkmlp.data;
 
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -40,13 +39,7 @@ public final class DataFormatException extends RuntimeException {
     }
 
     private static String render(String template, UnaryOperator<String> naming) {
-        Matcher m = KEY.matcher(template);
-        StringBuilder b = new StringBuilder();
-        while (m.find()) {
-            m.appendReplacement(b, Matcher.quoteReplacement(naming.apply(m.group(1))));
-        }
-        m.appendTail(b);
-        return b.toString();
+        return Placeholders.render(KEY, template, naming);
     }
 
     /** The first DataFormatException in a cause chain (Spark wraps task failures), or null. */
