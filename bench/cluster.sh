@@ -100,12 +100,16 @@ if [[ $skip_floors -eq 0 ]]; then
   # number every class differently, and the first task fails with an EOFException. spark-mllib is provided, so
   # classpath.txt, and with it the stand-in cluster's jars/, holds it on both sides; test-only jars stay out.
   test_cp="$root/target/test-classes:$root/target/classes:$(cat "$root/target/classpath.txt")"
+  # StepBench's floors run test code on the executors (train.TestEngines: the bare and ship-only jobs): they get
+  # the test classes as a second application jar.
+  (cd "$root/target/test-classes" && jar cf "$out/test-classes.jar" org)
+  app_jars="$root/target/spark-mlp.jar,$out/test-classes.jar"
   for hidden in 100 1024,1024; do
     for master in 'local[2]' "$SPARK_MASTER_URL"; do
       where=local; [[ "$master" == spark://* ]] && where=cluster
       log "StepBench, $where, hidden $hidden ..."
       java "${spark_mlp_jvm_opts[@]}" "${spark_jvm_opts[@]}" -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
-        -Dstepbench.master="$master" -Dstepbench.hidden="$hidden" -Dstepbench.jar="$root/target/spark-mlp.jar" \
+        -Dstepbench.master="$master" -Dstepbench.hidden="$hidden" -Dstepbench.jar="$app_jars" \
         -Dstepbench.executorOpts="${spark_jvm_opts[*]} ${spark_mlp_jit_gc_opts[*]}" \
         -cp "$test_cp" org.sparkmlp.bench.StepBench "$data" float32 "$steps" \
         >> "$out/floors.jsonl" 2> "$out/floors-$where-h${hidden/,/x}.log" \
@@ -117,7 +121,7 @@ if [[ $skip_floors -eq 0 ]]; then
     where=local; [[ "$master" == spark://* ]] && where=cluster
     log "StepBench tasks sweep, $where ..."
     java "${spark_mlp_jvm_opts[@]}" "${spark_jvm_opts[@]}" -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
-      -Dstepbench.master="$master" -Dstepbench.jar="$root/target/spark-mlp.jar" \
+      -Dstepbench.master="$master" -Dstepbench.jar="$app_jars" \
       -Dstepbench.executorOpts="${spark_jvm_opts[*]} ${spark_mlp_jit_gc_opts[*]}" \
       -cp "$test_cp" org.sparkmlp.bench.StepBench "$data" float32 "$((steps / 2))" tasks 2,8,32,128 \
       >> "$out/tasks.jsonl" 2> "$out/tasks-$where.log" || log "StepBench tasks $where failed (see $out/tasks-$where.log)"

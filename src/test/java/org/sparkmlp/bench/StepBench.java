@@ -52,7 +52,7 @@ import org.sparkmlp.train.TestEngines;
  * partitions instead, which {@code grouping} below measures).
  *
  * <p>The default measurement runs where {@code -Dstepbench.master} says (default local[2]; on a cluster,
- * {@code -Dstepbench.jar} names the application jar for the executors and {@code -Dstepbench.executorOpts} their
+ * {@code -Dstepbench.jar} names the application jars for the executors, comma-separated, and {@code -Dstepbench.executorOpts} their
  * JVM options), with the hidden layers of {@code -Dstepbench.hidden} (default 100; e.g. 1024,1024 for the wide
  * network). On a cluster the kernel figures are still the driver's: the same code and BLAS on the same machine.
  *
