@@ -270,17 +270,7 @@ public final class TableReader {
         }
         Dataset<Row> rows = table.rows();
         // File-source tables have a _metadata column (file_path, file_block_start; Parquet also row_index).
-        List<String> metadata = List.of();
-        try {
-            if (!fileNames) {
-                throw new IllegalStateException("rows named by position");
-            }
-            DataType type = rows.select(functions.col("_metadata")).schema().fields()[0].dataType();
-            metadata = List.of(((StructType) type).fieldNames());
-        } catch (Exception noMetadata) {
-            // A table not read from files (a program's Dataset<Row>): rows are named by their position only. Spark
-            // throws AnalysisException, which Java sees as checked.
-        }
+        List<String> metadata = fileNames ? fileMetadata(rows) : List.of();
         boolean rowIndex = metadata.contains("row_index");
         Dataset<Row> selected = rows.select(with(columns,
                 metadata.contains("file_path") ? functions.col("_metadata.file_path").as(FILE)
@@ -301,6 +291,17 @@ public final class TableReader {
         String source = table.source();
         return selected.javaRDD().mapPartitions(it -> ReadGuard.of(
                 pack(it, inputs, labelName, floatLabel, vector, features, rowsPerBlock, hasRowIndex), source));
+    }
+
+    /** The fields of a file-source table's {@code _metadata} column, or none for a table not read from files. */
+    private static List<String> fileMetadata(Dataset<Row> rows) {
+        try {
+            DataType type = rows.select(functions.col("_metadata")).schema().fields()[0].dataType();
+            return List.of(((StructType) type).fieldNames());
+        } catch (Exception noMetadata) {
+            // A table not read from files: Spark throws AnalysisException, which Java sees as checked.
+            return List.of();
+        }
     }
 
     private static Column[] with(List<Column> columns, Column... more) {

@@ -147,7 +147,7 @@ final class BlockScorer implements MapPartitionsFunction<Row, Row>, Serializable
             }
             int at = width;
             if (plan.raw) {
-                values[at++] = Vectors.dense(plan.probability ? probabilities.clone() : probabilities);
+                values[at++] = Vectors.dense(probabilities); // the encoder copies each column's values
             }
             if (plan.probability) {
                 values[at++] = Vectors.dense(probabilities);
